@@ -1,0 +1,51 @@
+/**
+ * Core data types shared by every pipeline stage.
+ *
+ * Public functions accept a `TableInput` (a danfo DataFrame, an array of records, or a
+ * Frame) and convert once with `toFrame`. Internally every stage works on `Frame`: plain
+ * column arrays, which metrics and training read far faster than danfo's row accessors.
+ */
+
+/** One cell. Missing is always `null` (never undefined, NaN or ""). Datetimes are ISO strings. */
+export type CellValue = number | string | boolean | null;
+
+export type ColumnKind =
+  | "numeric"
+  | "integer"
+  | "categorical"
+  | "boolean"
+  | "datetime"
+  | "text"
+  | "id";
+
+/** A column-oriented table. Every column array has exactly `rowCount` entries. */
+export interface Frame {
+  readonly columnNames: readonly string[];
+  readonly columns: Readonly<Record<string, readonly CellValue[]>>;
+  readonly rowCount: number;
+}
+
+export interface ColumnSchema {
+  name: string;
+  kind: ColumnKind;
+  /** Share of missing values, 0..1. */
+  nullable?: number;
+  /** numeric/integer/datetime range (datetime as ISO strings). */
+  min?: number | string;
+  max?: number | string;
+  /** categorical/boolean: allowed values and optional weights (same order). */
+  values?: readonly (string | boolean)[];
+  weights?: readonly number[];
+  /** text/id: a regular expression the value must match. */
+  pattern?: string;
+  unique?: boolean;
+  /** Derived column: an expression over other columns, e.g. "price * quantity". */
+  expression?: string;
+  description?: string;
+}
+
+export interface Schema {
+  columns: ColumnSchema[];
+  /** Row-level checks, expressions that must be truthy, e.g. "amount == price * quantity". */
+  checks?: string[];
+}

@@ -1,0 +1,2 @@
+// Public API of the datasets stage; re-exported from src/index.ts.
+export {};

@@ -1,0 +1,12 @@
+/**
+ * synthlab's library API. Works in plain Node (`import { ... } from "synthlab"`); the kernel's
+ * magics are thin layers over these functions.
+ */
+export * from "./display/protocol.js";
+export * from "./data/types.js";
+export * from "./data/frame.js";
+export * from "./datasets/index.js";
+export * from "./generate/index.js";
+export * from "./train/index.js";
+export * from "./evaluate/index.js";
+export * from "./charts/index.js";

@@ -1,0 +1,72 @@
+/**
+ * Magic definitions. A magic is a thin layer: parse arguments, call the library, display.
+ * The parser, registry and built-ins live in src/magics; library magics in src/magics/library.
+ */
+import type { CellIO, ExecuteOutcome } from "../kernel/types.js";
+
+/** Notebook scope: the variables that cells see. */
+export interface NotebookScope {
+  get(name: string): unknown;
+  has(name: string): boolean;
+  set(name: string, value: unknown): void;
+  names(): string[];
+}
+
+export interface MagicContext {
+  io: CellIO;
+  scope: NotebookScope;
+  /** Evaluate a TypeScript/JavaScript expression in the notebook (used for `{expr}` interpolation). */
+  evaluate(expression: string): Promise<unknown>;
+  /** Run code as a cell (TypeScript, or magics); used by %%time, %%capture. */
+  runCell(code: string, io: CellIO): Promise<ExecuteOutcome>;
+  /** Aborted when the user interrupts the cell. */
+  signal: AbortSignal;
+  /** Directory relative paths resolve against (the notebook's). */
+  cwd: string;
+}
+
+export type OptionType = "string" | "number" | "integer" | "boolean";
+
+export interface MagicOption {
+  /** Long name without dashes, e.g. "rows" for --rows. */
+  name: string;
+  short?: string;
+  type: OptionType;
+  help: string;
+  default?: string | number | boolean;
+  required?: boolean;
+  choices?: readonly string[];
+  /** May be given more than once; the value becomes an array. */
+  repeatable?: boolean;
+}
+
+export interface MagicPositional {
+  name: string;
+  help: string;
+  required?: boolean;
+  /** Takes all remaining words. */
+  rest?: boolean;
+}
+
+export type MagicArgs = Record<string, string | number | boolean | string[] | undefined>;
+
+export interface MagicDefinition {
+  name: string;
+  /** "line": `%name args`; "cell": `%%name args` + body; "both": either. */
+  kind: "line" | "cell" | "both";
+  description: string;
+  options?: readonly MagicOption[];
+  positionals?: readonly MagicPositional[];
+  /** Examples shown in `%name?` help. */
+  examples?: readonly string[];
+  /**
+   * Run the magic. `body` is the cell body for cell magics (undefined for line magics).
+   * May return a value: it becomes the cell's result (shown as execute_result).
+   */
+  run(args: MagicArgs, body: string | undefined, ctx: MagicContext): Promise<unknown>;
+}
+
+/** A usage error: shown as one clear line (no stack), the kernel continues. */
+export class MagicUsageError extends Error {
+  override name = "UsageError";
+}

@@ -1,0 +1,2 @@
+// Public API of the train stage; re-exported from src/index.ts.
+export {};
