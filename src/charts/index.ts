@@ -1,2 +1,13 @@
-// Public API of the charts stage; re-exported from src/index.ts.
-export {};
+// Public API of the charts stage; re-exported from src/index.ts. Builders are pure: they
+// return Vega-Lite v5 specs with the data inline (render.ts turns a spec into a display bundle).
+export type { VegaLiteSpec } from "./spec.js";
+export { VEGA_LITE_SCHEMA } from "./spec.js";
+export { distributionChart } from "./distribution.js";
+export type { BinnedShares } from "./distribution.js";
+export { correlationHeatmaps, mutualInformationHeatmap } from "./heatmap.js";
+export type { PairValue } from "./heatmap.js";
+export { predictionBars, featureImportanceChart } from "./utility.js";
+export type { RegressionBars } from "./utility.js";
+export { dcrHistogram, rocChart } from "./privacy.js";
+export { acfChart } from "./autocorrelation.js";
+export type { AcfSeries } from "./autocorrelation.js";

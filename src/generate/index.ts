@@ -1,2 +1,182 @@
 // Public API of the generate stage; re-exported from src/index.ts.
-export {};
+import type { MimeBundle } from "../display/protocol.js";
+import { displaySymbol } from "../display/protocol.js";
+import { toFrame, type TableInput } from "../data/frame.js";
+import type { Frame, Schema } from "../data/types.js";
+import { inferSchema } from "../data/schema.js";
+import { frameBundle } from "../data/display.js";
+import { escapeHtml } from "../data/display.js";
+import type { DataFrame } from "../data/dataframe.js";
+import {
+  GENERATE_MODES,
+  GenerateError,
+  type GenerateMode,
+  type GenerateRequest,
+  type GenerateResult,
+  type GenerateStats,
+  type Generator,
+  type Progress,
+  type Provenance,
+} from "./types.js";
+import { createOfflineGenerator, EXAMPLE_SCHEMAS } from "./offline/index.js";
+import { createCopulaGenerator } from "./copula/index.js";
+
+export * from "./types.js";
+export {
+  generateOffline, runChecks, checkOfflineSchema, SchemaError, COFFEE_SHOP_SCHEMA, COFFEE_MENU, EXAMPLE_SCHEMAS,
+  compilePattern, PatternError, createOfflineGenerator,
+} from "./offline/index.js";
+export type { OfflineColumn, OfflineSchema, LinkedGroup, DistributionName, OfflineOptions, OfflineOutput } from "./offline/index.js";
+export { fitCopula, sampleCopula, CopulaError, normalCdf, normalQuantile, createCopulaGenerator } from "./copula/index.js";
+export type { CopulaModel } from "./copula/index.js";
+export { compileExpression, evaluateColumns, evaluateRecord, ExpressionError } from "./expression.js";
+export type { CompiledExpression } from "./expression.js";
+export { dedupRows, roundSignificant } from "./dedup.js";
+export type { DedupOptions, DedupResult, DedupReason, RemovedRow } from "./dedup.js";
+export { textQuality, duplicateRate, distinctN, lengthStats, labelBalance, normalizeText, tokenize } from "./text/quality.js";
+export type { TextQuality, LengthStats, LabelBalance } from "./text/quality.js";
+
+const LLM_MODES = new Set<string>(["llm-rows", "llm-program", "text"]);
+
+/** What `generate()` takes: the request fields, with `like` as any table and `schema` also an example name. */
+export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like" | "seed"> {
+  mode?: GenerateMode;
+  /** A schema object, or the name of a shipped example ("coffee-shop"). */
+  schema?: Schema | string;
+  /** Real rows: a danfo DataFrame, records or a Frame. */
+  like?: TableInput;
+  /** Default 0. */
+  seed?: number;
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
+
+/** A finished run: the rows plus how they were made. Displays as a summary and the table's head. */
+export class GenerationRun implements GenerateResult {
+  readonly frame: Frame;
+  readonly schema: Schema;
+  readonly stats: GenerateStats;
+  readonly warnings: string[];
+  readonly provenance?: Provenance;
+  readonly program?: string;
+
+  constructor(readonly mode: string, result: GenerateResult) {
+    this.frame = result.frame;
+    this.schema = result.schema;
+    this.stats = result.stats;
+    this.warnings = result.warnings;
+    if (result.provenance) this.provenance = result.provenance;
+    if (result.program !== undefined) this.program = result.program;
+  }
+
+  get rowCount(): number {
+    return this.frame.rowCount;
+  }
+
+  /** The rows as a danfo DataFrame (danfo loads on first use). */
+  async toDataFrame(): Promise<DataFrame> {
+    const { toDataFrame } = await import("../data/dataframe.js");
+    return toDataFrame(this.frame);
+  }
+
+  /** One line per fact: rows, speed, tokens and cost where the mode has them. */
+  summaryLines(): string[] {
+    const s = this.stats;
+    const lines = [
+      `${this.frame.rowCount.toLocaleString("en-US")} rows × ${this.frame.columnNames.length} columns, mode ${this.mode}` +
+        `${this.provenance ? `, seed ${this.provenance.seed}` : ""}, ${(s.elapsedMs / 1000).toFixed(2)} s ` +
+        `(${Math.round(s.rowsPerSecond).toLocaleString("en-US")} rows/s)`,
+    ];
+    const extra: string[] = [];
+    if (s.tokens) extra.push(`tokens ${s.tokens.input.toLocaleString("en-US")} in / ${s.tokens.output.toLocaleString("en-US")} out`);
+    if (s.costUsd !== undefined) extra.push(`cost $${s.costUsd.toFixed(4)}`);
+    if (s.requests !== undefined) extra.push(`requests ${s.requests}`);
+    if (s.cacheHits !== undefined) extra.push(`cache hits ${s.cacheHits}`);
+    if (s.retries !== undefined) extra.push(`retries ${s.retries}`);
+    if (s.invalidRows !== undefined) extra.push(`invalid rows ${s.invalidRows}`);
+    if (s.duplicatesRemoved !== undefined) extra.push(`duplicates removed ${s.duplicatesRemoved}`);
+    if (extra.length) lines.push(extra.join(", "));
+    for (const w of this.warnings) lines.push(`warning: ${w}`);
+    return lines;
+  }
+
+  toString(): string {
+    return this.summaryLines().join("\n");
+  }
+
+  [displaySymbol](): MimeBundle {
+    const table = frameBundle(this.frame, { head: 5, tail: 0 });
+    const [first, ...rest] = this.summaryLines();
+    const html =
+      `<div class="synthlab-generation"><p><b>Generated</b> ${escapeHtml(first ?? "")}</p>` +
+      rest.map((l) => `<p>${escapeHtml(l)}</p>`).join("") +
+      (this.program !== undefined ? `<details><summary>generator program</summary><pre>${escapeHtml(this.program)}</pre></details>` : "") +
+      `${String(table["text/html"] ?? "")}</div>`;
+    return { "text/html": html, "text/plain": `Generated ${this.toString()}\n${String(table["text/plain"] ?? "")}` };
+  }
+}
+
+/** Resolves `--schema coffee-shop` style names. */
+export function exampleSchema(name: string): Schema {
+  const s = EXAMPLE_SCHEMAS[name];
+  if (!s) throw new GenerateError(`Unknown example schema "${name}"; known: ${Object.keys(EXAMPLE_SCHEMAS).join(", ")}. Pass a schema object or JSON file instead.`);
+  return s;
+}
+
+/** Picks the mode when none is given: a real table → copula; a schema → offline; only a description → llm-rows. */
+export function pickMode(options: Pick<GenerateOptions, "mode" | "schema" | "like" | "description">): GenerateMode {
+  if (options.mode !== undefined) {
+    if (!GENERATE_MODES.includes(options.mode)) {
+      throw new GenerateError(`Unknown mode "${String(options.mode)}"; use one of ${GENERATE_MODES.join(", ")}.`);
+    }
+    return options.mode;
+  }
+  if (options.like !== undefined) return "copula";
+  if (options.schema !== undefined) return "offline";
+  if (options.description) return "llm-rows";
+  throw new GenerateError("Nothing to generate from: give a schema (offline), a real table via like (copula), or a description with an LLM mode.");
+}
+
+/** The Generator for a mode; LLM modes load their engine on demand. */
+export async function createGenerator(mode: GenerateMode): Promise<Generator> {
+  if (mode === "offline") return createOfflineGenerator();
+  if (mode === "copula") return createCopulaGenerator();
+  if (!LLM_MODES.has(mode)) throw new GenerateError(`Unknown mode "${String(mode)}"; use one of ${GENERATE_MODES.join(", ")}.`);
+  let mod: { createLlmGenerator?: (mode: string) => Generator };
+  try {
+    // Loaded on demand: the LLM engine (SDK, sandbox) is heavy and offline users never need it.
+    mod = (await import("./llm/index.js")) as typeof mod;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "ERR_MODULE_NOT_FOUND" || /Cannot find module|Failed to load url|does not exist/i.test(String((e as Error).message))) {
+      throw new GenerateError(`The ${mode} mode is not available in this build; use --mode offline or --mode copula.`);
+    }
+    throw e;
+  }
+  if (typeof mod.createLlmGenerator !== "function") {
+    throw new GenerateError(`The ${mode} mode is not available in this build; use --mode offline or --mode copula.`);
+  }
+  return mod.createLlmGenerator(mode);
+}
+
+/**
+ * Generates rows. Picks the mode (see pickMode), infers the schema from `like` when no schema
+ * is given, runs the mode's Generator and wraps the result in a displayable GenerationRun.
+ */
+export async function generate(options: GenerateOptions): Promise<GenerationRun> {
+  if (typeof options !== "object" || options === null) throw new GenerateError("generate() takes an options object, e.g. { rows: 100, schema: \"coffee-shop\" }.");
+  const { rows } = options;
+  if (!Number.isInteger(rows) || rows < 0) throw new GenerateError(`rows must be a whole number ≥ 0, got ${String(rows)}.`);
+  const seed = options.seed ?? 0;
+  if (!Number.isFinite(seed)) throw new GenerateError(`seed must be a number, got ${String(seed)}.`);
+  const mode = pickMode(options);
+  const like = options.like !== undefined ? toFrame(options.like) : undefined;
+  let schema: Schema | undefined =
+    typeof options.schema === "string" ? exampleSchema(options.schema) : options.schema;
+  if (!schema && like) schema = inferSchema(like);
+  const { onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, ...rest } = options;
+  const request: GenerateRequest = { ...rest, rows, seed, ...(schema ? { schema } : {}), ...(like ? { like } : {}) };
+  const generator = await createGenerator(mode);
+  const result = await generator.generate(request, { onProgress: onProgress ?? (() => {}), ...(signal ? { signal } : {}) });
+  return new GenerationRun(mode, result);
+}

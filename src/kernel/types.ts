@@ -24,7 +24,13 @@ export interface CellIO {
 }
 
 export type ExecuteOutcome =
-  | { status: "ok"; result?: MimeBundle; userExpressions?: Record<string, unknown> }
+  | {
+      status: "ok";
+      result?: MimeBundle;
+      userExpressions?: Record<string, unknown>;
+      /** execute_reply payloads, e.g. `{ source: "page", data: MimeBundle, start: 0 }` for the pager. */
+      payload?: Record<string, unknown>[];
+    }
   | { status: "error"; ename: string; evalue: string; traceback: string[] }
   | { status: "aborted" };
 

@@ -48,7 +48,7 @@ export interface MagicPositional {
   rest?: boolean;
 }
 
-export type MagicArgs = Record<string, string | number | boolean | string[] | undefined>;
+export type MagicArgs = Record<string, string | number | boolean | string[] | number[] | undefined>;
 
 export interface MagicDefinition {
   name: string;
@@ -59,6 +59,13 @@ export interface MagicDefinition {
   positionals?: readonly MagicPositional[];
   /** Examples shown in `%name?` help. */
   examples?: readonly string[];
+  /**
+   * The argument line is code or free text (`%time stmt`): no tokenizing, no `{expr}`
+   * interpolation; `args.line` holds it verbatim (trimmed).
+   */
+  rawArgs?: boolean;
+  /** Interpolate `{expr}` in the cell body too (off by default: bodies are often code or prose with braces). */
+  interpolateBody?: boolean;
   /**
    * Run the magic. `body` is the cell body for cell magics (undefined for line magics).
    * May return a value: it becomes the cell's result (shown as execute_result).

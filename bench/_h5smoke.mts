@@ -1,0 +1,20 @@
+import { readCsv } from "../src/data/csv.ts";
+import { evaluate } from "../src/evaluate/index.ts";
+import { takeRows } from "../src/data/frame.ts";
+import { writeFileSync } from "node:fs";
+const f = await readCsv("/work/shared/datasets/coffee-sales.csv");
+console.log(f.columnNames, f.rowCount, f.columns.Date!.slice(0,2), f.columns.money!.slice(0,2), f.columns.Time!.slice(0,2));
+const idx = Array.from({ length: f.rowCount }, (_, i) => i);
+const train = takeRows(f, idx.filter((i) => i % 3 !== 0));
+const hold = takeRows(f, idx.filter((i) => i % 3 === 0));
+// "synthetic": independent column shuffles of train (breaks correlations)
+const synth = { columnNames: train.columnNames, rowCount: train.rowCount, columns: Object.fromEntries(train.columnNames.map((c) => [c, [...train.columns[c]!].sort(() => Math.random() - 0.5)])) };
+const t = performance.now();
+const r = await evaluate({ real: train, synthetic: synth, holdout: hold, target: "money", timeColumn: "Date" });
+console.log("ms", performance.now() - t, r.extras.timings);
+console.log(r.toString());
+console.log(JSON.stringify(r.json.scores), JSON.stringify(r.json.fidelity.noiseFloor));
+const t2 = performance.now();
+writeFileSync("/tmp/h5/report.html", await r.toHTML());
+console.log("html ms", performance.now() - t2);
+writeFileSync("/tmp/h5/report.json", JSON.stringify(r, null, 1));

@@ -1,0 +1,281 @@
+/**
+ * CSV and JSONL reading and writing. Parsing is papaparse's (quotes, CRLF, embedded newlines);
+ * this module adds the checks papaparse leaves to the caller (ragged rows, empty input,
+ * duplicate headers) with errors that name the line and the fix, and strict per-column typing.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import Papa from "papaparse";
+import { FrameError, frameFromRecords } from "./frame.js";
+import type { CellValue, Frame } from "./types.js";
+
+export interface CsvOptions {
+  /** The first non-blank line holds the column names (default true). */
+  header?: boolean;
+  /** Column names; required meaning when `header` is false, and they replace the header when it is true. */
+  names?: readonly string[];
+  /** Skip lines that are empty or only whitespace (default true). When false a blank line is a row of nulls. */
+  skipBlankLines?: boolean;
+  /** Field delimiter (default ","); "auto" lets papaparse guess. */
+  delimiter?: string;
+  /**
+   * Convert columns whose every non-missing value is a strict number ("38.7", "-1e3"; not "1,5" and
+   * not "007") or a boolean (true/false, any case) (default true). A column with one non-conforming
+   * value stays all strings, so a column never mixes types.
+   */
+  coerce?: boolean;
+  /** Columns never converted (kept as strings), e.g. ZIP codes. */
+  keepStrings?: readonly string[];
+  /** Cell texts read as missing (default [""]). */
+  nullValues?: readonly string[];
+  /** Shown in errors instead of "CSV" (readCsv passes the file path). */
+  source?: string;
+}
+
+export class CsvError extends Error {
+  override name = "CsvError";
+}
+
+const STRICT_NUMBER = /^[+-]?(?:0|[1-9]\d*)?(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const NUMBER_WITH_DIGITS = /\d/;
+
+function parseStrictNumber(text: string): number | undefined {
+  const t = text.trim();
+  if (!NUMBER_WITH_DIGITS.test(t) || !STRICT_NUMBER.test(t)) return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function parseBoolean(text: string): boolean | undefined {
+  const t = text.trim().toLowerCase();
+  return t === "true" ? true : t === "false" ? false : undefined;
+}
+
+/** Converts one column of raw strings: all-numbers → numbers, all-booleans → booleans, else strings. */
+function typeColumn(raw: (string | null)[], coerce: boolean): CellValue[] {
+  if (!coerce) return raw;
+  let allNum = true;
+  let allBool = true;
+  let any = false;
+  for (const v of raw) {
+    if (v === null) continue;
+    any = true;
+    if (allNum && parseStrictNumber(v) === undefined) allNum = false;
+    if (allBool && parseBoolean(v) === undefined) allBool = false;
+    if (!allNum && !allBool) break;
+  }
+  if (!any) return raw;
+  if (allNum) return raw.map((v) => (v === null ? null : parseStrictNumber(v)!));
+  if (allBool) return raw.map((v) => (v === null ? null : parseBoolean(v)!));
+  return raw;
+}
+
+/**
+ * Delimiter guess: among , tab ; | the one that appears the same (non-zero) number of times on
+ * each of the first 20 non-blank lines, preferring more fields; "," when none is consistent.
+ * (papaparse's own guess misses tab-separated files with few rows.)
+ */
+function guessDelimiter(text: string): string {
+  const lines = text.slice(0, 65536).split(/\r?\n/).filter((l) => l.trim() !== "").slice(0, 20);
+  let best = ",";
+  let bestCount = 0;
+  for (const d of [",", "\t", ";", "|"]) {
+    const counts = lines.map((l) => l.split(d).length - 1);
+    const c = counts[0] ?? 0;
+    if (c > 0 && counts.every((x) => x === c) && c > bestCount) {
+      best = d;
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+/** 1-based line number of the character at `offset`. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function isBlankRow(row: string[]): boolean {
+  return row.length === 1 && row[0]!.trim() === "";
+}
+
+/** Parses CSV text into a Frame. Throws CsvError naming the line and the fix on malformed input. */
+export function parseCsv(text: string, opts: CsvOptions = {}): Frame {
+  const source = opts.source ?? "CSV";
+  const header = opts.header ?? true;
+  const skipBlank = opts.skipBlankLines ?? true;
+  const nullValues = new Set(opts.nullValues ?? [""]);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === "") {
+    throw new CsvError(`${source} is empty: there is no header line and no data. Check the file path, or that the download completed.`);
+  }
+  // Rows plus the offset where each one starts, so errors can name file lines even when quoted
+  // fields span several lines.
+  const rows: string[][] = [];
+  const starts: number[] = [];
+  let prevCursor = 0;
+  let quoteError: { row: number } | null = null;
+  Papa.parse<string[]>(body, {
+    delimiter: opts.delimiter === "auto" ? guessDelimiter(body) : (opts.delimiter ?? ","),
+    header: false,
+    skipEmptyLines: false,
+    dynamicTyping: false,
+    step(result) {
+      for (const e of result.errors) if (e.type === "Quotes" && !quoteError) quoteError = { row: rows.length };
+      rows.push(result.data);
+      starts.push(prevCursor);
+      prevCursor = result.meta.cursor;
+    },
+  });
+  const lineOf = (rowIndex: number): number => {
+    let start = starts[rowIndex] ?? 0;
+    // The cursor points at the previous row's end; step past its newline.
+    while (start < body.length && (body[start] === "\r" || body[start] === "\n")) start++;
+    return lineAt(body, start);
+  };
+  if (quoteError) {
+    const line = lineOf((quoteError as { row: number }).row);
+    throw new CsvError(
+      `${source} line ${line}: a quoted field is never closed. Close the quote, or write a quote inside a quoted field as two quotes ("").`,
+    );
+  }
+  // papaparse yields a final [""] row for a trailing newline.
+  while (rows.length > 0 && isBlankRow(rows[rows.length - 1]!)) {
+    rows.pop();
+    starts.pop();
+  }
+
+  let r = 0;
+  let names: string[];
+  if (header) {
+    while (r < rows.length && isBlankRow(rows[r]!)) r++;
+    const headerRow = rows[r++];
+    if (!headerRow) throw new CsvError(`${source} is empty: there is no header line and no data.`);
+    names = headerRow.map((n, j) => n.trim() || `column_${j + 1}`);
+    if (opts.names) {
+      if (opts.names.length !== names.length) {
+        throw new CsvError(
+          `${source}: ${opts.names.length} names were given but the header line has ${names.length} fields. Pass one name per column.`,
+        );
+      }
+      names = [...opts.names];
+    }
+  } else {
+    const width = rows.find((row) => !isBlankRow(row))?.length ?? 0;
+    names = opts.names ? [...opts.names] : Array.from({ length: width }, (_, j) => `column_${j + 1}`);
+  }
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw new CsvError(`${source}: the column name "${n}" appears twice. Rename one, or pass distinct names with the names option.`);
+    seen.add(n);
+  }
+
+  const width = names.length;
+  const cols: (string | null)[][] = names.map(() => []);
+  for (; r < rows.length; r++) {
+    const row = rows[r]!;
+    if (isBlankRow(row)) {
+      if (skipBlank) continue;
+      for (const c of cols) c.push(null);
+      continue;
+    }
+    if (row.length !== width) {
+      const what = header && !opts.names ? "the header has" : "there are";
+      throw new CsvError(
+        `${source} line ${lineOf(r)} has ${row.length} fields but ${what} ${width} columns. ` +
+          `Fix that line (quote fields that contain "${opts.delimiter && opts.delimiter !== "auto" ? opts.delimiter : ","}"), or check the delimiter option.`,
+      );
+    }
+    for (let j = 0; j < width; j++) {
+      const v = row[j]!;
+      cols[j]!.push(nullValues.has(v) ? null : v);
+    }
+  }
+  const keep = new Set(opts.keepStrings ?? []);
+  const coerce = opts.coerce ?? true;
+  const columns: Record<string, CellValue[]> = {};
+  names.forEach((n, j) => {
+    columns[n] = typeColumn(cols[j]!, coerce && !keep.has(n));
+  });
+  return { columnNames: names, columns, rowCount: cols[0]?.length ?? 0 };
+}
+
+export async function readCsv(path: string, opts: CsvOptions = {}): Promise<Frame> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new CsvError(`Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Check the path.`);
+  }
+  return parseCsv(text, { source: path, ...opts });
+}
+
+function cellText(v: CellValue): string {
+  return v === null ? "" : typeof v === "string" ? v : String(v);
+}
+
+/** CSV text (header + rows, "\n" line ends, quotes only where needed). Missing → empty field. */
+export function frameToCsv(frame: Frame): string {
+  const data: string[][] = new Array(frame.rowCount);
+  const cols = frame.columnNames.map((n) => frame.columns[n]!);
+  for (let i = 0; i < frame.rowCount; i++) data[i] = cols.map((c) => cellText(c[i] ?? null));
+  const out = Papa.unparse({ fields: [...frame.columnNames], data }, { newline: "\n" });
+  return out + "\n";
+}
+
+export async function writeCsv(frame: Frame, path: string): Promise<void> {
+  await writeFile(path, frameToCsv(frame), "utf8");
+}
+
+/** JSON Lines: one object per line; blank lines skipped. Errors name the line. */
+export function parseJsonl(text: string, opts: { source?: string } = {}): Frame {
+  const source = opts.source ?? "JSONL";
+  const records: Record<string, unknown>[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (err) {
+      throw new CsvError(`${source} line ${i + 1} is not valid JSON (${(err as Error).message}). Each line must be one JSON object.`);
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new CsvError(`${source} line ${i + 1} is ${Array.isArray(value) ? "an array" : JSON.stringify(value)}: each line must be one JSON object ({"column": value}).`);
+    }
+    records.push(value as Record<string, unknown>);
+  }
+  try {
+    return frameFromRecords(records);
+  } catch (err) {
+    throw new FrameError(`${source}: ${(err as Error).message}`);
+  }
+}
+
+export async function readJsonl(path: string): Promise<Frame> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new CsvError(`Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Check the path.`);
+  }
+  return parseJsonl(text, { source: path });
+}
+
+/** One JSON object per row, keys in column order, missing as null. */
+export function frameToJsonl(frame: Frame): string {
+  const cols = frame.columnNames.map((n) => [n, frame.columns[n]!] as const);
+  let out = "";
+  for (let i = 0; i < frame.rowCount; i++) {
+    const rec: Record<string, CellValue> = {};
+    for (const [n, c] of cols) rec[n] = c[i] ?? null;
+    out += JSON.stringify(rec) + "\n";
+  }
+  return out;
+}
+
+export async function writeJsonl(frame: Frame, path: string): Promise<void> {
+  await writeFile(path, frameToJsonl(frame), "utf8");
+}

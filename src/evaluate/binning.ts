@@ -1,0 +1,140 @@
+/**
+ * Shared binning for every binned metric (histogram similarity, contingency similarity,
+ * mutual information, QScore). Numeric and datetime columns: 20 equal-width bins over the
+ * REAL column's [min, max]; synthetic values outside that range fall into the edge bins.
+ * Categorical columns: the union of categories (real first, in first-seen order). Missing
+ * values always get their own "(null)" bin, the last one, so they are never dropped silently.
+ */
+import type { Column, EvalKind } from "./types.js";
+import { categoryOf, cellToNumber, isNumericKind } from "./internal/columns.js";
+
+export const NUMERIC_BINS = 20;
+export const NULL_LABEL = "(null)";
+
+export interface Binner {
+  kind: EvalKind;
+  /** Bin labels; the last one is always "(null)". Grows when `codes` meets unseen categories. */
+  labels: string[];
+  /** Numeric: bin edges (length bins + 1); empty for categorical. */
+  edges: number[];
+  /** Bin index of every cell of a column (missing → the (null) bin). */
+  codes(col: Column): Int32Array;
+}
+
+function numericBinner(real: Column, kind: EvalKind, bins: number): Binner {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of real) {
+    const x = cellToNumber(v, kind);
+    if (Number.isNaN(x)) continue;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const hasRange = Number.isFinite(min) && max > min;
+  // A constant (or empty) real column: one bin for the value, plus one edge bin on each side
+  // for synthetic values below or above it.
+  const n = hasRange ? bins : 3;
+  const edges: number[] = [];
+  const labels: string[] = [];
+  if (hasRange) {
+    const width = (max - min) / bins;
+    for (let i = 0; i <= bins; i++) edges.push(i === bins ? max : min + i * width);
+    for (let i = 0; i < bins; i++) labels.push(`[${fmt(edges[i]!, kind)}, ${fmt(edges[i + 1]!, kind)}${i === bins - 1 ? "]" : ")"}`);
+  } else {
+    const v = Number.isFinite(min) ? min : 0;
+    edges.push(v, v, v, v);
+    labels.push(`< ${fmt(v, kind)}`, fmt(v, kind), `> ${fmt(v, kind)}`);
+  }
+  labels.push(NULL_LABEL);
+  const width = hasRange ? (max - min) / bins : 0;
+  return {
+    kind,
+    labels,
+    edges,
+    codes(col: Column): Int32Array {
+      const out = new Int32Array(col.length);
+      for (let i = 0; i < col.length; i++) {
+        const x = cellToNumber(col[i]!, kind);
+        let b: number;
+        if (Number.isNaN(x)) b = n;
+        else if (hasRange) {
+          b = Math.floor((x - min) / width);
+          if (b < 0) b = 0;
+          else if (b >= n) b = n - 1;
+        } else b = x < min ? 0 : x > min ? 2 : 1;
+        out[i] = b;
+      }
+      return out;
+    },
+  };
+}
+
+function fmt(x: number, kind: EvalKind): string {
+  if (kind === "datetime") return new Date(x).toISOString().slice(0, 10);
+  return Number(x.toPrecision(4)).toString();
+}
+
+function categoricalBinner(real: Column): Binner {
+  const index = new Map<string, number>();
+  const labels: string[] = [];
+  for (const v of real) {
+    const c = categoryOf(v);
+    if (c !== null && !index.has(c)) { index.set(c, labels.length); labels.push(c); }
+  }
+  // The (null) bin stays last: new categories met later are inserted before it, and codes
+  // already handed out are not renumbered (only the null code moves, resolved at the end).
+  const binner: Binner = {
+    kind: "categorical",
+    labels: [...labels, NULL_LABEL],
+    edges: [],
+    codes(col: Column): Int32Array {
+      const raw = new Int32Array(col.length);
+      for (let i = 0; i < col.length; i++) {
+        const c = categoryOf(col[i]!);
+        if (c === null) { raw[i] = -1; continue; }
+        let k = index.get(c);
+        if (k === undefined) { k = labels.length; index.set(c, k); labels.push(c); }
+        raw[i] = k;
+      }
+      binner.labels = [...labels, NULL_LABEL];
+      const nullCode = labels.length;
+      for (let i = 0; i < raw.length; i++) if (raw[i] === -1) raw[i] = nullCode;
+      return raw;
+    },
+  };
+  return binner;
+}
+
+/** A binner fitted on the real column (numeric edges, or the real categories to start the union). */
+export function createBinner(real: Column, kind: EvalKind, bins = NUMERIC_BINS): Binner {
+  return isNumericKind(kind) ? numericBinner(real, kind, bins) : categoricalBinner(real);
+}
+
+export interface BinnedPair {
+  labels: string[];
+  real: Int32Array;
+  synthetic: Int32Array;
+  /** Number of bins (labels.length). */
+  size: number;
+}
+
+/**
+ * Bins a real and a synthetic column on the same bins. For categorical columns the codes are
+ * re-read after both columns are seen, so both use the final union (null bin last).
+ */
+export function binPair(real: Column, synthetic: Column, kind: EvalKind, bins = NUMERIC_BINS): BinnedPair {
+  const binner = createBinner(real, kind, bins);
+  let r = binner.codes(real);
+  const s = binner.codes(synthetic);
+  if (!isNumericKind(kind)) r = binner.codes(real); // null code may have moved after unseen synthetic categories
+  return { labels: binner.labels, real: r, synthetic: s, size: binner.labels.length };
+}
+
+/** Share of rows per bin. */
+export function binShares(codes: Int32Array, size: number): Float64Array {
+  const p = new Float64Array(size);
+  for (let i = 0; i < codes.length; i++) p[codes[i]!]! += 1;
+  const n = codes.length;
+  if (n > 0) for (let i = 0; i < size; i++) p[i]! /= n;
+  return p;
+}

@@ -1,0 +1,56 @@
+/** HTML helpers for the report page and its Jupyter display. */
+import type { MimeBundle } from "../../display/protocol.js";
+
+export type VegaLiteSpec = Record<string, unknown>;
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** 3 significant digits for scores and statistics; "–" for missing. */
+export function fmt(x: number | null | undefined, digits = 3): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return "–";
+  if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e7)) return x.toExponential(2);
+  return Number(x.toPrecision(digits)).toString();
+}
+
+type ChartBundleFn = (spec: VegaLiteSpec) => MimeBundle | Promise<MimeBundle>;
+
+/** Vega-Lite → SVG with vega itself, when the shared renderer (src/charts/render.ts) is not available. */
+async function svgWithVega(spec: VegaLiteSpec): Promise<string> {
+  const vl = (await import("vega-lite")) as unknown as { compile(s: unknown): { spec: unknown } };
+  const vega = (await import("vega")) as unknown as {
+    parse(s: unknown): unknown;
+    View: new (runtime: unknown, opts: { renderer: string }) => { toSVG(): Promise<string>; finalize(): void };
+  };
+  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * An offline HTML fragment for a chart: the PNG from the shared renderer (src/charts/render.ts)
+ * when present, otherwise inline SVG rendered here; on any failure a short note, never a throw.
+ */
+export async function chartHtml(spec: VegaLiteSpec, alt: string): Promise<string> {
+  try {
+    const mod = (await import("../../charts/render.js" as string)) as { chartBundle?: ChartBundleFn };
+    if (typeof mod.chartBundle === "function") {
+      const b = await mod.chartBundle(spec);
+      if (typeof b["image/png"] === "string") return `<figure><img alt="${escapeHtml(alt)}" src="data:image/png;base64,${b["image/png"]}"/></figure>`;
+      if (typeof b["image/svg+xml"] === "string") return `<figure>${b["image/svg+xml"]}</figure>`;
+    }
+  } catch {
+    // fall through to vega's own SVG
+  }
+  try {
+    return `<figure aria-label="${escapeHtml(alt)}">${await svgWithVega(spec)}</figure>`;
+  } catch (e) {
+    return `<p class="warn">Chart "${escapeHtml(alt)}" could not be rendered: ${escapeHtml((e as Error).message)}</p>`;
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * Exact and near-duplicate removal, within generated rows and against real rows.
+ * - exact: every compared value identical.
+ * - near: values normalised first — strings lowercased, trimmed, whitespace collapsed; numbers
+ *   rounded to 6 significant digits (the rounding DESIGN.md's exact-match privacy metric uses).
+ * - similar text (near mode, text columns): word-bigram Jaccard similarity of the text columns
+ *   ≥ `jaccard` (default 0.8), found with MinHash + LSH banding and confirmed exactly.
+ * Columns whose names start with "_" (provenance such as `_meta`) are never compared.
+ * Rows are scanned in order; the first of a group is kept.
+ */
+import type { CellValue, Frame } from "../data/types.js";
+import { takeRows } from "../data/frame.js";
+import { normalizeText, tokenize } from "./text/quality.js";
+
+export type DedupReason = "exact" | "near" | "similar-text";
+
+export interface DedupOptions {
+  /** "exact" compares raw values; "near" (default) also normalises and checks text similarity. */
+  mode?: "exact" | "near";
+  /** Real rows: generated rows that duplicate one of them are removed too. */
+  against?: Frame;
+  /** Columns to compare (default: every column shared with `against`, minus "_"-prefixed ones). */
+  columns?: readonly string[];
+  /** Columns compared by text similarity in near mode (default: string columns averaging ≥ 5 words). */
+  textColumns?: readonly string[];
+  /** Jaccard threshold for similar text, in (0, 1]. */
+  jaccard?: number;
+}
+
+export interface RemovedRow {
+  index: number;
+  reason: DedupReason;
+  /** The row it duplicates: an earlier generated row or a real row. */
+  duplicateOf: { source: "output" | "real"; index: number };
+}
+
+export interface DedupResult {
+  frame: Frame;
+  /** Indices (into the input) of the rows kept, in order. */
+  kept: number[];
+  removed: RemovedRow[];
+  counts: { input: number; kept: number; removed: number; exact: number; near: number; similarText: number; matchesReal: number };
+}
+
+export function roundSignificant(x: number, digits = 6): number {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  return Number(x.toPrecision(digits));
+}
+
+function exactKey(values: readonly CellValue[]): string {
+  return JSON.stringify(values);
+}
+
+function nearValue(v: CellValue): CellValue {
+  if (typeof v === "string") return normalizeText(v);
+  if (typeof v === "number") return roundSignificant(v);
+  return v;
+}
+
+function shingles(text: string): Set<string> {
+  const tok = tokenize(text);
+  const out = new Set<string>();
+  if (tok.length < 2) { for (const t of tok) out.add(t); return out; }
+  for (let i = 0; i + 1 < tok.length; i++) out.add(`${tok[i]} ${tok[i + 1]}`);
+  return out;
+}
+
+function jaccardOf(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let inter = 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const x of small) if (large.has(x)) inter++;
+  return inter / (a.size + b.size - inter);
+}
+
+const HASHES = 64;
+const BANDS = 16; // 16 bands × 4 rows: pairs above ≈ 0.5 Jaccard become candidates, then checked exactly.
+const ROWS_PER_BAND = HASHES / BANDS;
+
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  return h >>> 0;
+}
+
+function mix(x: number, salt: number): number {
+  let h = (x ^ salt) >>> 0;
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const SALTS = Array.from({ length: HASHES }, (_, i) => mix(i + 1, 0x9e3779b9));
+
+function bandKeys(set: Set<string>): string[] {
+  const sig = new Uint32Array(HASHES).fill(0xffffffff);
+  for (const s of set) {
+    const x = hash32(s);
+    for (let i = 0; i < HASHES; i++) { const h = mix(x, SALTS[i]!); if (h < sig[i]!) sig[i] = h; }
+  }
+  const keys: string[] = [];
+  for (let b = 0; b < BANDS; b++) keys.push(`${b}:${Array.from(sig.subarray(b * ROWS_PER_BAND, (b + 1) * ROWS_PER_BAND)).join(",")}`);
+  return keys;
+}
+
+function defaultTextColumns(frame: Frame, columns: readonly string[]): string[] {
+  return columns.filter((c) => {
+    let words = 0, n = 0;
+    for (const v of frame.columns[c]!) {
+      if (v === null) continue;
+      if (typeof v !== "string") return false;
+      words += tokenize(v).length; n++;
+      if (n >= 200) break;
+    }
+    return n > 0 && words / n >= 5;
+  });
+}
+
+/** Index of rows seen so far (real rows first, then kept generated rows). */
+class SeenIndex {
+  readonly exact = new Map<string, { source: "output" | "real"; index: number }>();
+  readonly near = new Map<string, { source: "output" | "real"; index: number }>();
+  readonly buckets = new Map<string, number[]>();
+  readonly sets: { set: Set<string>; ref: { source: "output" | "real"; index: number } }[] = [];
+}
+
+export function dedupRows(frame: Frame, options: DedupOptions = {}): DedupResult {
+  const mode = options.mode ?? "near";
+  if (mode !== "exact" && mode !== "near") throw new RangeError(`dedup mode must be "exact" or "near", got "${String(mode)}".`);
+  const threshold = options.jaccard ?? 0.8;
+  if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`jaccard threshold must be in (0, 1], got ${threshold}.`);
+  const against = options.against;
+  let columns = options.columns ?? frame.columnNames.filter((c) => !c.startsWith("_") && (!against || c in against.columns));
+  const missing = columns.filter((c) => !(c in frame.columns) || (against !== undefined && !(c in against.columns)));
+  if (missing.length) {
+    throw new RangeError(`dedup: column(s) ${missing.join(", ")} are not in ${against ? "both tables" : "the table"}; compare on shared columns.`);
+  }
+  columns = [...columns];
+  const textCols = mode === "near" ? [...(options.textColumns ?? defaultTextColumns(frame, columns))] : [];
+  const idx = new SeenIndex();
+
+  const rowValues = (f: Frame, i: number): CellValue[] => columns.map((c) => f.columns[c]![i] ?? null);
+  const textOf = (f: Frame, i: number): string => textCols.map((c) => String(f.columns[c]![i] ?? "")).join(" ");
+
+  const findDuplicate = (f: Frame, i: number): { reason: DedupReason; ref: { source: "output" | "real"; index: number } } | null => {
+    const vals = rowValues(f, i);
+    const ek = exactKey(vals);
+    const e = idx.exact.get(ek);
+    if (e) return { reason: "exact", ref: e };
+    if (mode === "exact") return null;
+    const nk = exactKey(vals.map(nearValue));
+    const nr = idx.near.get(nk);
+    if (nr) return { reason: "near", ref: nr };
+    if (textCols.length) {
+      const set = shingles(textOf(f, i));
+      const seen = new Set<number>();
+      for (const key of bandKeys(set)) {
+        for (const cand of idx.buckets.get(key) ?? []) {
+          if (seen.has(cand)) continue;
+          seen.add(cand);
+          if (jaccardOf(set, idx.sets[cand]!.set) >= threshold) return { reason: "similar-text", ref: idx.sets[cand]!.ref };
+        }
+      }
+    }
+    return null;
+  };
+
+  const remember = (f: Frame, i: number, ref: { source: "output" | "real"; index: number }): void => {
+    const vals = rowValues(f, i);
+    const ek = exactKey(vals);
+    if (!idx.exact.has(ek)) idx.exact.set(ek, ref);
+    if (mode === "exact") return;
+    const nk = exactKey(vals.map(nearValue));
+    if (!idx.near.has(nk)) idx.near.set(nk, ref);
+    if (textCols.length) {
+      const set = shingles(textOf(f, i));
+      const slot = idx.sets.length;
+      idx.sets.push({ set, ref });
+      for (const key of bandKeys(set)) {
+        const b = idx.buckets.get(key);
+        if (b) b.push(slot); else idx.buckets.set(key, [slot]);
+      }
+    }
+  };
+
+  if (against) for (let i = 0; i < against.rowCount; i++) remember(against, i, { source: "real", index: i });
+
+  const kept: number[] = [];
+  const removed: RemovedRow[] = [];
+  for (let i = 0; i < frame.rowCount; i++) {
+    const dup = findDuplicate(frame, i);
+    if (dup) { removed.push({ index: i, reason: dup.reason, duplicateOf: dup.ref }); continue; }
+    kept.push(i);
+    remember(frame, i, { source: "output", index: i });
+  }
+  const count = (r: DedupReason): number => removed.filter((x) => x.reason === r).length;
+  return {
+    frame: removed.length ? takeRows(frame, kept) : frame,
+    kept,
+    removed,
+    counts: {
+      input: frame.rowCount,
+      kept: kept.length,
+      removed: removed.length,
+      exact: count("exact"),
+      near: count("near"),
+      similarText: count("similar-text"),
+      matchesReal: removed.filter((x) => x.duplicateOf.source === "real").length,
+    },
+  };
+}

@@ -1,0 +1,391 @@
+/**
+ * The one LLM client: every request of every LLM mode goes through `LlmClient.chat`.
+ *
+ * It owns what the SDK would otherwise hide: the concurrency limit, rate-limit back-off that
+ * honours retry-after / retry-after-ms, bounded retries with jittered exponential back-off (the
+ * SDK's own retries are off, maxRetries: 0, so counts are ours), the on-disk cache, token and cost
+ * accounting, and the budget cap. Secrets never leave it: errors are scrubbed, the key is not
+ * part of any cache key or file.
+ */
+import OpenAI from "openai";
+import { CompletionCache, canonicalJson, sha256, synthlabCacheDir, type CachedCompletion } from "./cache.js";
+import {
+  BudgetExceededError,
+  LlmConfigError,
+  LlmError,
+  LlmRequestError,
+  StructuredOutputUnsupportedError,
+  scrubSecrets,
+} from "./errors.js";
+import { approxTokens, costOf, priceFor, type TokenUsage } from "./prices.js";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  /** Structured output: response_format json_schema (strict). */
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  seed?: number;
+}
+
+export interface ChatResponse {
+  content: string;
+  finishReason: string;
+  usage: TokenUsage;
+  costUsd: number;
+  cached: boolean;
+  /** Content address of the request (cache key). */
+  key: string;
+}
+
+export interface LlmClientOptions {
+  model: string;
+  apiKey?: string;
+  baseURL?: string;
+  /** Environment to read OPENAI_API_KEY / OPENAI_BASE_URL / SYNTHLAB_CACHE_DIR from (default process.env). */
+  env?: Env;
+  /** Requests in flight at once (default 8). */
+  concurrency?: number;
+  /** Retries for 5xx, timeouts, connection errors and malformed bodies (default 4). */
+  maxRetries?: number;
+  /** Waits after 429 / 503 before giving up (default 10). */
+  maxRateLimitRetries?: number;
+  /** Per-request timeout (default 120 s). */
+  timeoutMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** false disables the cache; a string is the cache directory. Default $SYNTHLAB_CACHE_DIR/llm or ~/.cache/synthlab/llm. */
+  cache?: boolean | string;
+  /** Stop before spending more than this (USD). */
+  budgetUsd?: number;
+  signal?: AbortSignal;
+}
+
+export interface ModelUsage {
+  requests: number;
+  input: number;
+  output: number;
+  costUsd: number;
+}
+
+export interface LlmStats {
+  /** HTTP requests sent (every attempt counts). */
+  requests: number;
+  cacheHits: number;
+  retries: number;
+  rateLimited: number;
+  tokens: TokenUsage;
+  costUsd: number;
+  byModel: Record<string, ModelUsage>;
+}
+
+export interface Provider {
+  apiKey: string;
+  baseURL: string;
+  /** Whether the key came from the user (false: placeholder for keyless local servers). */
+  hasKey: boolean;
+}
+
+export const OPENAI_BASE_URL = "https://api.openai.com/v1";
+
+export const NO_PROVIDER_MESSAGE =
+  "No LLM provider configured: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (any OpenAI-compatible server, " +
+  "e.g. OPENAI_BASE_URL=http://localhost:11434/v1 for Ollama); the offline modes work now: --mode offline or --mode copula.";
+
+/** Picks the provider from options, then the environment. A base URL alone is enough (keyless local servers). */
+export function resolveProvider(opts: { apiKey?: string; baseURL?: string; env?: Env }): Provider {
+  const env = opts.env ?? process.env;
+  const key = opts.apiKey ?? env["OPENAI_API_KEY"] ?? "";
+  const base = opts.baseURL ?? env["OPENAI_BASE_URL"] ?? "";
+  if (!key && !base) throw new LlmConfigError(NO_PROVIDER_MESSAGE);
+  return {
+    apiKey: key || "not-needed",
+    baseURL: (base || OPENAI_BASE_URL).replace(/\/+$/, ""),
+    hasKey: key !== "",
+  };
+}
+
+/** A counting semaphore: at most `limit` holders at once, FIFO. */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async acquire(): Promise<void> {
+    if (this.active < this.limit) {
+      this.active += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next(); // hand the slot over directly
+    else this.active -= 1;
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new LlmError("Generation was interrupted."));
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(new LlmError("Generation was interrupted."));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Milliseconds the server asked us to wait (retry-after-ms, retry-after seconds or HTTP date), if any. */
+export function retryAfterMs(headers: { get(name: string): string | null } | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = headers.get("retry-after-ms");
+  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const ra = headers.get("retry-after");
+  if (!ra) return undefined;
+  if (Number.isFinite(Number(ra))) return Math.max(0, Number(ra) * 1000);
+  const date = Date.parse(ra);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+type Failure =
+  | { kind: "rate-limit"; waitMs: number | undefined; message: string }
+  | { kind: "retry"; message: string }
+  | { kind: "fatal"; error: LlmError };
+
+export class LlmClient {
+  readonly model: string;
+  readonly provider: Provider;
+  readonly warnings: string[] = [];
+  private readonly sdk: OpenAI;
+  private readonly cache: CompletionCache | undefined;
+  private readonly semaphore: Semaphore;
+  private readonly opts: Required<Pick<LlmClientOptions, "maxRetries" | "maxRateLimitRetries" | "timeoutMs" | "backoffBaseMs" | "backoffMaxMs">>;
+  private readonly budgetUsd: number | undefined;
+  private readonly signal: AbortSignal | undefined;
+  /** Rate-limit gate shared by all requests: nobody sends before this time. */
+  private pauseUntil = 0;
+  /** Cost reserved by requests in flight, so concurrent requests cannot jointly overshoot the budget. */
+  private reservedUsd = 0;
+  private outputTokensSeen = 0;
+  private responsesSeen = 0;
+  private readonly stats_: LlmStats = { requests: 0, cacheHits: 0, retries: 0, rateLimited: 0, tokens: { input: 0, output: 0 }, costUsd: 0, byModel: {} };
+
+  constructor(options: LlmClientOptions) {
+    if (!options.model) throw new LlmConfigError("No model given: pass --model (e.g. gpt-4o-mini, or the name your local server serves).");
+    this.model = options.model;
+    this.provider = resolveProvider(options);
+    const env = options.env ?? process.env;
+    const concurrency = options.concurrency ?? 8;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new LlmConfigError(`concurrency must be a whole number ≥ 1, got ${String(concurrency)}.`);
+    }
+    if (options.budgetUsd !== undefined && !(options.budgetUsd >= 0)) {
+      throw new LlmConfigError(`budget must be a non-negative number of US dollars, got ${String(options.budgetUsd)}.`);
+    }
+    this.semaphore = new Semaphore(concurrency);
+    this.opts = {
+      maxRetries: options.maxRetries ?? 4,
+      maxRateLimitRetries: options.maxRateLimitRetries ?? 10,
+      timeoutMs: options.timeoutMs ?? 120_000,
+      backoffBaseMs: options.backoffBaseMs ?? 500,
+      backoffMaxMs: options.backoffMaxMs ?? 30_000,
+    };
+    this.budgetUsd = options.budgetUsd;
+    this.signal = options.signal;
+    if (this.budgetUsd !== undefined && !priceFor(this.model)) {
+      this.warnings.push(
+        `No price is known for model "${this.model}", so the budget cap cannot be enforced: call registerPrice("${this.model}", { input, output }) with USD per 1M tokens.`,
+      );
+    }
+    const cacheOpt = options.cache ?? true;
+    this.cache = cacheOpt === false ? undefined : new CompletionCache(typeof cacheOpt === "string" ? cacheOpt : synthlabCacheDir("llm", env));
+    this.sdk = new OpenAI({ apiKey: this.provider.apiKey, baseURL: this.provider.baseURL, maxRetries: 0, timeout: this.opts.timeoutMs });
+  }
+
+  /** The raw SDK (for the Batch API's file and batch endpoints). */
+  get openai(): OpenAI {
+    return this.sdk;
+  }
+
+  get cacheEnabled(): boolean {
+    return this.cache !== undefined;
+  }
+
+  /** The request body sent to /chat/completions (also the Batch API line body). */
+  body(req: ChatRequest): Record<string, unknown> {
+    const body: Record<string, unknown> = { model: this.model, messages: req.messages };
+    if (req.jsonSchema) {
+      body["response_format"] = { type: "json_schema", json_schema: { name: req.jsonSchema.name, strict: true, schema: req.jsonSchema.schema } };
+    }
+    if (req.temperature !== undefined) body["temperature"] = req.temperature;
+    if (req.topP !== undefined) body["top_p"] = req.topP;
+    if (req.maxTokens !== undefined) body["max_tokens"] = req.maxTokens;
+    if (req.seed !== undefined) body["seed"] = req.seed;
+    return body;
+  }
+
+  /** Content address of a request: base URL + the body (model, messages, format, sampling). Never the key. */
+  key(req: ChatRequest): string {
+    return sha256(canonicalJson({ v: 1, baseURL: this.provider.baseURL, body: this.body(req) }));
+  }
+
+  stats(): LlmStats {
+    const s = this.stats_;
+    return { ...s, tokens: { ...s.tokens }, byModel: Object.fromEntries(Object.entries(s.byModel).map(([k, v]) => [k, { ...v }])) };
+  }
+
+  /** Scrubs our secret (and key-shaped strings) from text. */
+  scrub(text: string): string {
+    return scrubSecrets(text, this.provider.hasKey ? [this.provider.apiKey] : []);
+  }
+
+  async cached(key: string): Promise<CachedCompletion | undefined> {
+    return this.cache?.get(key);
+  }
+
+  /** Stores a completion obtained elsewhere (the Batch API) and accounts for its cost. */
+  async store(key: string, entry: CachedCompletion): Promise<void> {
+    this.account(entry.usage, entry.batch ?? false);
+    await this.cache?.put(key, entry);
+  }
+
+  private account(usage: TokenUsage, batch: boolean): number {
+    const cost = costOf(this.model, usage, { batch });
+    const s = this.stats_;
+    s.tokens.input += usage.input;
+    s.tokens.output += usage.output;
+    s.costUsd += cost;
+    const m = (s.byModel[this.model] ??= { requests: 0, input: 0, output: 0, costUsd: 0 });
+    m.requests += 1;
+    m.input += usage.input;
+    m.output += usage.output;
+    m.costUsd += cost;
+    this.outputTokensSeen += usage.output;
+    this.responsesSeen += 1;
+    return cost;
+  }
+
+  /** Expected cost of one request: its prompt plus the mean output seen so far (or max_tokens, or 1024). */
+  private estimate(req: ChatRequest): number {
+    const input = approxTokens(req.messages.map((m) => m.content).join("\n"));
+    const output = this.responsesSeen > 0 ? this.outputTokensSeen / this.responsesSeen : req.maxTokens ?? 1024;
+    return costOf(this.model, { input, output });
+  }
+
+  private backoff(attempt: number): number {
+    const exp = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** attempt);
+    return exp / 2 + Math.random() * (exp / 2); // "equal jitter": spreads retries of concurrent requests
+  }
+
+  private classify(err: unknown): Failure {
+    if (err instanceof OpenAI.APIUserAbortError || this.signal?.aborted) {
+      return { kind: "fatal", error: new LlmError("Generation was interrupted.") };
+    }
+    if (err instanceof OpenAI.APIConnectionTimeoutError) return { kind: "retry", message: `timed out after ${this.opts.timeoutMs} ms` };
+    if (err instanceof OpenAI.APIConnectionError) return { kind: "retry", message: `connection failed (${this.scrub(String(err.message))})` };
+    if (err instanceof OpenAI.APIError) {
+      const status = err.status ?? 0;
+      const msg = this.scrub(err.message);
+      if (status === 429 || status === 503) return { kind: "rate-limit", waitMs: retryAfterMs(err.headers), message: msg };
+      if (status >= 500 || status === 408 || status === 409) return { kind: "retry", message: msg };
+      if (status === 400 && /response_format|json_schema/i.test(err.message)) {
+        return { kind: "fatal", error: new StructuredOutputUnsupportedError(`The server rejected structured output (${msg}).`, status) };
+      }
+      const hint =
+        status === 401 ? " Check OPENAI_API_KEY (and OPENAI_BASE_URL)." :
+        status === 404 ? ` Check the model name ("${this.model}") and OPENAI_BASE_URL.` : "";
+      return { kind: "fatal", error: new LlmRequestError(`LLM request failed: ${msg}.${hint}`, status) };
+    }
+    // A 200 with a body that is not JSON surfaces as a SyntaxError from the SDK's parser: retry it.
+    if (err instanceof SyntaxError) return { kind: "retry", message: `malformed response body (${this.scrub(err.message)})` };
+    return { kind: "fatal", error: new LlmRequestError(`LLM request failed: ${this.scrub(err instanceof Error ? err.message : String(err))}`) };
+  }
+
+  /** One chat completion: from the cache, else from the server under the retry and budget policy. */
+  async chat(req: ChatRequest): Promise<ChatResponse> {
+    const key = this.key(req);
+    const hit = await this.cache?.get(key);
+    if (hit) {
+      this.stats_.cacheHits += 1;
+      return { content: hit.content, finishReason: hit.finishReason, usage: hit.usage, costUsd: 0, cached: true, key };
+    }
+    const body = this.body(req);
+    let errors = 0;
+    let waits = 0;
+    for (;;) {
+      if (this.signal?.aborted) throw new LlmError("Generation was interrupted.");
+      const gate = this.pauseUntil - Date.now();
+      if (gate > 0) await sleep(gate, this.signal);
+      const estimate = this.estimate(req);
+      if (this.budgetUsd !== undefined && this.stats_.costUsd + this.reservedUsd + estimate > this.budgetUsd) {
+        throw new BudgetExceededError(
+          `Budget of $${this.budgetUsd.toFixed(4)} reached ($${this.stats_.costUsd.toFixed(4)} spent): stopped before the next request; raise --budget to continue.`,
+        );
+      }
+      this.reservedUsd += estimate;
+      await this.semaphore.acquire();
+      let completion: OpenAI.Chat.Completions.ChatCompletion | undefined;
+      let failure: Failure | undefined;
+      try {
+        // Re-check the gate: a 429 may have arrived while we queued for a slot.
+        const late = this.pauseUntil - Date.now();
+        if (late > 0) await sleep(late, this.signal);
+        this.stats_.requests += 1;
+        completion = await this.sdk.chat.completions.create(
+          body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
+          { signal: this.signal ?? null },
+        );
+        if (!completion || !Array.isArray(completion.choices)) throw new SyntaxError("response has no choices array");
+      } catch (err) {
+        failure = this.classify(err);
+      } finally {
+        this.semaphore.release();
+        this.reservedUsd -= estimate;
+      }
+      if (failure || !completion) {
+        // Back off outside the semaphore, so other requests keep their slots.
+        const f = failure ?? { kind: "retry" as const, message: "empty response" };
+        if (f.kind === "fatal") throw f.error;
+        if (f.kind === "rate-limit") {
+          this.stats_.rateLimited += 1;
+          if (waits++ >= this.opts.maxRateLimitRetries) {
+            throw new LlmRequestError(`LLM server kept rate-limiting (${f.message}) after ${waits} waits: lower --concurrency or try later.`, 429);
+          }
+          this.stats_.retries += 1;
+          const wait = Math.min(f.waitMs ?? this.backoff(waits - 1), 120_000);
+          this.pauseUntil = Math.max(this.pauseUntil, Date.now() + wait);
+        } else {
+          if (errors++ >= this.opts.maxRetries) {
+            throw new LlmRequestError(`LLM request failed after ${errors} attempts: ${f.message}.`);
+          }
+          this.stats_.retries += 1;
+          await sleep(this.backoff(errors - 1), this.signal);
+        }
+        continue;
+      }
+      const choice = completion.choices[0];
+      const usage: TokenUsage = {
+        input: completion.usage?.prompt_tokens ?? approxTokens(req.messages.map((m) => m.content).join("\n")),
+        output: completion.usage?.completion_tokens ?? approxTokens(choice?.message?.content ?? ""),
+      };
+      const costUsd = this.account(usage, false);
+      const content = choice?.message?.content ?? "";
+      const finishReason = choice?.finish_reason ?? "stop";
+      // Cache before the caller checkpoints, so a crash in between never repeats a paid request.
+      await this.cache?.put(key, { v: 1, model: this.model, content, finishReason, usage, createdAt: new Date().toISOString() });
+      return { content, finishReason, usage, costUsd, cached: false, key };
+    }
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * llm-rows: the model writes table rows in batches. Zero-shot from schema + description, or
+ * few-shot with real rows sampled from `like`. Structured output (json_schema) where the server
+ * supports it, else the schema in the prompt and JSON extracted from the reply. Every row is
+ * coerced and validated against the schema; derived columns are computed, never trusted.
+ */
+import { frameToRecords, type Row } from "../../data/frame.js";
+import { createRng } from "../../data/random.js";
+import { coerceRow, inferSchema } from "../../data/schema.js";
+import type { CellValue, Schema } from "../../data/types.js";
+import { compileExpression, evaluateRecord } from "../expression.js";
+import { GenerateError, type GenerateHooks, type GenerateRequest, type GenerateResult } from "../types.js";
+import { canonicalJson, sha256 } from "./cache.js";
+import type { ChatRequest } from "./client.js";
+import { dedupeRows, type DedupMode } from "./dedupe.js";
+import { runEngine, type BatchContext, type ParsedBatch } from "./engine.js";
+import { extractList } from "./extract.js";
+import { describeColumn, generatedColumns, listJsonSchema, rowJsonSchema } from "./jsonschema.js";
+import { prefetchWithBatchApi } from "./batch.js";
+import { checkRowCount, planEstimate, rowsToFrame, startRun, withMeta } from "./run.js";
+import { approxTokens } from "./prices.js";
+
+export const DEFAULT_BATCH_SIZE = 20;
+
+export function dedupMode(d: GenerateRequest["dedup"]): DedupMode {
+  if (d === false) return "off";
+  if (d === "exact") return "exact";
+  return "near";
+}
+
+/** The schema block for prompts (the same JSON Schema that structured output would enforce). */
+export function schemaBlock(schema: Record<string, unknown>): string {
+  return `JSON Schema:\n\`\`\`json\n${JSON.stringify(schema, null, 1)}\n\`\`\``;
+}
+
+export function examplesBlock(rows: readonly Row[]): string {
+  return `Examples of real rows (JSON lines; do not copy them, write new rows with the same style and distributions):\n\`\`\`jsonl\n${rows.map((r) => JSON.stringify(r)).join("\n")}\n\`\`\``;
+}
+
+/** Coerces, validates and completes (derived columns) each item; collects one message per bad row. */
+export function parseRows(content: string, schema: Schema, listKey = "rows"): ParsedBatch {
+  const list = extractList(content, listKey);
+  if (!list) return { rows: [], errors: [`the answer is not JSON with a "${listKey}" array`], invalid: 0 };
+  return validateItems(list, schema);
+}
+
+/** Validates items already parsed (from a reply or a generator program). */
+export function validateItems(list: readonly unknown[], schema: Schema): ParsedBatch {
+  const gen = generatedColumns(schema);
+  const derived = schema.columns.filter((c) => c.expression).map((c) => ({ name: c.name, expr: compileExpression(c.expression!) }));
+  const rows: Row[] = [];
+  const errors: string[] = [];
+  let invalid = 0;
+  list.forEach((item, i) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      invalid += 1;
+      errors.push(`row ${i + 1}: expected an object, got ${Array.isArray(item) ? "an array" : typeof item}`);
+      return;
+    }
+    // Keep only schema columns: models sometimes add an id or a comment field.
+    const rec: Record<string, unknown> = {};
+    for (const c of gen) rec[c.name] = (item as Record<string, unknown>)[c.name];
+    const { row, issues } = coerceRow(rec, schema, { extraColumns: false });
+    if (issues.length) {
+      invalid += 1;
+      errors.push(`row ${i + 1}: ${issues.map((x) => x.message).join("; ")}`);
+      return;
+    }
+    const out: Record<string, CellValue> = {};
+    for (const c of schema.columns) out[c.name] = row[c.name] ?? null;
+    for (const d of derived) {
+      const v = evaluateRecord(d.expr, out);
+      out[d.name] = typeof v === "number" && !Number.isFinite(v) ? null : v;
+    }
+    rows.push(out);
+  });
+  return { rows, errors, invalid };
+}
+
+export async function generateLlmRows(request: GenerateRequest, hooks: GenerateHooks): Promise<GenerateResult> {
+  checkRowCount(request, "llm-rows");
+  if (!request.schema && !request.like) {
+    throw new GenerateError("llm-rows needs a schema or real rows to imitate: pass --schema or --like.");
+  }
+  const schema: Schema = request.schema ?? inferSchema(request.like!);
+  const real = request.like ? frameToRecords(request.like) : [];
+  const nExamples = Math.min(real.length, request.examples ?? (real.length ? 5 : 0));
+  const batchSize = request.batchSize ?? DEFAULT_BATCH_SIZE;
+  const run = startRun("llm-rows", request, hooks, { kind: "rows" });
+  const structuredSetting = run.options.structuredOutput ?? "auto";
+  let structured = structuredSetting !== "prompt";
+  const itemSchema = rowJsonSchema(schema);
+  const fullSchema = listJsonSchema(itemSchema, "rows");
+  const gen = generatedColumns(schema);
+
+  const system =
+    "You generate realistic synthetic tabular data for machine-learning training sets. " +
+    "Follow the column constraints exactly, vary the rows, and answer with JSON only.";
+  const columnsText = gen.map((c) => `- ${c.name}: ${describeColumn(c)}`).join("\n");
+
+  function buildRequest(ctx: BatchContext, attempt: number): ChatRequest {
+    const rng = createRng(ctx.seed);
+    const examples = nExamples ? rng.shuffle([...real.keys()]).slice(0, nExamples).map((i) => projectRow(real[i]!, gen.map((c) => c.name))) : [];
+    const parts = [
+      request.description ? `Data: ${request.description.trim()}` : "Data: rows for the table described below.",
+      `Columns:\n${columnsText}`,
+    ];
+    if (examples.length) parts.push(examplesBlock(examples));
+    if (!structured) parts.push(`Reply with JSON matching this ${schemaBlock(fullSchema)}`);
+    parts.push(`Return exactly ${ctx.size} rows as {"rows": [...]}. This is batch ${ctx.index + 1}: make these rows different from other batches.`);
+    const req: ChatRequest = {
+      messages: [{ role: "system", content: system }, { role: "user", content: parts.join("\n\n") }],
+      temperature: request.temperature ?? 1,
+      seed: (ctx.seed + attempt) % 2_147_483_647,
+    };
+    if (structured) req.jsonSchema = { name: "rows", schema: fullSchema };
+    return req;
+  }
+
+  // Estimate before the run: one request per batch, output ≈ rows × tokens per row.
+  const sample = buildRequest({ stream: "", index: 0, size: batchSize, seed: request.seed }, 0);
+  const perRow = real.length ? approxTokens(JSON.stringify(real[0])) + 2 : gen.length * 8;
+  const { estimate, warning } = planEstimate(
+    run,
+    Math.ceil(request.rows / batchSize),
+    sample.messages.map((m) => m.content).join("\n") + (structured ? JSON.stringify(fullSchema) : ""),
+    perRow * batchSize,
+    request.budgetUsd,
+    request.batchApi ?? false,
+  );
+  const warnings: string[] = [...run.client.warnings];
+  if (warning) warnings.push(warning);
+  run.progress(0, request.rows, { phase: estimate.usd === null ? `estimate: ~${estimate.requests} requests` : `estimate: ~${estimate.requests} requests, ~$${estimate.usd.toFixed(4)}` });
+
+  const mode = dedupMode(request.dedup);
+  const names = schema.columns.map((c) => c.name);
+  let copiesOfReal = 0;
+  const engineOpts = {
+    client: run.client,
+    checkpoint: run.checkpoint,
+    streams: [{ id: "", target: request.rows }],
+    batchSize,
+    seed: request.seed,
+    buildRequest,
+    parse: (content: string) => parseRows(content, schema),
+    dedupe: (rows: Row[]) => {
+      const d = dedupeRows(rows, names, { mode, real });
+      copiesOfReal = d.copiesOfReal;
+      return d;
+    },
+    fallbackToPrompt: () => {
+      if (structuredSetting !== "auto") return false;
+      if (structured) warnings.push("The server does not support structured output (json_schema): the schema now goes in the prompt and JSON is extracted from the reply.");
+      structured = false;
+      return true;
+    },
+    ...(run.options.maxAttempts !== undefined ? { maxAttempts: run.options.maxAttempts } : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+    onBatch: (_b: unknown, p: { rows: number; target: number; invalidRows: number }) => run.progress(p.rows, p.target, { invalidRows: p.invalidRows }),
+  };
+  if (request.batchApi) {
+    await prefetchWithBatchApi(run, engineOpts.streams, batchSize, request.seed, buildRequest, hooks);
+  }
+  const result = await runEngine(engineOpts);
+  warnings.push(...result.warnings);
+  const stream = result.streams.get("")!;
+  let rows = stream.rows;
+  let extraCols: string[] = [];
+  if (request.meta) {
+    rows = withMeta(rows, stream.batches.map((b) => ({ method: "llm-rows", model: run.model, promptHash: b.promptHash, seed: b.seed, runId: run.runId })));
+    extraCols = ["_meta"];
+  }
+  run.progress(rows.length, request.rows, { invalidRows: result.invalidRows, phase: "done" });
+  return {
+    frame: rowsToFrame(rows, schema, extraCols),
+    schema,
+    stats: run.stats(rows.length, {
+      invalidRows: result.invalidRows,
+      duplicatesRemoved: result.duplicatesRemoved,
+      extra: { estimate, failedBatches: result.failedBatches, copiesOfRealRemoved: copiesOfReal, stoppedByBudget: result.stoppedByBudget, structuredOutput: structured },
+    }),
+    warnings,
+    provenance: run.provenance(sha256(canonicalJson(sample.messages)).slice(0, 16)),
+  };
+}
+
+function projectRow(row: Row, names: readonly string[]): Row {
+  const out: Row = {};
+  for (const n of names) out[n] = row[n] ?? null;
+  return out;
+}

@@ -1,0 +1,221 @@
+/**
+ * What every LLM mode does around its own logic: read the LLM options off the request, build the
+ * client, open the checkpoint under a run id derived from the parameters, report progress, and
+ * assemble stats / provenance for the result.
+ */
+import type { Frame, Schema } from "../../data/types.js";
+import { frameFromRecords, frameToRecords, type Row } from "../../data/frame.js";
+import { GenerateError, type GenerateHooks, type GenerateMode, type GenerateRequest, type GenerateStats, type Provenance } from "../types.js";
+import { canonicalJson, sha256, synthlabCacheDir } from "./cache.js";
+import { Checkpoint } from "./checkpoint.js";
+import { LlmClient, type Env } from "./client.js";
+import { approxTokens, estimateCost, type CostEstimate } from "./prices.js";
+
+export const DEFAULT_MODEL = "gpt-4o-mini";
+
+/** LLM settings read from `request.options` (all optional). */
+export interface LlmOptions {
+  apiKey?: string;
+  baseURL?: string;
+  env?: Env;
+  /** false: no response cache; string: cache directory. */
+  cache?: boolean | string;
+  checkpointDir?: string;
+  /** "auto" tries json_schema and falls back to schema-in-prompt if the server refuses it. */
+  structuredOutput?: "auto" | "json_schema" | "prompt";
+  maxRetries?: number;
+  maxRateLimitRetries?: number;
+  timeoutMs?: number;
+  backoffBaseMs?: number;
+  /** Fresh requests per failing batch (default 3). */
+  maxAttempts?: number;
+  /** Batch API polling interval (ms, default 10 s). */
+  pollIntervalMs?: number;
+}
+
+function opt<T>(o: Readonly<Record<string, unknown>>, name: string, check: (v: unknown) => v is T, what: string): T | undefined {
+  const v = o[name];
+  if (v === undefined) return undefined;
+  if (!check(v)) throw new GenerateError(`Option ${name} must be ${what}, got ${JSON.stringify(v)}.`);
+  return v;
+}
+const isStr = (v: unknown): v is string => typeof v === "string";
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
+const isBoolOrStr = (v: unknown): v is boolean | string => typeof v === "boolean" || typeof v === "string";
+const isEnv = (v: unknown): v is Env => typeof v === "object" && v !== null;
+const isStructured = (v: unknown): v is LlmOptions["structuredOutput"] => v === "auto" || v === "json_schema" || v === "prompt";
+
+export function readLlmOptions(request: GenerateRequest): LlmOptions {
+  const o = request.options ?? {};
+  const out: LlmOptions = {};
+  const set = <K extends keyof LlmOptions>(k: K, v: LlmOptions[K] | undefined): void => {
+    if (v !== undefined) out[k] = v;
+  };
+  set("apiKey", opt(o, "apiKey", isStr, "a string"));
+  set("baseURL", opt(o, "baseURL", isStr, "a URL string"));
+  set("env", opt(o, "env", isEnv, "an object of environment variables"));
+  set("cache", opt(o, "cache", isBoolOrStr, "true, false or a directory"));
+  set("checkpointDir", opt(o, "checkpointDir", isStr, "a directory"));
+  set("structuredOutput", opt(o, "structuredOutput", isStructured, '"auto", "json_schema" or "prompt"'));
+  set("maxRetries", opt(o, "maxRetries", isNum, "a number ≥ 0"));
+  set("maxRateLimitRetries", opt(o, "maxRateLimitRetries", isNum, "a number ≥ 0"));
+  set("timeoutMs", opt(o, "timeoutMs", isNum, "a number of milliseconds"));
+  set("backoffBaseMs", opt(o, "backoffBaseMs", isNum, "a number of milliseconds"));
+  set("maxAttempts", opt(o, "maxAttempts", isNum, "a number ≥ 1"));
+  set("pollIntervalMs", opt(o, "pollIntervalMs", isNum, "a number of milliseconds"));
+  return out;
+}
+
+export function checkRowCount(request: GenerateRequest, mode: string): void {
+  if (!Number.isInteger(request.rows) || request.rows < 1) {
+    throw new GenerateError(`${mode}: rows must be a whole number ≥ 1, got ${String(request.rows)}; pass --rows N.`);
+  }
+  if (request.batchSize !== undefined && (!Number.isInteger(request.batchSize) || request.batchSize < 1)) {
+    throw new GenerateError(`${mode}: batchSize must be a whole number ≥ 1, got ${String(request.batchSize)}.`);
+  }
+}
+
+export interface LlmRun {
+  mode: GenerateMode;
+  client: LlmClient;
+  checkpoint: Checkpoint;
+  runId: string;
+  model: string;
+  options: LlmOptions;
+  startedAt: number;
+  paramsHash: string;
+  /** Reports progress with the client's live counters. */
+  progress(rows: number, target: number, extra?: { invalidRows?: number; phase?: string }): void;
+  stats(rows: number, extra: Partial<GenerateStats>): GenerateStats;
+  provenance(promptHash?: string): Provenance;
+}
+
+/** Fingerprint of real rows for the run id (cheap: sizes, columns and a hash of the first 200 rows). */
+function frameFingerprint(frame: Frame | undefined): string | undefined {
+  if (!frame) return undefined;
+  const head = frameToRecords(frame).slice(0, 200);
+  return sha256(canonicalJson({ n: frame.rowCount, c: frame.columnNames, head }));
+}
+
+export function startRun(mode: GenerateMode, request: GenerateRequest, hooks: GenerateHooks, params: Record<string, unknown>): LlmRun {
+  const options = readLlmOptions(request);
+  const env = options.env ?? process.env;
+  const model = request.model ?? env["SYNTHLAB_MODEL"] ?? DEFAULT_MODEL;
+  const client = new LlmClient({
+    model,
+    ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+    ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
+    env,
+    ...(request.concurrency !== undefined ? { concurrency: request.concurrency } : {}),
+    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    ...(options.maxRateLimitRetries !== undefined ? { maxRateLimitRetries: options.maxRateLimitRetries } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
+    ...(options.cache !== undefined ? { cache: options.cache } : {}),
+    ...(request.budgetUsd !== undefined ? { budgetUsd: request.budgetUsd } : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+  });
+  const paramsHash = sha256(
+    canonicalJson({
+      mode,
+      model,
+      baseURL: client.provider.baseURL,
+      rows: request.rows,
+      seed: request.seed,
+      description: request.description ?? "",
+      schema: request.schema ?? null,
+      like: frameFingerprint(request.like) ?? null,
+      batchSize: request.batchSize ?? null,
+      examples: request.examples ?? null,
+      temperature: request.temperature ?? null,
+      dedup: request.dedup ?? null,
+      ...params,
+    }),
+  );
+  const runId = request.runId ?? `${mode}-${paramsHash.slice(0, 16)}`;
+  const checkpoint = Checkpoint.open(options.checkpointDir ?? synthlabCacheDir("checkpoints", env), runId, paramsHash);
+  const startedAt = Date.now();
+
+  const rate = (rows: number): number => {
+    const s = (Date.now() - startedAt) / 1000;
+    return s > 0 ? rows / s : 0;
+  };
+  return {
+    mode,
+    client,
+    checkpoint,
+    runId,
+    model,
+    options,
+    startedAt,
+    paramsHash,
+    progress(rows, target, extra = {}) {
+      const s = client.stats();
+      hooks.onProgress({
+        rows,
+        target,
+        rowsPerSecond: rate(rows),
+        tokens: s.tokens.input + s.tokens.output,
+        costUsd: s.costUsd,
+        retries: s.retries,
+        requests: s.requests,
+        cacheHits: s.cacheHits,
+        ...(extra.invalidRows !== undefined ? { invalidRows: extra.invalidRows } : {}),
+        ...(extra.phase !== undefined ? { phase: extra.phase } : {}),
+      });
+    },
+    stats(rows, extra) {
+      const s = client.stats();
+      const elapsedMs = Date.now() - startedAt;
+      return {
+        rows,
+        elapsedMs,
+        rowsPerSecond: elapsedMs > 0 ? (rows * 1000) / elapsedMs : 0,
+        tokens: { ...s.tokens },
+        costUsd: s.costUsd,
+        requests: s.requests,
+        cacheHits: s.cacheHits,
+        retries: s.retries,
+        ...extra,
+        extra: { rateLimited: s.rateLimited, byModel: s.byModel, runId, checkpoint: checkpoint.file, ...(extra.extra ?? {}) },
+      };
+    },
+    provenance(promptHash) {
+      return {
+        method: mode,
+        seed: request.seed,
+        runId,
+        model,
+        ...(promptHash ? { promptHash } : {}),
+        createdAt: new Date().toISOString(),
+      };
+    },
+  };
+}
+
+/** Pre-run estimate, with a warning when it exceeds the budget. */
+export function planEstimate(run: LlmRun, requests: number, promptText: string, outputTokensPerRequest: number, budgetUsd?: number, batch = false): { estimate: CostEstimate; warning?: string } {
+  const estimate = estimateCost({ model: run.model, requests, inputTokensPerRequest: approxTokens(promptText), outputTokensPerRequest, batch });
+  if (budgetUsd !== undefined && estimate.usd !== null && estimate.usd > budgetUsd) {
+    return {
+      estimate,
+      warning: `Estimated cost $${estimate.usd.toFixed(4)} exceeds the budget $${budgetUsd.toFixed(4)}: the run will stop at the cap with fewer rows.`,
+    };
+  }
+  return { estimate };
+}
+
+/** Adds the `_meta` provenance column (a JSON string per row). */
+export function withMeta(rows: readonly Row[], metas: readonly Record<string, unknown>[]): Row[] {
+  return rows.map((r, i) => ({ ...r, _meta: JSON.stringify(metas[i] ?? {}) }));
+}
+
+/** Rows → Frame with the schema's column order first (an empty result still has the columns). */
+export function rowsToFrame(rows: readonly Row[], schema: Schema, extraColumns: readonly string[] = []): Frame {
+  const names = [...schema.columns.map((c) => c.name), ...extraColumns];
+  if (rows.length === 0) {
+    return { columnNames: names, columns: Object.fromEntries(names.map((n) => [n, []])), rowCount: 0 };
+  }
+  const ordered = rows.map((r) => Object.fromEntries(names.map((n) => [n, r[n] ?? null])));
+  return frameFromRecords(ordered);
+}

@@ -1,0 +1,11 @@
+/**
+ * IPython-style introspection cells: `name?` (detail 0) and `name??` (detail 1) open the pager.
+ * Only a bare (dotted) identifier qualifies, so no valid TypeScript is ever taken for one.
+ */
+const PAGER = /^\s*([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*(\?\??)\s*$/;
+
+export function parsePagerRequest(code: string): { expression: string; detailLevel: 0 | 1 } | null {
+  const m = PAGER.exec(code);
+  if (!m) return null;
+  return { expression: m[1]!.replace(/\s+/g, ""), detailLevel: m[2] === "??" ? 1 : 0 };
+}

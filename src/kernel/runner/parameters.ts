@@ -1,0 +1,71 @@
+/**
+ * Papermill-style parameters: `-p name=value` values are JSON when they parse as JSON, else
+ * strings. They are injected as a new cell tagged `injected-parameters` right after the cell
+ * tagged `parameters` (or first, when there is none), replacing an injected cell left by an
+ * earlier run. The injected cell redeclares each name with `let` (the kernel allows a later
+ * cell to redeclare a name, whether the parameters cell used let or const), so later cells
+ * see the new value and a type inferred from it.
+ */
+import { newCellId, type CodeCell, type Notebook } from "./nbformat.js";
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const RESERVED = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
+    "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
+    "yield let static implements interface package private protected public await").split(" "),
+);
+
+export type ParameterValue = string | number | boolean | null | ParameterValue[] | { [key: string]: ParameterValue };
+
+/** Parse `name=value` strings; throws one clear error for a malformed one. */
+export function parseParameters(pairs: readonly string[]): Record<string, ParameterValue> {
+  const out: Record<string, ParameterValue> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`-p ${pair}: expected name=value, e.g. -p rows=500.`);
+    const name = pair.slice(0, eq).trim();
+    if (!IDENTIFIER.test(name) || RESERVED.has(name)) {
+      throw new Error(`-p ${pair}: "${name}" is not a valid variable name; use letters, digits, _ or $.`);
+    }
+    out[name] = parseValue(pair.slice(eq + 1));
+  }
+  return out;
+}
+
+/** JSON when it parses (numbers, booleans, null, arrays, objects, "quoted strings"), else the raw string. */
+export function parseValue(text: string): ParameterValue {
+  try {
+    return JSON.parse(text) as ParameterValue;
+  } catch {
+    return text;
+  }
+}
+
+/** TypeScript source of the injected cell. JSON is valid TS expression syntax for every value. */
+export function parameterSource(params: Record<string, ParameterValue>): string {
+  const lines = ["// Parameters injected by synthlab run"];
+  for (const [name, value] of Object.entries(params)) lines.push(`let ${name} = ${JSON.stringify(value)};`);
+  return lines.join("\n");
+}
+
+export function hasTag(cell: { metadata: { tags?: unknown } }, tag: string): boolean {
+  return Array.isArray(cell.metadata.tags) && cell.metadata.tags.includes(tag);
+}
+
+/** A new notebook with the injected-parameters cell in place (the input is not modified). */
+export function injectParameters(nb: Notebook, params: Record<string, ParameterValue>): Notebook {
+  const cells = nb.cells.filter((c) => !hasTag(c, "injected-parameters"));
+  if (Object.keys(params).length === 0) return { ...nb, cells };
+  const taken = new Set(cells.map((c) => c.id));
+  const injected: CodeCell = {
+    id: newCellId(taken),
+    cell_type: "code",
+    metadata: { tags: ["injected-parameters"] },
+    source: parameterSource(params),
+    outputs: [],
+    execution_count: null,
+  };
+  const at = cells.findIndex((c) => c.cell_type === "code" && hasTag(c, "parameters"));
+  cells.splice(at + 1, 0, injected);
+  return { ...nb, cells };
+}

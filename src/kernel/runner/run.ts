@@ -1,0 +1,233 @@
+/**
+ * Headless notebook execution through the kernel's own execution host (the same code that
+ * runs cells in Jupyter), recording outputs as nbformat.
+ */
+import { performance } from "node:perf_hooks";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ExecuteOutcome, ExecutionHost } from "../types.js";
+import { kernelInfoContent } from "../protocol/info.js";
+import { notebookToHtml } from "./html.js";
+import { joinSource, readNotebook, serializeNotebook, type CodeCell, type Notebook } from "./nbformat.js";
+import { hasTag, injectParameters, type ParameterValue } from "./parameters.js";
+import { NotebookRecorder } from "./recorder.js";
+import { Watchdog } from "./watchdog.js";
+
+export type HostFactory = (options: { cwd: string }) => Promise<ExecutionHost>;
+
+export interface RunNotebookOptions {
+  /** Directory the cells run in (relative paths, `import "./x"`); the notebook's own directory. */
+  cwd: string;
+  parameters?: Record<string, ParameterValue>;
+  /** Time limit per cell in seconds (0 or undefined: none). */
+  timeoutSeconds?: number;
+  /** Defaults to the kernel's createExecutionHost. */
+  createHost?: HostFactory;
+  /** Progress lines ("[3/12] running cell 5: ..."); defaults to stderr. */
+  progress?: (line: string) => void;
+}
+
+export interface CellFailure {
+  /** 1-based position of the cell in the notebook (markdown cells count). */
+  cellNumber: number;
+  executionCount: number;
+  ename: string;
+  evalue: string;
+  /** "Cell 4 (execution 3) failed: TypeError: ..." */
+  message: string;
+}
+
+export interface RunResult {
+  notebook: Notebook;
+  ok: boolean;
+  failure?: CellFailure;
+  /** Code cells executed. */
+  executed: number;
+  seconds: number;
+}
+
+/** Import the execution layer lazily: `synthlab run --help` should not load TypeScript. */
+export const defaultHostFactory: HostFactory = async (options) => {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const url = new URL(`../execution/index.${fromSource ? "ts" : "js"}`, import.meta.url);
+  if (!existsSync(fileURLToPath(url))) {
+    throw new Error("the kernel's execution layer (src/kernel/execution) is not built in this version.");
+  }
+  const mod = (await import(url.href)) as { createExecutionHost?: HostFactory };
+  if (typeof mod.createExecutionHost !== "function") throw new Error("src/kernel/execution does not export createExecutionHost.");
+  return mod.createExecutionHost(options);
+};
+
+function firstLine(source: string, width = 60): string {
+  const line = source.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}
+
+function stamp(nb: Notebook, extra: Record<string, unknown>): void {
+  const info = kernelInfoContent() as { language_info: Record<string, unknown> };
+  nb.metadata = {
+    ...nb.metadata,
+    kernelspec: { name: "synthlab", display_name: "TypeScript (synthlab)", language: "typescript" },
+    language_info: info.language_info,
+    synthlab: { ...((nb.metadata.synthlab as Record<string, unknown> | undefined) ?? {}), ...extra },
+  };
+}
+
+/**
+ * Run every code cell in order. Stops at the first error (unless the cell is tagged
+ * `raises-exception`); the returned notebook holds the outputs so far, including the error,
+ * and the cells after it are left unexecuted.
+ */
+export async function runNotebook(input: Notebook, options: RunNotebookOptions): Promise<RunResult> {
+  const nb = injectParameters(structuredClone(input), options.parameters ?? {});
+  const progress = options.progress ?? ((line: string) => void process.stderr.write(line + "\n"));
+  const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
+  for (const cell of codeCells) {
+    cell.outputs = [];
+    cell.execution_count = null;
+  }
+  const started = new Date();
+  const t0 = performance.now();
+  const host = await (options.createHost ?? defaultHostFactory)({ cwd: options.cwd });
+  const recorder = new NotebookRecorder();
+  const timeoutMs = (options.timeoutSeconds ?? 0) * 1000;
+  const watchdog = timeoutMs > 0 ? new Watchdog() : undefined;
+  // SIGINT (Ctrl-C, or the watchdog) interrupts the running cell; a second Ctrl-C in the same cell quits.
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    host.interrupt();
+  };
+  process.on("SIGINT", onSigint);
+  let failure: CellFailure | undefined;
+  let executed = 0;
+  const toRun = codeCells.filter((c) => joinSource(c.source).trim() !== "");
+  try {
+    for (const cell of toRun) {
+      const cellNumber = nb.cells.indexOf(cell) + 1;
+      const executionCount = ++executed;
+      progress(`[${executionCount}/${toRun.length}] running cell ${cellNumber}: ${firstLine(joinSource(cell.source))}`);
+      cell.execution_count = executionCount;
+      const io = recorder.cellIO(cell.outputs);
+      const begin = new Date();
+      const cellStart = performance.now();
+      interrupts = 0;
+      watchdog?.arm(timeoutMs);
+      let outcome: ExecuteOutcome = await executeWithGrace(
+        host,
+        {
+          code: joinSource(cell.source),
+          silent: false,
+          storeHistory: true,
+          userExpressions: {},
+          allowStdin: false,
+          executionCount,
+        },
+        io,
+        timeoutMs,
+      );
+      watchdog?.disarm();
+      const elapsed = performance.now() - cellStart;
+      if (timeoutMs > 0 && elapsed >= timeoutMs && outcome.status !== "ok") {
+        const seconds = options.timeoutSeconds!;
+        const base = outcome.status === "error" ? outcome.traceback : [];
+        outcome = {
+          status: "error",
+          ename: "TimeoutError",
+          evalue: `cell did not finish within ${seconds} s (--timeout)`,
+          traceback: [...base, `TimeoutError: cell did not finish within ${seconds} s (--timeout)`],
+        };
+      } else if (outcome.status === "aborted") {
+        outcome = { status: "error", ename: "Interrupted", evalue: "the cell was interrupted", traceback: ["Interrupted: the cell was interrupted"] };
+      }
+      io.finish(outcome, executionCount);
+      cell.metadata = {
+        ...cell.metadata,
+        execution: { "iopub.execute_input": begin.toISOString(), "shell.execute_reply": new Date().toISOString() },
+      };
+      if (outcome.status === "error" && !hasTag(cell, "raises-exception")) {
+        const evalue = outcome.evalue.split("\n")[0] ?? "";
+        failure = {
+          cellNumber,
+          executionCount,
+          ename: outcome.ename,
+          evalue: outcome.evalue,
+          message: `Cell ${cellNumber} (execution ${executionCount}) failed: ${outcome.ename}: ${evalue}`,
+        };
+        break;
+      }
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+    await watchdog?.stop();
+    await host.shutdown();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  stamp(nb, {
+    parameters: options.parameters ?? {},
+    started: started.toISOString(),
+    finished: new Date().toISOString(),
+    duration_s: Math.round(seconds * 1000) / 1000,
+    status: failure ? "failed" : "ok",
+    ...(failure ? { failure: failure.message } : {}),
+  });
+  return { notebook: nb, ok: !failure, ...(failure ? { failure } : {}), executed, seconds };
+}
+
+/**
+ * host.execute, but with a last resort when a time limit is set: if the interrupt does not end
+ * an awaiting cell within 10 s after the limit, give up on it.
+ */
+async function executeWithGrace(
+  host: ExecutionHost,
+  request: Parameters<ExecutionHost["execute"]>[0],
+  io: Parameters<ExecutionHost["execute"]>[1],
+  timeoutMs: number,
+): Promise<ExecuteOutcome> {
+  const run = host.execute(request, io);
+  if (timeoutMs <= 0) return run;
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<ExecuteOutcome>((done) => {
+    timer = setTimeout(() => {
+      host.interrupt();
+      done({ status: "error", ename: "TimeoutError", evalue: "the cell did not stop when interrupted", traceback: [] });
+    }, timeoutMs + 10_000);
+  });
+  try {
+    return await Promise.race([run, giveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface RunFileOptions extends Omit<RunNotebookOptions, "cwd"> {
+  /** Where to write the executed notebook. */
+  out?: string;
+  /** Where to write the HTML page. */
+  html?: string;
+}
+
+/** Read, run, and write the executed notebook and HTML page (also when a cell failed). */
+export async function runNotebookFile(path: string, options: RunFileOptions = {}): Promise<RunResult> {
+  const absolute = resolve(path);
+  const input = await readNotebook(absolute);
+  const result = await runNotebook(input, { ...options, cwd: dirname(absolute) });
+  if (options.out) {
+    await mkdir(dirname(resolve(options.out)), { recursive: true });
+    await writeFile(options.out, serializeNotebook(result.notebook), "utf8");
+  }
+  if (options.html) {
+    const params = Object.entries(options.parameters ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    const subtitle =
+      `${basename(path)} · run ${new Date().toISOString().slice(0, 19).replace("T", " ")} UTC · ${result.seconds.toFixed(1)} s` +
+      (params.length ? ` · parameters: ${params.join(", ")}` : "") +
+      (result.failure ? ` · ${result.failure.message}` : "");
+    await mkdir(dirname(resolve(options.html)), { recursive: true });
+    await writeFile(options.html, notebookToHtml(result.notebook, { name: basename(path), subtitle }), "utf8");
+  }
+  return result;
+}
+

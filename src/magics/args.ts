@@ -1,0 +1,309 @@
+/**
+ * argparse-style parsing of magic arguments against a MagicDefinition, and the help text
+ * generated from the same definition (so the two never disagree).
+ */
+import type { MagicArgs, MagicDefinition, MagicOption } from "./types.js";
+import { MagicUsageError } from "./types.js";
+import { tokenize, type Token } from "./tokenize.js";
+
+/** How the user wrote the magic: `%name` or `%%name` (used in messages). */
+export function magicLabel(def: MagicDefinition, asCell?: boolean): string {
+  const cell = asCell ?? def.kind === "cell";
+  return `${cell ? "%%" : "%"}${def.name}`;
+}
+
+/**
+ * Parse an argument line with no `{expr}` interpolation (a `{` starts an expression and is
+ * rejected here; runMagicCell interpolates through the notebook before parsing).
+ */
+export function parseMagicArgs(def: MagicDefinition, argString: string, asCell?: boolean): MagicArgs {
+  const label = magicLabel(def, asCell);
+  if (def.rawArgs) return { line: argString.trim() };
+  const raw = tokenize(argString, label);
+  const tokens: Token[] = raw.map((t) => {
+    let text = "";
+    for (const piece of t.pieces) {
+      if ("expr" in piece) {
+        throw new MagicUsageError(`${label}: {${piece.expr}} needs a notebook to evaluate it; write {{ for a literal brace.`);
+      }
+      text += piece.text;
+    }
+    return { text, optionCandidate: t.literalStart };
+  });
+  return parseTokens(def, tokens, label);
+}
+
+/** Parse already split (and interpolated) words. */
+export function parseTokens(def: MagicDefinition, tokens: readonly Token[], label: string): MagicArgs {
+  const options = def.options ?? [];
+  const positionals = def.positionals ?? [];
+  const seeHelp = `See ${label}?`;
+  const fail = (message: string): never => {
+    // A sentence ending in a suggestion ("did you mean --rows?") needs no extra full stop.
+    throw new MagicUsageError(`${label}: ${message.replace(/\?\.$/, "?")} ${seeHelp}`);
+  };
+  const byLong = new Map(options.map((o) => [o.name, o] as const));
+  const byShort = new Map(options.filter((o) => o.short).map((o) => [o.short!, o] as const));
+  const args: MagicArgs = {};
+  const given = new Set<string>();
+  const words: string[] = [];
+  let optionsEnded = false;
+
+  const setValue = (opt: MagicOption, text: string, shown: string): void => {
+    const value = convert(opt, text, shown, fail);
+    if (opt.repeatable) {
+      const prev = args[opt.name];
+      args[opt.name] = (Array.isArray(prev) ? [...prev, value] : [value]) as string[] | number[];
+    } else {
+      if (given.has(opt.name)) fail(`${shown} was given twice; give it once.`);
+      args[opt.name] = value;
+    }
+    given.add(opt.name);
+  };
+
+  for (let i = 0; i < tokens.length; i++) {
+    const { text, optionCandidate } = tokens[i]!;
+    if (optionsEnded || !optionCandidate || !text.startsWith("-") || text === "-" || isNumberLike(text)) {
+      words.push(text);
+      continue;
+    }
+    if (text === "--") {
+      optionsEnded = true;
+      continue;
+    }
+    let opt: MagicOption | undefined;
+    let inline: string | undefined;
+    let shown: string;
+    if (text.startsWith("--")) {
+      const eq = text.indexOf("=");
+      const name = eq < 0 ? text.slice(2) : text.slice(2, eq);
+      inline = eq < 0 ? undefined : text.slice(eq + 1);
+      shown = `--${name}`;
+      opt = byLong.get(name);
+      if (!opt && name.startsWith("no-")) {
+        const negated = byLong.get(name.slice(3));
+        if (negated?.type === "boolean") {
+          if (inline !== undefined) fail(`${shown} takes no value.`);
+          if (given.has(negated.name)) fail(`--${negated.name} was given twice; give it once.`);
+          args[negated.name] = false;
+          given.add(negated.name);
+          continue;
+        }
+      }
+      if (!opt) fail(`unknown option ${shown}${suggest(name, optionNames(options))}.`);
+    } else {
+      const letter = text[1]!;
+      shown = `-${letter}`;
+      opt = byShort.get(letter);
+      if (!opt) fail(`unknown option ${shown}${suggestShort(letter, options)}.`);
+      const tail = text.slice(2);
+      if (tail) inline = tail.startsWith("=") ? tail.slice(1) : tail;
+      // `-abc` groups of boolean short flags.
+      if (opt!.type === "boolean" && inline !== undefined && !text.includes("=")) {
+        for (const ch of text.slice(1)) {
+          const flag = byShort.get(ch);
+          if (!flag || flag.type !== "boolean") fail(`-${ch} in ${text} is not a flag${suggestShort(ch, options)}.`);
+          setValue(flag!, "true", `-${ch}`);
+        }
+        continue;
+      }
+    }
+    const option = opt!;
+    if (option.type === "boolean") {
+      if (inline === undefined) setValue(option, "true", shown);
+      else setValue(option, inline, shown);
+      continue;
+    }
+    if (inline === undefined) {
+      const next = tokens[i + 1];
+      if (next === undefined) fail(`${shown} expects ${describeValue(option)}, got nothing.`);
+      inline = next!.text;
+      i++;
+    }
+    setValue(option, inline, shown);
+  }
+
+  // Positionals in order; a `rest` positional takes all remaining words.
+  let w = 0;
+  for (const pos of positionals) {
+    if (pos.rest) {
+      args[pos.name] = words.slice(w);
+      if (pos.required && w >= words.length) fail(`missing ${pos.name.toUpperCase()}.`);
+      w = words.length;
+      break;
+    }
+    if (w < words.length) args[pos.name] = words[w++];
+    else if (pos.required) fail(`missing ${pos.name.toUpperCase()}.`);
+  }
+  if (w < words.length) {
+    const extra = words.slice(w).map((x) => JSON.stringify(x)).join(" ");
+    const hint = extra.startsWith('"-') ? " (put -- before words that start with -)" : "";
+    fail(`unexpected argument${words.length - w > 1 ? "s" : ""} ${extra}${hint}.`);
+  }
+
+  for (const opt of options) {
+    if (given.has(opt.name)) continue;
+    if (opt.required) fail(`--${opt.name} is required.`);
+    if (opt.default !== undefined) args[opt.name] = opt.repeatable ? ([opt.default] as string[] | number[]) : opt.default;
+    else if (opt.type === "boolean") args[opt.name] = false;
+    else if (opt.repeatable) args[opt.name] = [];
+  }
+  return args;
+}
+
+function isNumberLike(text: string): boolean {
+  return /^-(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text);
+}
+
+function convert(
+  opt: MagicOption,
+  text: string,
+  shown: string,
+  fail: (message: string) => never,
+): string | number | boolean {
+  switch (opt.type) {
+    case "boolean": {
+      const v = text.toLowerCase();
+      if (["true", "yes", "1", "on"].includes(v)) return true;
+      if (["false", "no", "0", "off"].includes(v)) return false;
+      return fail(`${shown} is a flag (true/false), got ${JSON.stringify(text)}.`);
+    }
+    case "integer": {
+      const n = Number(text.replace(/_/g, ""));
+      if (text.trim() === "" || !Number.isInteger(n)) fail(`${shown} expects an integer, got ${JSON.stringify(text)}.`);
+      checkChoice(opt, String(n), shown, fail);
+      return n;
+    }
+    case "number": {
+      const n = Number(text.replace(/_/g, ""));
+      if (text.trim() === "" || !Number.isFinite(n)) fail(`${shown} expects a number, got ${JSON.stringify(text)}.`);
+      checkChoice(opt, String(n), shown, fail);
+      return n;
+    }
+    case "string":
+      checkChoice(opt, text, shown, fail);
+      return text;
+  }
+}
+
+function checkChoice(opt: MagicOption, text: string, shown: string, fail: (message: string) => never): void {
+  if (!opt.choices || opt.choices.includes(text)) return;
+  const hint = suggest(text, opt.choices, "");
+  fail(`${shown} must be one of ${opt.choices.join(", ")}; got ${JSON.stringify(text)}${hint}.`);
+}
+
+function describeValue(opt: MagicOption): string {
+  if (opt.choices) return `one of ${opt.choices.join(", ")}`;
+  return opt.type === "integer" ? "an integer" : opt.type === "number" ? "a number" : "a value";
+}
+
+function optionNames(options: readonly MagicOption[]): string[] {
+  const names: string[] = [];
+  for (const o of options) {
+    names.push(o.name);
+    if (o.type === "boolean") names.push(`no-${o.name}`);
+  }
+  return names;
+}
+
+function suggestShort(letter: string, options: readonly MagicOption[]): string {
+  const long = options.find((o) => o.name === letter || o.name.startsWith(letter));
+  return long ? `; did you mean --${long.name}?` : "";
+}
+
+/** "; did you mean --rows?" for the closest name within a small edit distance. */
+export function suggest(word: string, candidates: readonly string[], prefix = "--"): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  if (best === undefined) return "";
+  const closeEnough = bestDistance <= limit || best.startsWith(word) || (word.length >= 3 && best.includes(word));
+  return closeEnough ? `; did you mean ${prefix}${best}?` : "";
+}
+
+/** Damerau-Levenshtein (optimal string alignment): a swapped pair of letters counts as one edit. */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The `%name?` help: usage line, description, arguments and options tables, examples. */
+export function formatHelp(def: MagicDefinition): string {
+  const options = def.options ?? [];
+  const positionals = def.positionals ?? [];
+  const forms = def.kind === "both" ? ["%", "%%"] : def.kind === "cell" ? ["%%"] : ["%"];
+  const usageParts: string[] = [];
+  if (def.rawArgs) usageParts.push(positionals[0] ? positionals[0].name.toUpperCase() : "ARGS");
+  else {
+    for (const o of options) {
+      const flag = `--${o.name}${o.type === "boolean" ? "" : ` ${metavar(o)}`}`;
+      const piece = o.required ? flag : `[${flag}]`;
+      usageParts.push(o.repeatable ? `${piece}...` : piece);
+    }
+    for (const p of positionals) {
+      const name = p.rest ? `${p.name.toUpperCase()}...` : p.name.toUpperCase();
+      usageParts.push(p.required ? name : `[${name}]`);
+    }
+  }
+  const lines: string[] = [];
+  for (const f of forms) {
+    const body = f === "%%" ? "\n  <cell body>" : "";
+    lines.push(`Usage: ${f}${def.name}${usageParts.length ? " " + usageParts.join(" ") : ""}${body}`);
+  }
+  lines.push("", def.description.trim());
+  if (positionals.length) {
+    lines.push("", "Arguments:");
+    const rows = positionals.map((p) => [
+      p.rest ? `${p.name.toUpperCase()}...` : p.name.toUpperCase(),
+      p.help + (p.required ? " (required)" : ""),
+    ]);
+    lines.push(...table(rows));
+  }
+  if (options.length) {
+    lines.push("", "Options:");
+    const rows = options.map((o) => {
+      const value = o.type === "boolean" ? "" : ` ${metavar(o)}`;
+      const names = (o.short ? `-${o.short}, ` : "    ") + (o.type === "boolean" ? `--[no-]${o.name}` : `--${o.name}${value}`);
+      const notes: string[] = [];
+      if (o.type === "integer" || o.type === "number") notes.push(o.type);
+      if (o.choices) notes.push(`one of: ${o.choices.join(", ")}`);
+      if (o.required) notes.push("required");
+      if (o.default !== undefined) notes.push(`default: ${String(o.default)}`);
+      if (o.repeatable) notes.push("repeatable");
+      return [names, o.help + (notes.length ? ` (${notes.join("; ")})` : "")];
+    });
+    lines.push(...table(rows));
+  }
+  if (def.examples?.length) {
+    lines.push("", "Examples:");
+    for (const e of def.examples) lines.push(...e.split("\n").map((l) => `  ${l}`));
+  }
+  return lines.join("\n");
+}
+
+function metavar(o: MagicOption): string {
+  if (o.choices) return `{${o.choices.join(",")}}`;
+  if (o.type === "integer" || o.type === "number") return "N";
+  return o.name.toUpperCase().replace(/-/g, "_");
+}
+
+function table(rows: string[][]): string[] {
+  const width = Math.min(32, Math.max(...rows.map((r) => r[0]!.length)));
+  return rows.map(([a, b]) => (a!.length > width ? `  ${a}\n  ${" ".repeat(width)}  ${b}` : `  ${a!.padEnd(width)}  ${b}`));
+}

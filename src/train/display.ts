@@ -1,0 +1,58 @@
+/**
+ * Small HTML helpers for the train stage's rich display, and a bridge to the chart renderer
+ * (src/charts/render.ts), loaded lazily so that training code works without it.
+ */
+import type { MimeBundle } from "../display/protocol.js";
+import type { VegaLiteSpec } from "./charts.js";
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** 4 significant digits, keeping integers whole. */
+export function fmt(x: number | undefined | null): string {
+  if (x === undefined || x === null || Number.isNaN(x)) return "–";
+  if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
+  if (Number.isInteger(x) && Math.abs(x) < 1e6) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(3);
+  return Number(x.toPrecision(4)).toString();
+}
+
+export function htmlTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const th = header.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join("")}</tr>`).join("");
+  return `<table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** Plain-text table with aligned columns (for text/plain bundles and the CLI). */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+type ChartBundleFn = (spec: VegaLiteSpec) => MimeBundle | Promise<MimeBundle>;
+
+/**
+ * A chart's display bundle through src/charts/render.ts when that module is present; otherwise
+ * the Vega-Lite spec alone (front ends render it) plus a text/plain line.
+ */
+export async function chartBundle(spec: VegaLiteSpec, alt: string): Promise<MimeBundle> {
+  try {
+    const mod = (await import("../charts/render.js" as string)) as { chartBundle?: ChartBundleFn };
+    if (typeof mod.chartBundle === "function") return await mod.chartBundle(spec);
+  } catch {
+    // renderer not available (or failed): fall back to the spec, which front ends render themselves
+  }
+  return { "application/vnd.vegalite.v5+json": spec, "text/plain": alt };
+}
+
+/** An <img> for a chart bundle's PNG or SVG, to embed a chart inside an HTML summary; "" when it has neither. */
+export function chartImageHtml(bundle: MimeBundle, alt: string): string {
+  const png = bundle["image/png"];
+  if (typeof png === "string") return `<img alt="${escapeHtml(alt)}" src="data:image/png;base64,${png}"/>`;
+  const svg = bundle["image/svg+xml"];
+  if (typeof svg === "string") return `<div>${svg}</div>`;
+  return "";
+}

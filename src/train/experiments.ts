@@ -1,0 +1,258 @@
+/**
+ * Utility experiments: does a model trained on synthetic data predict the real world?
+ * - compareTraining: TRTR (train real, test real), TSTR (train synthetic, test real) and
+ *   augmented (real + synthetic), each on the same real holdout, over several seeds.
+ * - permutationImportance: how much the holdout MAE grows when one column is shuffled.
+ */
+import type { Frame } from "../data/types.js";
+import { concatFrames, selectColumns, toFrame, type TableInput } from "../data/frame.js";
+import { displaySymbol, type MimeBundle } from "../display/protocol.js";
+import { comparisonChartSpec, importanceChartSpec, type ComparisonRow, type VegaLiteSpec } from "./charts.js";
+import { chartBundle, chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
+import { mae, type RegressionMetrics } from "./metrics.js";
+import { evaluateModel, trainRegressor, TrainError, type ModelKind, type TrainedModel, type TrainOptions } from "./models.js";
+import { PreprocessError, targetValues } from "./preprocess.js";
+import { permutation, seededRng } from "./rng.js";
+
+export type TrainingSetting = "TRTR" | "TSTR" | "augmented";
+
+export interface CompareOptions extends Omit<TrainOptions, "target" | "test" | "seed" | "onEpoch"> {
+  real: TableInput;
+  synthetic: TableInput;
+  /** Real rows that neither training set contains. */
+  holdout: TableInput;
+  target: string;
+  /** At least 3 seeds (default [1, 2, 3]); each trains every setting once. */
+  seeds?: readonly number[];
+  model?: ModelKind;
+  settings?: readonly TrainingSetting[];
+  /** Called after each training run. */
+  onRun?: (run: { setting: TrainingSetting; seed: number; metrics: RegressionMetrics; done: number; total: number }) => void;
+}
+
+export interface SettingResult {
+  setting: TrainingSetting;
+  trainRows: number;
+  runs: { seed: number; metrics: RegressionMetrics }[];
+  mean: RegressionMetrics;
+  /** Sample standard deviation over seeds. */
+  std: RegressionMetrics;
+}
+
+const METRIC_KEYS = ["mae", "rmse", "r2", "mape"] as const;
+
+function meanStd(values: readonly number[]): { mean: number; std: number } {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const std = n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, std };
+}
+
+export class ComparisonResult {
+  constructor(
+    readonly target: string,
+    readonly model: ModelKind,
+    readonly settings: SettingResult[],
+    readonly backend: string,
+  ) {}
+
+  get(setting: TrainingSetting): SettingResult | undefined {
+    return this.settings.find((s) => s.setting === setting);
+  }
+
+  /** Utility score, min(1, MAE_TRTR / MAE_TSTR) (1 = synthetic data trains as well as real). */
+  get score(): number | null {
+    const trtr = this.get("TRTR");
+    const tstr = this.get("TSTR");
+    if (!trtr || !tstr) return null;
+    return Math.min(1, trtr.mean.mae / tstr.mean.mae);
+  }
+
+  rows(): string[][] {
+    return this.settings.map((s) => [
+      s.setting,
+      String(s.trainRows),
+      ...METRIC_KEYS.map((k) => `${fmt(s.mean[k])} ± ${fmt(s.std[k])}`),
+    ]);
+  }
+
+  chart(): VegaLiteSpec {
+    const rows: ComparisonRow[] = [];
+    for (const s of this.settings) {
+      for (const [k, label] of [["mae", "MAE"], ["rmse", "RMSE"], ["r2", "R²"]] as const) {
+        rows.push({ setting: s.setting, metric: label, mean: s.mean[k], std: s.std[k] });
+      }
+    }
+    return comparisonChartSpec(rows, { title: `${this.model} on "${this.target}": tested on the real holdout` });
+  }
+
+  toString(): string {
+    const score = this.score === null ? "" : `\nutility score min(1, MAE_TRTR / MAE_TSTR) = ${fmt(this.score)}`;
+    const seeds = this.settings[0]?.runs.length ?? 0;
+    return `${this.model} regressor for "${this.target}", ${seeds} seeds, mean ± std on the real holdout (${this.backend})\n` +
+      textTable(["setting", "train rows", "MAE", "RMSE", "R²", "MAPE %"], this.rows()) + score;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { target: this.target, model: this.model, backend: this.backend, score: this.score, settings: this.settings };
+  }
+
+  async [displaySymbol](): Promise<MimeBundle> {
+    const chart = await chartBundle(this.chart(), "TRTR / TSTR / augmented comparison chart");
+    const score = this.score === null ? "" : `<p>Utility score min(1, MAE<sub>TRTR</sub> / MAE<sub>TSTR</sub>) = <b>${fmt(this.score)}</b></p>`;
+    const html = `<div><p>${escapeHtml(this.toString().split("\n")[0]!)}</p>` +
+      htmlTable(["setting", "train rows", "MAE", "RMSE", "R²", "MAPE %"], this.rows()) + score + chartImageHtml(chart, "comparison chart") + "</div>";
+    return { "text/html": html, "text/plain": this.toString() };
+  }
+}
+
+/** The columns of `real` taken from `other`; names the ones `other` lacks. */
+function alignTo(real: Frame, other: Frame, what: string): Frame {
+  const missing = real.columnNames.filter((c) => !other.columnNames.includes(c));
+  if (missing.length) {
+    throw new PreprocessError(`The ${what} table lacks column(s) of the real table: ${missing.map((c) => `"${c}"`).join(", ")}. Generate or add them first.`);
+  }
+  return selectColumns(other, real.columnNames);
+}
+
+export async function compareTraining(options: CompareOptions): Promise<ComparisonResult> {
+  const { real: realIn, synthetic: synthIn, holdout: holdoutIn, target, seeds = [1, 2, 3], settings = ["TRTR", "TSTR", "augmented"], onRun, ...train } = options;
+  if (seeds.length < 3) throw new TrainError(`compareTraining needs at least 3 seeds for a mean ± std (got ${seeds.length}): pass seeds: [1, 2, 3].`);
+  const real = toFrame(realIn);
+  const synthetic = alignTo(real, toFrame(synthIn), "synthetic");
+  const holdout = alignTo(real, toFrame(holdoutIn), "holdout");
+  for (const [name, f] of [["real", real], ["synthetic", synthetic], ["holdout", holdout]] as const) {
+    if (f.rowCount === 0) throw new PreprocessError(`The ${name} table is empty.`);
+  }
+  const data: Record<TrainingSetting, Frame> = { TRTR: real, TSTR: synthetic, augmented: concatFrames([real, synthetic]) };
+  const results: SettingResult[] = [];
+  let backend = "";
+  let done = 0;
+  const total = settings.length * seeds.length;
+  // Say the backend once, not once per run.
+  let logged = false;
+  const log = train.log === false ? false : (line: string) => { if (!logged) { logged = true; (train.log || console.log)(line); } };
+  for (const setting of settings) {
+    const runs: { seed: number; metrics: RegressionMetrics }[] = [];
+    for (const seed of seeds) {
+      if (train.signal?.aborted) throw new TrainError("compareTraining was interrupted.");
+      const model = await trainRegressor(data[setting], { ...train, log, target, seed });
+      backend = model.info.backendDescription;
+      const metrics = evaluateModel(model, holdout);
+      model.network.dispose();
+      runs.push({ seed, metrics });
+      onRun?.({ setting, seed, metrics, done: ++done, total });
+    }
+    const mean = {} as RegressionMetrics;
+    const std = {} as RegressionMetrics;
+    for (const k of METRIC_KEYS) {
+      const ms = meanStd(runs.map((r) => r.metrics[k]));
+      mean[k] = ms.mean;
+      std[k] = ms.std;
+    }
+    results.push({ setting, trainRows: data[setting].rowCount, runs, mean, std });
+  }
+  return new ComparisonResult(target, train.model ?? "mlp", results, backend);
+}
+
+export interface ImportanceOptions {
+  /** Must match the model's target when given (a guard against passing the wrong model). */
+  target?: string;
+  /** Shuffles per column (default 5). */
+  repeats?: number;
+  seed?: number;
+  /** Columns to score (default: every column the model reads). */
+  columns?: readonly string[];
+}
+
+export interface FeatureImportance {
+  feature: string;
+  /** Mean increase of the holdout MAE when the column is shuffled. */
+  importance: number;
+  std: number;
+}
+
+export class ImportanceResult {
+  constructor(
+    readonly target: string,
+    /** MAE on the unshuffled table. */
+    readonly baselineMae: number,
+    readonly repeats: number,
+    /** Sorted by importance, largest first. */
+    readonly features: FeatureImportance[],
+  ) {}
+
+  /** { column: importance } (for the report JSON and rank comparisons). */
+  get byFeature(): Record<string, number> {
+    return Object.fromEntries(this.features.map((f) => [f.feature, f.importance]));
+  }
+
+  chart(): VegaLiteSpec {
+    return importanceChartSpec(this.features);
+  }
+
+  toString(): string {
+    return `Permutation importance for "${this.target}" (MAE increase, ${this.repeats} shuffles; MAE unshuffled ${fmt(this.baselineMae)})\n` +
+      textTable(["feature", "importance", "std"], this.features.map((f) => [f.feature, fmt(f.importance), fmt(f.std)]));
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { target: this.target, baselineMae: this.baselineMae, repeats: this.repeats, features: this.features };
+  }
+
+  async [displaySymbol](): Promise<MimeBundle> {
+    const chart = await chartBundle(this.chart(), "permutation importance chart");
+    const html = `<div><p>${escapeHtml(this.toString().split("\n")[0]!)}</p>` +
+      htmlTable(["feature", "importance", "std"], this.features.map((f) => [f.feature, fmt(f.importance), fmt(f.std)])) +
+      chartImageHtml(chart, "permutation importance") + "</div>";
+    return { "text/html": html, "text/plain": this.toString() };
+  }
+}
+
+/**
+ * Permutation importance on `holdout`: for each input column, shuffle it `repeats` times (seeded)
+ * and record how much the MAE grows. Columns are shuffled as raw values, before preprocessing.
+ */
+export async function permutationImportance(model: TrainedModel, holdout: TableInput, options: ImportanceOptions = {}): Promise<ImportanceResult> {
+  const frame = toFrame(holdout);
+  const target = model.target;
+  if (options.target !== undefined && options.target !== target) {
+    throw new TrainError(`The model predicts "${target}", not "${options.target}": pass the model trained for "${options.target}".`);
+  }
+  const repeats = options.repeats ?? 5;
+  if (!Number.isInteger(repeats) || repeats < 1) throw new TrainError(`repeats must be a whole number ≥ 1 (got ${repeats}).`);
+  const columns = options.columns ?? model.preprocessor.inputColumns;
+  const unknown = columns.filter((c) => !model.preprocessor.inputColumns.includes(c));
+  if (unknown.length) throw new TrainError(`The model does not read column(s) ${unknown.map((c) => `"${c}"`).join(", ")}.`);
+  model.preprocessor.checkColumns(frame);
+  // Score only rows with a known target, in a fixed order.
+  const y = targetValues(frame, target);
+  const rows: number[] = [];
+  y.forEach((v, i) => { if (!Number.isNaN(v)) rows.push(i); });
+  if (rows.length < 2) throw new PreprocessError(`Permutation importance needs at least 2 holdout rows with a "${target}" value.`);
+  const base: Frame = {
+    columnNames: frame.columnNames,
+    columns: Object.fromEntries(frame.columnNames.map((c) => [c, rows.map((r) => frame.columns[c]![r]!)])),
+    rowCount: rows.length,
+  };
+  const truth = rows.map((r) => y[r]!);
+  const baselineMae = mae(truth, model.predictValues(base));
+  const rng = seededRng(options.seed ?? 0);
+  const features: FeatureImportance[] = [];
+  for (const column of columns) {
+    const src = base.columns[column]!;
+    const increases: number[] = [];
+    for (let k = 0; k < repeats; k++) {
+      const order = permutation(rows.length, rng);
+      const shuffled = Array.from(order, (i) => src[i]!);
+      const permuted: Frame = { ...base, columns: { ...base.columns, [column]: shuffled } };
+      increases.push(mae(truth, model.predictValues(permuted)) - baselineMae);
+      // Let an interrupt or the heartbeat through between predictions.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const { mean, std } = meanStd(increases);
+    features.push({ feature: column, importance: mean, std });
+  }
+  features.sort((a, b) => b.importance - a.importance);
+  return new ImportanceResult(target, baselineMae, repeats, features);
+}

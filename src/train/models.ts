@@ -1,0 +1,458 @@
+/**
+ * TF.js regressors: linear regression and an MLP, trained with a hand-written loop so that
+ * shuffling is seeded, early stopping restores the best weights, and an AbortSignal stops the
+ * run after the current batch (keeping the best weights so far).
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Tensor, Rank, LayersModel } from "@tensorflow/tfjs";
+import type { Frame } from "../data/types.js";
+import { toFrame, type TableInput } from "../data/frame.js";
+import { displaySymbol, type MimeBundle } from "../display/protocol.js";
+import { describeBackend, loadTf, tfjs, type BackendInfo, type BackendName, type TF } from "./backend.js";
+import { lossChartSpec } from "./charts.js";
+import { chartBundle, chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
+import { meanBaseline, regressionMetrics, type RegressionMetrics } from "./metrics.js";
+import { Preprocessor, PreprocessError, targetValues, type FeatureKind, type PreprocessorJSON } from "./preprocess.js";
+import { permutation, seededRng } from "./rng.js";
+
+export type ModelKind = "linear" | "mlp";
+
+export interface EpochLog {
+  /** 1-based. */
+  epoch: number;
+  /** Mean training MSE over the epoch's batches (standardized target). */
+  loss: number;
+  /** Validation MSE (standardized target); null without a validation split. */
+  valLoss: number | null;
+  /** Validation MAE in the target's own units; null without a validation split. */
+  valMae: number | null;
+  elapsedMs: number;
+}
+
+export interface TrainOptions {
+  target: string;
+  model?: ModelKind;
+  /** Hidden layer sizes for the MLP (default [64, 32]). */
+  layers?: readonly number[];
+  /** Default 100 (early stopping usually ends sooner). */
+  epochs?: number;
+  batchSize?: number;
+  /** Adam step size (default 0.01 for the MLP, 0.02 for linear). */
+  learningRate?: number;
+  /** Share of training rows held out for early stopping (default 0.15; 0 turns it off). */
+  validationSplit?: number;
+  /** Epochs without a validation improvement before stopping (default 20; 0 = never stop early). The learning rate halves after each patience/3 epochs without one. */
+  patience?: number;
+  seed?: number;
+  /** Feature columns (default: all but the target). */
+  features?: readonly string[];
+  kinds?: Readonly<Record<string, FeatureKind>>;
+  /** Bins of the piecewise-linear day encoding of datetime columns (default min(64, rows / 25); 0 = off). */
+  dateBins?: number;
+  /** A test table: the model's metrics on it (and the mean baseline's) are recorded. */
+  test?: TableInput;
+  onEpoch?: (log: EpochLog) => void | Promise<void>;
+  /** Aborting stops after the current batch; the best weights so far are kept. */
+  signal?: AbortSignal;
+  /** Where the "TF.js backend: …" line goes (default console.log); false to stay quiet. */
+  log?: ((line: string) => void) | false;
+}
+
+/** Options after defaults, as recorded in the model. */
+export interface ResolvedTrainOptions {
+  target: string;
+  model: ModelKind;
+  layers: number[];
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  validationSplit: number;
+  patience: number;
+  seed: number;
+}
+
+export interface ModelMetrics {
+  train: RegressionMetrics;
+  validation: RegressionMetrics | null;
+  test: RegressionMetrics | null;
+  /** The mean predictor (training mean) on the test table, or on validation when there is no test table. */
+  baseline: RegressionMetrics | null;
+}
+
+export interface ModelInfo {
+  options: ResolvedTrainOptions;
+  backend: BackendName;
+  /** e.g. "TF.js backend: wasm (SIMD, 1 thread)". */
+  backendDescription: string;
+  history: EpochLog[];
+  /** Epoch whose weights the model holds (0 = the initial weights). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  interrupted: boolean;
+  trainRows: number;
+  validationRows: number;
+  elapsedMs: number;
+  metrics: ModelMetrics;
+}
+
+export class TrainError extends Error {
+  override name = "TrainError";
+}
+
+export class TrainedModel {
+  constructor(
+    /** The TF.js network (input: preprocessed features; output: standardized target). */
+    readonly network: LayersModel,
+    readonly preprocessor: Preprocessor,
+    readonly info: ModelInfo,
+  ) {}
+
+  get kind(): ModelKind { return this.info.options.model; }
+  get target(): string { return this.preprocessor.target; }
+  get history(): EpochLog[] { return this.info.history; }
+  get metrics(): ModelMetrics { return this.info.metrics; }
+  get backend(): BackendName { return this.info.backend; }
+
+  /** Predictions in the target's units, one per row. */
+  predictValues(table: TableInput): Float64Array {
+    const frame = toFrame(table);
+    return predictFrame(this, frame);
+  }
+
+  /** Metrics rows for display: name, MAE, RMSE, R², MAPE. */
+  metricRows(): string[][] {
+    const m = this.info.metrics;
+    const rows: [string, RegressionMetrics | null][] = [
+      ["train", m.train],
+      ["validation", m.validation],
+      ["test", m.test],
+      [m.test ? "mean baseline (test)" : "mean baseline (validation)", m.baseline],
+    ];
+    return rows.filter((r): r is [string, RegressionMetrics] => r[1] !== null).map(([name, x]) => [name, fmt(x.mae), fmt(x.rmse), fmt(x.r2), fmt(x.mape)]);
+  }
+
+  summary(): string {
+    const i = this.info;
+    const shape = i.options.model === "mlp" ? `MLP ${i.options.layers.join("-")}` : "linear";
+    const end = i.interrupted ? "interrupted" : i.stoppedEarly ? "stopped early" : "ran all epochs";
+    return `${shape} regressor for "${this.target}" on ${i.trainRows} rows (${i.validationRows} validation), ` +
+      `${this.preprocessor.featureNames.length} features; ${i.history.length}/${i.options.epochs} epochs (${end}), ` +
+      `best epoch ${i.bestEpoch}; ${i.backendDescription}; ${(i.elapsedMs / 1000).toFixed(1)} s`;
+  }
+
+  toString(): string {
+    return `${this.summary()}\n${textTable(["", "MAE", "RMSE", "R²", "MAPE %"], this.metricRows())}`;
+  }
+
+  lossChart(): Record<string, unknown> {
+    return lossChartSpec(this.info.history, { bestEpoch: this.info.bestEpoch, title: `Loss per epoch (${this.target})` });
+  }
+
+  async [displaySymbol](): Promise<MimeBundle> {
+    const chart = this.info.history.length > 0 ? await chartBundle(this.lossChart(), "loss chart") : {};
+    const dropped = this.preprocessor.dropped.length
+      ? `<p>Columns not used: ${this.preprocessor.dropped.map((d) => `${escapeHtml(d.column)} (${escapeHtml(d.reason)})`).join(", ")}</p>`
+      : "";
+    const html = `<div><p>${escapeHtml(this.summary())}</p>${htmlTable(["", "MAE", "RMSE", "R²", "MAPE %"], this.metricRows())}${dropped}${chartImageHtml(chart, "loss per epoch")}</div>`;
+    return { "text/html": html, "text/plain": this.toString() };
+  }
+}
+
+function resolveOptions(o: TrainOptions): ResolvedTrainOptions {
+  const model = o.model ?? "mlp";
+  if (model !== "linear" && model !== "mlp") throw new TrainError(`Unknown model "${String(model)}": use "linear" or "mlp".`);
+  const r: ResolvedTrainOptions = {
+    target: o.target,
+    model,
+    layers: model === "mlp" ? [...(o.layers ?? [64, 32])] : [],
+    epochs: o.epochs ?? 100,
+    batchSize: o.batchSize ?? 64,
+    learningRate: o.learningRate ?? (model === "linear" ? 0.02 : 0.01),
+    validationSplit: o.validationSplit ?? 0.15,
+    patience: o.patience ?? 20,
+    seed: o.seed ?? 42,
+  };
+  const positiveInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new TrainError(`${name} must be a whole number ≥ 1 (got ${v}).`);
+  };
+  positiveInt("epochs", r.epochs);
+  positiveInt("batchSize", r.batchSize);
+  r.layers.forEach((u) => positiveInt("each layer size", u));
+  if (!(r.learningRate > 0) || !Number.isFinite(r.learningRate)) throw new TrainError(`learningRate must be > 0 (got ${r.learningRate}).`);
+  if (!(r.validationSplit >= 0 && r.validationSplit < 1)) throw new TrainError(`validationSplit must be in [0, 1) (got ${r.validationSplit}).`);
+  if (!Number.isInteger(r.patience) || r.patience < 0) throw new TrainError(`patience must be a whole number ≥ 0 (got ${r.patience}).`);
+  if (!Number.isFinite(r.seed)) throw new TrainError(`seed must be a number (got ${r.seed}).`);
+  if (typeof r.target !== "string" || r.target === "") throw new TrainError("Name the target column: trainRegressor(table, { target: \"column\" }).");
+  return r;
+}
+
+function buildNetwork(tf: TF, inputs: number, o: ResolvedTrainOptions): LayersModel {
+  const net = tf.sequential();
+  // Seeded initialisers: the same seed gives the same starting weights (and, with the seeded shuffle, the same model).
+  o.layers.forEach((units, i) => {
+    net.add(tf.layers.dense({
+      units,
+      activation: "relu",
+      inputShape: i === 0 ? [inputs] : undefined,
+      kernelInitializer: tf.initializers.heNormal({ seed: o.seed * 7919 + i }),
+      biasInitializer: "zeros",
+    }));
+  });
+  net.add(tf.layers.dense({
+    units: 1,
+    inputShape: o.layers.length === 0 ? [inputs] : undefined,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed * 7919 + o.layers.length }),
+    biasInitializer: "zeros",
+  }));
+  return net;
+}
+
+/** Yields to the event loop so that an interrupt (AbortSignal) and display updates get through. */
+const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Train a regressor on `table`; see TrainOptions. */
+export async function trainRegressor(table: TableInput, options: TrainOptions): Promise<TrainedModel> {
+  const o = resolveOptions(options);
+  const frame = toFrame(table);
+  const pre = Preprocessor.fit(frame, { target: o.target, features: options.features, kinds: options.kinds, dateBins: options.dateBins });
+  const testFrame = options.test === undefined ? undefined : toFrame(options.test);
+  if (testFrame) {
+    pre.checkColumns(testFrame);
+    if (!testFrame.columnNames.includes(o.target)) throw new PreprocessError(`The test table has no target column "${o.target}".`);
+    if (testFrame.rowCount === 0) throw new PreprocessError("The test table is empty: pass at least one row to test on.");
+  }
+  const { tf, backend } = await loadTf();
+  const log = options.log === false ? undefined : (options.log ?? ((line: string) => console.log(line)));
+  log?.(describeBackend(backend));
+
+  const yAll = targetValues(frame, o.target);
+  const usable: number[] = [];
+  yAll.forEach((v, i) => { if (!Number.isNaN(v)) usable.push(i); });
+  const order = permutation(usable.length, seededRng(o.seed));
+  const nVal = usable.length >= 10 ? Math.round(usable.length * o.validationSplit) : 0;
+  const valRows = Array.from(order.subarray(0, nVal), (k) => usable[k]!);
+  const trainRows = Array.from(order.subarray(nVal), (k) => usable[k]!);
+
+  const started = Date.now();
+  const Xtr = matrixTensor(tf, pre, frame, trainRows);
+  const ytr = tf.tensor2d(Float32Array.from(trainRows, (r) => pre.scaleTarget(yAll[r]!)), [trainRows.length, 1]);
+  const Xval = nVal ? matrixTensor(tf, pre, frame, valRows) : null;
+  const yvalRaw = Float64Array.from(valRows, (r) => yAll[r]!);
+  const yval = nVal ? tf.tensor2d(Float32Array.from(yvalRaw, (v) => pre.scaleTarget(v)), [nVal, 1]) : null;
+
+  const net = buildNetwork(tf, pre.featureNames.length, o);
+  const optimizer = tf.train.adam(o.learningRate);
+  const vars = net.trainableWeights.map((w) => w.read() as import("@tensorflow/tfjs").Variable);
+  const history: EpochLog[] = [];
+  const shuffle = seededRng(o.seed + 1);
+  let best = Number.POSITIVE_INFINITY;
+  let bestEpoch = 0;
+  let bestWeights: Tensor<Rank>[] | null = null;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  let interrupted = false;
+  const aborted = () => options.signal?.aborted === true;
+  const plateau = Math.max(3, Math.round((o.patience || 15) / 3));
+  let lr = o.learningRate;
+
+  const validate = (): { loss: number; mae: number } | null => {
+    if (!Xval || !yval) return null;
+    return tf.tidy(() => {
+      const pred = net.predict(Xval, { batchSize: 4096 }) as Tensor;
+      const loss = tf.losses.meanSquaredError(yval, pred).dataSync()[0]!;
+      const p = pred.dataSync();
+      let s = 0;
+      for (let i = 0; i < nVal; i++) s += Math.abs(pre.unscaleTarget(p[i]!) - yvalRaw[i]!);
+      return { loss, mae: s / nVal };
+    });
+  };
+  const keepIfBest = (epoch: number, loss: number): boolean => {
+    if (!(loss < best)) return false;
+    best = loss;
+    bestEpoch = epoch;
+    bestWeights?.forEach((w) => w.dispose());
+    bestWeights = net.getWeights().map((w) => w.clone());
+    return true;
+  };
+
+  try {
+    let lastYield = Date.now();
+    for (let epoch = 1; epoch <= o.epochs && !interrupted; epoch++) {
+      const idx = permutation(trainRows.length, shuffle);
+      let lossSum = 0;
+      let seen = 0;
+      for (let start = 0; start < idx.length; start += o.batchSize) {
+        const batch = idx.subarray(start, Math.min(start + o.batchSize, idx.length));
+        const lossT = tf.tidy(() => {
+          const ids = tf.tensor1d(batch, "int32");
+          const xb = tf.gather(Xtr, ids);
+          const yb = tf.gather(ytr, ids);
+          return optimizer.minimize(() => tf.losses.meanSquaredError(yb, net.apply(xb) as Tensor) as import("@tensorflow/tfjs").Scalar, true, vars)!;
+        });
+        lossSum += lossT.dataSync()[0]! * batch.length;
+        lossT.dispose();
+        seen += batch.length;
+        if (Date.now() - lastYield > 25) { await yieldNow(); lastYield = Date.now(); }
+        if (aborted()) { interrupted = true; break; }
+      }
+      const v = validate();
+      const entry: EpochLog = {
+        epoch,
+        loss: lossSum / Math.max(seen, 1),
+        valLoss: v ? v.loss : null,
+        valMae: v ? v.mae : null,
+        elapsedMs: Date.now() - started,
+      };
+      if (interrupted && seen < trainRows.length) {
+        // A partial epoch: its weights still compete for "best", but it is not logged as an epoch.
+        if (v) keepIfBest(epoch, v.loss);
+        break;
+      }
+      history.push(entry);
+      if (v) {
+        if (keepIfBest(epoch, v.loss)) sinceBest = 0;
+        else {
+          sinceBest++;
+          if (o.patience > 0 && sinceBest >= o.patience) stoppedEarly = true;
+          // Halve the step size on a plateau: Adam at a fixed rate keeps jittering around the optimum.
+          else if (sinceBest % plateau === 0 && lr > o.learningRate / 64) setLearningRate(optimizer, (lr /= 2));
+        }
+      }
+      await options.onEpoch?.(entry);
+      if (stoppedEarly) break;
+      if (aborted()) interrupted = true;
+    }
+    if (bestWeights) net.setWeights(bestWeights);
+    else bestEpoch = history.length; // no validation split: the last weights are the model
+  } finally {
+    (bestWeights as Tensor<Rank>[] | null)?.forEach((w) => w.dispose());
+    Xtr.dispose(); ytr.dispose(); Xval?.dispose(); yval?.dispose();
+    optimizer.dispose();
+  }
+
+  const model = new TrainedModel(net, pre, {
+    options: o,
+    backend: backend.name,
+    backendDescription: describeBackend(backend),
+    history,
+    bestEpoch,
+    stoppedEarly,
+    interrupted,
+    trainRows: trainRows.length,
+    validationRows: nVal,
+    elapsedMs: Date.now() - started,
+    metrics: { train: emptyMetrics(), validation: null, test: null, baseline: null },
+  });
+  const trainY = trainRows.map((r) => yAll[r]!);
+  model.info.metrics.train = regressionMetrics(trainY, predictFrame(model, frame, trainRows));
+  if (nVal) model.info.metrics.validation = regressionMetrics(yvalRaw, predictFrame(model, frame, valRows));
+  if (testFrame) {
+    const t = evaluateModel(model, testFrame);
+    model.info.metrics.test = t;
+    const testY = targetValues(testFrame, o.target).filter((y) => !Number.isNaN(y));
+    model.info.metrics.baseline = meanBaseline(trainY, testY);
+  } else if (nVal) {
+    model.info.metrics.baseline = meanBaseline(trainY, yvalRaw);
+  }
+  return model;
+}
+
+/** Adam reads its (protected) learning rate on every step, so changing it mid-run is safe. */
+function setLearningRate(optimizer: object, lr: number): void {
+  (optimizer as { learningRate: number }).learningRate = lr;
+}
+
+function emptyMetrics(): RegressionMetrics {
+  return { mae: Number.NaN, rmse: Number.NaN, r2: Number.NaN, mape: Number.NaN };
+}
+
+function matrixTensor(tf: TF, pre: Preprocessor, frame: Frame, rows?: readonly number[]) {
+  const m = pre.transform(frame, rows);
+  return tf.tensor2d(m.values, [m.rows, m.cols]);
+}
+
+/** Predictions (target units) for `rows` of `frame` (default all rows). */
+function predictFrame(model: TrainedModel, frame: Frame, rows?: readonly number[]): Float64Array {
+  model.preprocessor.checkColumns(frame);
+  const n = rows ? rows.length : frame.rowCount;
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  const m = model.preprocessor.transform(frame, rows);
+  const tf = tfjs(); // already loaded: a model exists only after loadTf()
+  const raw = tf.tidy(() => (model.network.predict(tf.tensor2d(m.values, [m.rows, m.cols]), { batchSize: 4096 }) as Tensor).dataSync());
+  for (let i = 0; i < n; i++) out[i] = model.preprocessor.unscaleTarget(raw[i]!);
+  return out;
+}
+
+/** Metrics of a model on a table that has the target column (rows with a missing target are skipped). */
+export function evaluateModel(model: TrainedModel, table: TableInput): RegressionMetrics {
+  const frame = toFrame(table);
+  const y = targetValues(frame, model.target);
+  const rows: number[] = [];
+  y.forEach((v, i) => { if (!Number.isNaN(v)) rows.push(i); });
+  if (rows.length === 0) throw new PreprocessError(`The table has no rows with a value in the target column "${model.target}".`);
+  return regressionMetrics(rows.map((r) => y[r]!), predictFrame(model, frame, rows));
+}
+
+/** The table with one more column, `column` (default "prediction"), holding the model's predictions. */
+export function predict(model: TrainedModel, table: TableInput, options: { column?: string } = {}): Frame {
+  const frame = toFrame(table);
+  const values = predictFrame(model, frame);
+  const column = options.column ?? "prediction";
+  const names = frame.columnNames.includes(column) ? [...frame.columnNames] : [...frame.columnNames, column];
+  return { columnNames: names, columns: { ...frame.columns, [column]: Array.from(values) }, rowCount: frame.rowCount };
+}
+
+interface SavedModelJSON {
+  format: "synthlab-model";
+  version: 1;
+  modelTopology: unknown;
+  weightsManifest: { paths: string[]; weights: unknown[] }[];
+  preprocessing: PreprocessorJSON;
+  info: ModelInfo;
+}
+
+/** Writes `dir/model.json` (topology, preprocessing, training record) and `dir/weights.bin`. */
+export async function saveModel(model: TrainedModel, dir: string): Promise<void> {
+  const { tf } = await loadTf();
+  let artifacts: import("@tensorflow/tfjs").io.ModelArtifacts | undefined;
+  await model.network.save(tf.io.withSaveHandler(async (a) => {
+    artifacts = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+  }));
+  if (!artifacts?.weightData || !artifacts.weightSpecs) throw new TrainError("TF.js returned no weights to save.");
+  await mkdir(dir, { recursive: true });
+  const json: SavedModelJSON = {
+    format: "synthlab-model",
+    version: 1,
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs }],
+    preprocessing: model.preprocessor.toJSON(),
+    info: model.info,
+  };
+  await writeFile(join(dir, "weights.bin"), Buffer.from(tf.io.CompositeArrayBuffer.join(artifacts.weightData)));
+  await writeFile(join(dir, "model.json"), JSON.stringify(json, null, 1));
+}
+
+/** Reads a model written by saveModel; it predicts exactly what the saved one did. */
+export async function loadModel(dir: string): Promise<TrainedModel> {
+  let json: SavedModelJSON;
+  try {
+    json = JSON.parse(await readFile(join(dir, "model.json"), "utf8")) as SavedModelJSON;
+  } catch (e) {
+    throw new TrainError(`Cannot read ${join(dir, "model.json")} (${(e as Error).message}): pass a folder written by saveModel.`);
+  }
+  if (json.format !== "synthlab-model" || json.version !== 1) {
+    throw new TrainError(`${join(dir, "model.json")} is not a synthlab model (format "synthlab-model", version 1).`);
+  }
+  const weights = await readFile(join(dir, "weights.bin"));
+  const { tf } = await loadTf();
+  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+  const net = await tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology: json.modelTopology as object,
+    weightSpecs: json.weightsManifest[0]!.weights as import("@tensorflow/tfjs").io.WeightsManifestEntry[],
+    weightData,
+  }));
+  return new TrainedModel(net, Preprocessor.fromJSON(json.preprocessing), json.info);
+}

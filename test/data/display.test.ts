@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { fromDataFrame, isDataFrame, toDataFrame } from "../../src/data/dataframe.js";
+import { frameBundle, frameHtml, frameText, looksLikeDataFrame, registerTableFormatters, tableFormatters } from "../../src/data/display.js";
+import { frameFromColumns } from "../../src/data/frame.js";
+
+const rows = (n: number) => frameFromColumns({ i: Array.from({ length: n }, (_, k) => k * 10), s: Array.from({ length: n }, (_, k) => `v${k}`) });
+
+describe("table display", () => {
+  it("escapes HTML in values and column names", () => {
+    const f = frameFromColumns({ "<b>name</b>": ['<script>alert("x")</script>', "a & b"] });
+    const html = frameHtml(f);
+    expect(html).not.toContain("<script>alert");
+    expect(html).not.toContain("<b>name</b>");
+    expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+    expect(html).toContain("&lt;b&gt;name&lt;/b&gt;");
+    expect(html).toContain("a &amp; b");
+  });
+
+  it("shows the first 5 and last 5 rows around an ellipsis row, with the shape", () => {
+    const html = frameHtml(rows(100));
+    const shown = [...html.matchAll(/<th class="idx">(\d+)<\/th>/g)].map((m) => Number(m[1]));
+    expect(shown).toEqual([0, 1, 2, 3, 4, 95, 96, 97, 98, 99]);
+    expect(html).toContain('<tr class="ellipsis">');
+    expect(html).toContain("<td>950</td>");
+    expect(html).not.toContain("<td>500</td>");
+    expect(html).toContain("100 rows × 2 columns");
+    expect(html).toMatch(/<tr class="dtype"><th><\/th><td>int<\/td><td>string<\/td><\/tr>/);
+  });
+
+  it("shows short tables whole, without an ellipsis row", () => {
+    const html = frameHtml(rows(10));
+    expect(html).not.toContain("ellipsis");
+    expect([...html.matchAll(/<th class="idx">/g)]).toHaveLength(10);
+    expect(frameHtml(rows(1))).toContain("1 row × 2 columns");
+  });
+
+  it("writes an aligned text/plain table with the same rows", () => {
+    const text = frameText(rows(12));
+    const lines = text.split("\n");
+    expect(lines[0]!.trim().split(/\s+/)).toEqual(["i", "s"]);
+    expect(lines.some((l) => /^\s*…\s+…\s+…$/.test(l))).toBe(true);
+    expect(lines.at(-1)).toBe("12 rows × 2 columns");
+    expect(text).toContain("v11");
+    expect(text).not.toContain("v6");
+  });
+
+  it("marks missing values and cuts long text", () => {
+    const html = frameHtml(frameFromColumns({ a: [null, "x".repeat(200)] }));
+    expect(html).toContain('<td class="na">null</td>');
+    expect(html).toContain("x".repeat(79) + "…");
+    expect(html).not.toContain("x".repeat(81));
+  });
+
+  it("elides middle columns of wide tables", () => {
+    const cols: Record<string, number[]> = {};
+    for (let c = 0; c < 30; c++) cols[`c${c}`] = [c];
+    const html = frameHtml(frameFromColumns(cols), { maxColumns: 6 });
+    expect([...html.matchAll(/<th>(c\d+)<\/th>/g)].map((m) => m[1])).toEqual(["c0", "c1", "c2", "c27", "c28", "c29"]);
+    expect(html).toContain("1 row × 30 columns");
+  });
+
+  it("bundles text/html and text/plain only", () => {
+    expect(Object.keys(frameBundle(rows(3))).sort()).toEqual(["text/html", "text/plain"]);
+  });
+});
+
+describe("danfo DataFrames", () => {
+  it("converts to danfo and back, and displays with danfo's dtypes", () => {
+    const f = frameFromColumns({ n: [1.5, null, 3], s: ["a", "b", null] });
+    const df = toDataFrame(f);
+    expect(df.shape).toEqual([3, 2]);
+    expect(isDataFrame(df)).toBe(true);
+    expect(looksLikeDataFrame(df)).toBe(true);
+    expect(looksLikeDataFrame(f)).toBe(false);
+    const back = fromDataFrame(df);
+    expect(back.columns.n).toEqual([1.5, null, 3]);
+    expect(back.columns.s).toEqual(["a", "b", null]);
+    const html = frameHtml(df);
+    expect(html).toContain("3 rows × 2 columns");
+    expect(html).toContain("<td>float32</td>");
+  });
+
+  it("offers formatters that pick danfo DataFrames and Frames", async () => {
+    const f = frameFromColumns({ a: [1] });
+    const fs = tableFormatters();
+    expect(fs.find((x) => x.test(toDataFrame(f)))!.name).toBe("danfo-dataframe");
+    expect(fs.find((x) => x.test(f))!.name).toBe("synthlab-frame");
+    expect(fs.some((x) => x.test({ columns: ["a"], shape: [1, 1], values: [[1]] }))).toBe(false);
+    const got: string[] = [];
+    expect(await registerTableFormatters((x) => got.push(x.name))).toBe(true);
+    expect(got).toEqual(["danfo-dataframe", "synthlab-frame"]);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { frameFromRecords } from "../../src/data/frame.js";
+import { dedupRows, roundSignificant } from "../../src/generate/dedup.js";
+
+describe("dedup", () => {
+  const synth = frameFromRecords([
+    { name: "Latte", price: 3.5, n: 1 },        // 0 kept
+    { name: "Latte", price: 3.5, n: 1 },        // 1 exact dup of 0
+    { name: " latte ", price: 3.5000000001, n: 1 }, // 2 near dup of 0
+    { name: "Mocha", price: 4, n: 2 },          // 3 matches real row 0 exactly
+    { name: "MOCHA", price: 4.0000001, n: 2 },  // 4 near-matches real row 0
+    { name: "Tea", price: 2, n: 1, _meta: "run-1" }, // 5 kept
+    { name: "Tea", price: 2, n: 1, _meta: "run-2" }, // 6 exact dup of 5 (_meta ignored)
+  ]);
+  const real = frameFromRecords([{ name: "Mocha", price: 4, n: 2 }]);
+
+  it("removes exact and near duplicates within the output and against real rows, with reasons", () => {
+    const r = dedupRows(synth, { against: real });
+    expect(r.kept).toEqual([0, 5]);
+    expect(r.frame.rowCount).toBe(2);
+    expect(r.frame.columns.name).toEqual(["Latte", "Tea"]);
+    expect(r.counts).toEqual({ input: 7, kept: 2, removed: 5, exact: 3, near: 2, similarText: 0, matchesReal: 2 });
+    expect(r.removed.find((x) => x.index === 2)).toEqual({ index: 2, reason: "near", duplicateOf: { source: "output", index: 0 } });
+    expect(r.removed.find((x) => x.index === 3)).toEqual({ index: 3, reason: "exact", duplicateOf: { source: "real", index: 0 } });
+  });
+
+  it("exact mode keeps rows that differ only after normalisation", () => {
+    const r = dedupRows(synth, { mode: "exact" });
+    // rows 1 and 6 are exact copies; 2 and 4 differ in raw values; 3 is kept (no real rows given).
+    expect(r.kept).toEqual([0, 2, 3, 4, 5]);
+    expect(r.counts.exact).toBe(2);
+  });
+
+  it("finds near-duplicate texts by word-bigram Jaccard", () => {
+    const base = "the espresso machine makes a very strong and bitter coffee every single morning at the office";
+    const texts = frameFromRecords([
+      { text: base, label: "pos" },
+      { text: base.replace("every single morning", "every single day"), label: "pos" }, // 16 bigrams each, 14 shared: 14/18 ≈ 0.78
+      { text: base + " again", label: "pos" }, // one extra bigram: 16/17 ≈ 0.94
+      { text: "a completely different sentence about tea and biscuits in the afternoon sun", label: "neg" },
+    ]);
+    const strict = dedupRows(texts, { jaccard: 0.9 });
+    expect(strict.kept).toEqual([0, 1, 3]);
+    expect(strict.removed[0]).toMatchObject({ index: 2, reason: "similar-text" });
+    const loose = dedupRows(texts, { jaccard: 0.7 });
+    expect(loose.kept).toEqual([0, 3]);
+    expect(loose.counts.similarText).toBe(2);
+  });
+
+  it("rejects bad options clearly", () => {
+    expect(() => dedupRows(synth, { columns: ["nope"] })).toThrow(/nope are not in the table/);
+    expect(() => dedupRows(synth, { jaccard: 0 })).toThrow(/jaccard threshold/);
+  });
+
+  it("rounds to 6 significant digits", () => {
+    expect(roundSignificant(3.14159265)).toBe(3.14159);
+    expect(roundSignificant(123456789)).toBe(123457000);
+    expect(roundSignificant(0)).toBe(0);
+  });
+});

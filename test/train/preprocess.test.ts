@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { frameFromRecords } from "../../src/data/frame.js";
+import { Preprocessor, PreprocessError } from "../../src/train/preprocess.js";
+
+const train = frameFromRecords([
+  { price: 2, product: "latte", when: "2024-03-01 10:30:00", time: "10:30:00.5", card: true, note: "a", y: 1 },
+  { price: 4, product: "mocha", when: "2024-03-02 12:00:00", time: "12:00:00", card: false, note: "b", y: 2 },
+  { price: null, product: "latte", when: "2024-03-04 18:15:00", time: "18:15:00", card: true, note: "c", y: 3 },
+  { price: 6, product: "tea", when: "2024-04-01 08:00:00", time: "08:00:00", card: false, note: "d", y: 4 },
+].map((r) => ({ ...r, constant: "card" })));
+
+function row(m: { values: Float32Array; cols: number }, r: number): number[] {
+  return Array.from(m.values.subarray(r * m.cols, (r + 1) * m.cols));
+}
+
+describe("Preprocessor", () => {
+  const pre = Preprocessor.fit(train, { target: "y", kinds: { note: "categorical" }, dateBins: 0 });
+  const names = pre.featureNames;
+
+  it("standard-scales numerics, imputing the mean with a missing indicator", () => {
+    const m = pre.transform(train);
+    const i = names.indexOf("price");
+    const col = [0, 1, 2, 3].map((r) => row(m, r)[i]!);
+    // Fitted on the present values 2, 4, 6: mean 4, population std sqrt(8/3).
+    expect(col[0]).toBeCloseTo(-2 / Math.sqrt(8 / 3), 5);
+    expect(col[2]).toBe(0);
+    const miss = names.indexOf("price:missing");
+    expect([0, 1, 2, 3].map((r) => row(m, r)[miss])).toEqual([0, 0, 1, 0]);
+  });
+
+  it("one-hot encodes categoricals and sends unseen ones to the unknown bucket", () => {
+    const test = frameFromRecords([
+      { price: 3, product: "espresso", when: "2024-03-05 09:00:00", time: "09:00", card: true, note: "zzz", constant: "cash" },
+    ]);
+    const m = pre.transform(test);
+    const r = row(m, 0);
+    expect(r[names.indexOf("product=(unknown)")]).toBe(1);
+    expect(r[names.indexOf("product=latte")]).toBe(0);
+    expect(r[names.indexOf("product=mocha")]).toBe(0);
+    const seen = pre.transform(train);
+    expect(row(seen, 1)[names.indexOf("product=mocha")]).toBe(1);
+    expect(row(seen, 1)[names.indexOf("product=(unknown)")]).toBe(0);
+  });
+
+  it("splits datetimes into hour, weekday, month and day index", () => {
+    expect(names).toEqual(expect.arrayContaining(["when:hour", "when:weekday", "when:month", "when:dayIndex", "time"]));
+    const step = pre.steps.find((s) => s.column === "when");
+    expect(step?.kind).toBe("datetime");
+    if (step?.kind !== "datetime") return;
+    // 2024-03-01 was a Friday (getUTCDay 5); 2024-04-01 is 31 days after the first training date.
+    const weekday = step.parts.find((p) => p.name === "weekday")!.scale;
+    const dayIndex = step.parts.find((p) => p.name === "dayIndex")!.scale;
+    const m = pre.transform(train);
+    expect(row(m, 0)[names.indexOf("when:weekday")]! * weekday.std + weekday.mean).toBeCloseTo(5, 4);
+    expect(row(m, 3)[names.indexOf("when:dayIndex")]! * dayIndex.std + dayIndex.mean).toBeCloseTo(31, 4);
+  });
+
+  it("drops constant columns and says why", () => {
+    expect(pre.inputColumns).not.toContain("constant");
+    expect(pre.dropped).toEqual([{ column: "constant", reason: expect.stringMatching(/constant/) }]);
+  });
+
+  it("encodes step changes over time with a piecewise-linear day encoding", () => {
+    const days = Array.from({ length: 100 }, (_, i) => ({ d: new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10), y: i }));
+    const p = Preprocessor.fit(frameFromRecords(days), { target: "y", dateBins: 4 });
+    const bins = p.featureNames.filter((n) => n.startsWith("d:day≥"));
+    expect(bins).toHaveLength(4);
+    const m = p.transform(frameFromRecords([{ d: "2023-06-01" }, { d: "2025-01-01" }]));
+    const first = bins.map((b) => row(m, 0)[p.featureNames.indexOf(b)]);
+    const last = bins.map((b) => row(m, 1)[p.featureNames.indexOf(b)]);
+    expect(first).toEqual([0, 0, 0, 0]);
+    expect(last).toEqual([1, 1, 1, 1]);
+  });
+
+  it("round-trips through JSON with identical output", () => {
+    const json = JSON.parse(JSON.stringify(pre.toJSON()));
+    const again = Preprocessor.fromJSON(json);
+    expect(again.featureNames).toEqual(pre.featureNames);
+    expect(Array.from(again.transform(train).values)).toEqual(Array.from(pre.transform(train).values));
+    expect(() => Preprocessor.fromJSON({} as never)).toThrow(/synthlab preprocessing pipeline/);
+  });
+
+  it("names the feature columns a new table lacks", () => {
+    const bad = frameFromRecords([{ price: 1, card: true }]);
+    expect(() => pre.transform(bad)).toThrow(PreprocessError);
+    expect(() => pre.transform(bad)).toThrow(/"product", "when", "time", "note"/);
+  });
+
+  it("rejects a non-numeric target, an empty table and a constant target", () => {
+    const text = frameFromRecords([{ x: 1, y: "a" }, { x: 2, y: "b" }]);
+    expect(() => Preprocessor.fit(text, { target: "y" })).toThrow(/Target column "y" is not numeric \(row 0 holds "a"\)/);
+    const empty = { columnNames: ["x", "y"], columns: { x: [], y: [] }, rowCount: 0 };
+    expect(() => Preprocessor.fit(empty, { target: "y" })).toThrow(/training table is empty/);
+    const constant = frameFromRecords([{ x: 1, y: 5 }, { x: 2, y: 5 }]);
+    expect(() => Preprocessor.fit(constant, { target: "y" })).toThrow(/Target column "y" is constant \(5\)/);
+    expect(() => Preprocessor.fit(constant, { target: "z" })).toThrow(/Target column "z" is not in the table. Columns: x, y/);
+  });
+
+  it("accepts numbers stored as strings (untyped CSV) for features and target", () => {
+    const f = frameFromRecords([{ x: "1.5", y: "3" }, { x: "2.5", y: "5" }]);
+    const p = Preprocessor.fit(f, { target: "y" });
+    expect(p.steps[0]!.kind).toBe("numeric");
+    expect(p.targetScale.mean).toBe(4);
+  });
+});
