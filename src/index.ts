@@ -3,8 +3,7 @@
  * magics are thin layers over these functions.
  */
 export * from "./display/protocol.js";
-export * from "./data/types.js";
-export * from "./data/frame.js";
+export * from "./data/index.js";
 export * from "./datasets/index.js";
 export * from "./generate/index.js";
 export * from "./train/index.js";

@@ -25,7 +25,7 @@ export function acfChart(s: AcfSeries, series = "daily value"): VegaLiteSpec {
       encoding: {
         x: { field: "lag", type: "quantitative", title: "lag (days)", axis: { tickMinStep: 1 } },
         y: { field: "value", type: "quantitative", title: null, scale: { domain: [-1, 1] } },
-        color: { field: "source", type: "nominal", scale: sourceScale, title: null },
+        color: { field: "source", type: "nominal", scale: sourceScale("real", "synthetic"), title: null },
       },
     },
   });

@@ -25,7 +25,7 @@ export function distributionChart(column: string, h: BinnedShares, opts: { maxBi
       x: { field: "bin", type: "ordinal", sort: { field: "order" }, title: null, axis: { labelAngle: -45 } },
       xOffset: { field: "source" },
       y: { field: "share", type: "quantitative", title: "share of rows", axis: { format: "%" } },
-      color: { field: "source", type: "nominal", scale: sourceScale, title: null },
+      color: { field: "source", type: "nominal", scale: sourceScale("real", "synthetic"), title: null },
       tooltip: [{ field: "bin" }, { field: "source" }, { field: "share", format: ".2%" }],
     },
   });

@@ -28,7 +28,7 @@ export function dcrHistogram(synthToTrain: ArrayLike<number>, holdoutToTrain: Ar
       x: { field: "from", type: "quantitative", bin: { binned: true }, title: "Gower distance" },
       x2: { field: "to" },
       y: { field: "share", type: "quantitative", stack: null, title: "share of rows", axis: { format: "%" } },
-      color: { field: "source", type: "nominal", scale: sourceScale, title: null },
+      color: { field: "source", type: "nominal", scale: sourceScale("synthetic", "holdout"), title: null },
     },
   });
 }

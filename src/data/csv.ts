@@ -115,14 +115,14 @@ export function parseCsv(text: string, opts: CsvOptions = {}): Frame {
   const rows: string[][] = [];
   const starts: number[] = [];
   let prevCursor = 0;
-  let quoteError: { row: number } | null = null;
+  let quoteError: { row: number; code: string } | null = null;
   Papa.parse<string[]>(body, {
     delimiter: opts.delimiter === "auto" ? guessDelimiter(body) : (opts.delimiter ?? ","),
     header: false,
     skipEmptyLines: false,
     dynamicTyping: false,
     step(result) {
-      for (const e of result.errors) if (e.type === "Quotes" && !quoteError) quoteError = { row: rows.length };
+      for (const e of result.errors) if (e.type === "Quotes" && !quoteError) quoteError = { row: rows.length, code: e.code };
       rows.push(result.data);
       starts.push(prevCursor);
       prevCursor = result.meta.cursor;
@@ -135,9 +135,12 @@ export function parseCsv(text: string, opts: CsvOptions = {}): Frame {
     return lineAt(body, start);
   };
   if (quoteError) {
-    const line = lineOf((quoteError as { row: number }).row);
+    const q = quoteError as { row: number; code: string };
+    const line = lineOf(q.row);
     throw new CsvError(
-      `${source} line ${line}: a quoted field is never closed. Close the quote, or write a quote inside a quoted field as two quotes ("").`,
+      q.code === "InvalidQuotes"
+        ? `${source} line ${line}: a quoted field has text right after its closing quote (like "ab"c). Put the whole field in quotes and write quotes inside it as two quotes ("").`
+        : `${source} line ${line}: a quoted field is never closed. Close the quote, or write a quote inside a quoted field as two quotes ("").`,
     );
   }
   // papaparse yields a final [""] row for a trailing newline.

@@ -199,7 +199,9 @@ export async function registerTableFormatters(register?: (f: TableFormatter) => 
   let reg = register;
   if (!reg) {
     try {
-      const mod = (await import(new URL("../display/formatters.js", import.meta.url).href)) as { registerFormatter?: (f: TableFormatter) => void };
+      // A variable specifier: the display layer is optional here and must not be type-checked as a dependency.
+      const spec = "../display/formatters.js";
+      const mod = (await import(spec)) as { registerFormatter?: (f: TableFormatter) => void };
       reg = mod.registerFormatter;
     } catch {
       return false;

@@ -1,4 +1,4 @@
-// Public API of the data stage (beyond types.ts/frame.ts, which src/index.ts exports directly).
+// Public API of the data stage; re-exported from src/index.ts.
 export { parseCsv, readCsv, writeCsv, frameToCsv, parseJsonl, readJsonl, writeJsonl, frameToJsonl, CsvError } from "./csv.js";
 export type { CsvOptions } from "./csv.js";
 export { inferSchema, validateRow, validateFrame, coerceValue, coerceRow, coerceFrame, CoercionError } from "./schema.js";
@@ -15,3 +15,5 @@ export { toDataFrame, fromDataFrame, isDataFrame, loadDanfo } from "./dataframe.
 export type { DataFrame } from "./dataframe.js";
 export { frameBundle, frameHtml, frameText, escapeHtml, looksLikeDataFrame, tableFormatters, registerTableFormatters } from "./display.js";
 export type { TableDisplayOptions, TableFormatter, DanfoLike } from "./display.js";
+export * from "./types.js";
+export * from "./frame.js";

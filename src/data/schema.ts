@@ -251,6 +251,21 @@ const EXPECTED: Record<ColumnKind, string> = {
   id: "an id (string or integer)",
 };
 
+const patternCache = new Map<string, RegExp>();
+function compiled(pattern: string, column: string): RegExp {
+  let re = patternCache.get(pattern);
+  if (!re) {
+    try {
+      re = new RegExp(pattern);
+    } catch (err) {
+      throw new FrameError(`Schema column ${column}: pattern ${JSON.stringify(pattern)} is not a valid regular expression (${(err as Error).message}). Fix the pattern.`);
+    }
+    if (patternCache.size > 1000) patternCache.clear(); // bound memory for generated schemas
+    patternCache.set(pattern, re);
+  }
+  return re;
+}
+
 /** Checks one value against its column (type first, then range/category/pattern). */
 function checkValue(col: ColumnSchema, value: unknown, opts: ValidateOptions): ValidationIssue | null {
   const issue = (code: IssueCode, msg: string): ValidationIssue => ({ column: col.name, code, message: `column ${col.name}: ${msg}`, value });
@@ -296,7 +311,7 @@ function checkValue(col: ColumnSchema, value: unknown, opts: ValidateOptions): V
     case "text":
     case "id": {
       if (typeof value !== "string" && !(col.kind === "id" && typeof value === "number" && Number.isInteger(value))) return typeErr();
-      if (col.pattern && !new RegExp(col.pattern).test(String(value))) return issue("pattern", `${show(value)} does not match ${col.pattern}`);
+      if (col.pattern && !compiled(col.pattern, col.name).test(String(value))) return issue("pattern", `${show(value)} does not match ${col.pattern}`);
       return null;
     }
   }

@@ -92,10 +92,40 @@ function nearlyEqual(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-export function compileExpression(source: string): CompiledExpression {
-  if (typeof source !== "string" || source.trim() === "") {
-    throw new ExpressionError("Empty expression: write one such as \"price * quantity\".");
+/** Parsed form; compiled to a per-row closure and evaluated column-wise for derived columns. */
+type Ast =
+  | { k: "num"; v: number }
+  | { k: "bool"; v: boolean }
+  | { k: "null" }
+  | { k: "col"; slot: number; name: string }
+  | { k: "neg" | "not"; a: Ast }
+  | { k: "bin"; op: string; a: Ast; b: Ast }
+  | { k: "and" | "or"; a: Ast; b: Ast }
+  | { k: "call"; fn: string; args: Ast[] };
+
+const COMPARISONS = new Set(["==", "!=", "<", "<=", ">", ">="]);
+
+function arith(op: string, x: number, y: number): number {
+  switch (op) {
+    case "+": return x + y;
+    case "-": return x - y;
+    case "*": return x * y;
+    case "/": return y === 0 ? Number.NaN : x / y;
+    case "%": return x % y;
+    case "==": return nearlyEqual(x, y) ? 1 : 0;
+    case "!=": return nearlyEqual(x, y) ? 0 : 1;
+    case "<": return x < y ? 1 : 0;
+    case "<=": return x <= y || nearlyEqual(x, y) ? 1 : 0;
+    case ">": return x > y ? 1 : 0;
+    default: return x >= y || nearlyEqual(x, y) ? 1 : 0;
   }
+}
+
+function isBoolean(n: Ast): boolean {
+  return n.k === "bool" || n.k === "not" || n.k === "and" || n.k === "or" || (n.k === "bin" && COMPARISONS.has(n.op));
+}
+
+function parse(source: string): { ast: Ast; names: string[] } {
   const tokens = tokenize(source);
   const names: string[] = [];
   let p = 0;
@@ -110,88 +140,49 @@ export function compileExpression(source: string): CompiledExpression {
     p++;
   };
 
-  type Node = Evaluator;
   // Precedence climbing: || < && < comparison < + - < * / % < unary < primary.
-  const parseOr = (): Node => {
+  const parseOr = (): Ast => {
     let left = parseAnd();
-    while (isOp("||")) {
-      p++;
-      const l = left, r = parseAnd();
-      left = (read) => { const a = l(read); return a !== null && a !== false && a !== 0 ? true : truthy(r(read)); };
-    }
+    while (isOp("||")) { p++; left = { k: "or", a: left, b: parseAnd() }; }
     return left;
   };
-  const parseAnd = (): Node => {
+  const parseAnd = (): Ast => {
     let left = parseCmp();
-    while (isOp("&&")) {
-      p++;
-      const l = left, r = parseCmp();
-      left = (read) => truthy(l(read)) && truthy(r(read));
-    }
+    while (isOp("&&")) { p++; left = { k: "and", a: left, b: parseCmp() }; }
     return left;
   };
-  const parseCmp = (): Node => {
+  const parseCmp = (): Ast => {
     const left = parseAdd();
     const t = peek();
-    if (t?.t === "op" && ["==", "!=", "<", "<=", ">", ">="].includes(t.v)) {
-      p++;
-      const right = parseAdd();
-      const op = t.v;
-      return (read) => {
-        const a = left(read), b = right(read);
-        if (a === null || b === null) return null;
-        const x = Number(a), y = Number(b);
-        switch (op) {
-          case "==": return nearlyEqual(x, y);
-          case "!=": return !nearlyEqual(x, y);
-          case "<": return x < y;
-          case "<=": return x <= y || nearlyEqual(x, y);
-          case ">": return x > y;
-          default: return x >= y || nearlyEqual(x, y);
-        }
-      };
-    }
+    if (t?.t === "op" && COMPARISONS.has(t.v)) { p++; return { k: "bin", op: t.v, a: left, b: parseAdd() }; }
     return left;
   };
-  const binary = (l: Node, r: Node, op: string): Node => {
-    const f = op === "+" ? (a: number, b: number) => a + b
-      : op === "-" ? (a: number, b: number) => a - b
-      : op === "*" ? (a: number, b: number) => a * b
-      : op === "/" ? (a: number, b: number) => (b === 0 ? Number.NaN : a / b)
-      : (a: number, b: number) => a % b;
-    return (read) => {
-      const a = l(read), b = r(read);
-      if (a === null || b === null) return null;
-      const v = f(Number(a), Number(b));
-      return Number.isFinite(v) ? v : null; // division by zero → missing, not Infinity
-    };
-  };
-  const parseAdd = (): Node => {
+  const parseAdd = (): Ast => {
     let left = parseMul();
     for (let t = peek(); t?.t === "op" && (t.v === "+" || t.v === "-"); t = peek()) {
       p++;
-      left = binary(left, parseMul(), t.v);
+      left = { k: "bin", op: t.v, a: left, b: parseMul() };
     }
     return left;
   };
-  const parseMul = (): Node => {
+  const parseMul = (): Ast => {
     let left = parseUnary();
     for (let t = peek(); t?.t === "op" && (t.v === "*" || t.v === "/" || t.v === "%"); t = peek()) {
       p++;
-      left = binary(left, parseUnary(), t.v);
+      left = { k: "bin", op: t.v, a: left, b: parseUnary() };
     }
     return left;
   };
-  const parseUnary = (): Node => {
-    if (isOp("-")) { p++; const e = parseUnary(); return (read) => { const v = e(read); return v === null ? null : -Number(v); }; }
+  const parseUnary = (): Ast => {
+    if (isOp("-")) { p++; return { k: "neg", a: parseUnary() }; }
     if (isOp("+")) { p++; return parseUnary(); }
-    if (isOp("!")) { p++; const e = parseUnary(); return (read) => { const v = e(read); return v === null ? null : !truthy(v); }; }
+    if (isOp("!")) { p++; return { k: "not", a: parseUnary() }; }
     return parsePrimary();
   };
-  const parsePrimary = (): Node => {
+  const parsePrimary = (): Ast => {
     const t = peek();
     if (!t) return fail("it ends too early; complete the expression.");
-    if (t.t === "num") { p++; const v = t.v; return () => v; }
+    if (t.t === "num") { p++; return { k: "num", v: t.v }; }
     if (t.t === "op" && t.v === "(") {
       p++;
       const e = parseOr();
@@ -204,7 +195,7 @@ export function compileExpression(source: string): CompiledExpression {
         const f = Object.hasOwn(FUNCTIONS, t.v) ? FUNCTIONS[t.v] : undefined;
         if (!f) fail(`unknown function "${t.v}"; available: ${Object.keys(FUNCTIONS).join(", ")}.`);
         p++;
-        const args: Node[] = [];
+        const args: Ast[] = [];
         if (!isOp(")")) {
           args.push(parseOr());
           while (isOp(",")) { p++; args.push(parseOr()); }
@@ -214,27 +205,127 @@ export function compileExpression(source: string): CompiledExpression {
         if (args.length < lo || args.length > hi) {
           fail(`${t.v}() takes ${lo === hi ? lo : `${lo} to ${hi}`} argument(s), got ${args.length}.`);
         }
-        const fn = f!.fn;
-        return (read) => {
-          const vals: number[] = [];
-          for (const a of args) { const v = a(read); if (v === null) return null; vals.push(Number(v)); }
-          const r = fn(...vals);
-          return Number.isFinite(r) ? r : null;
-        };
+        return { k: "call", fn: t.v, args };
       }
-      if (t.v === "true" || t.v === "false") { const b = t.v === "true"; return () => b; }
-      if (t.v === "null") return () => null;
+      if (t.v === "true" || t.v === "false") return { k: "bool", v: t.v === "true" };
+      if (t.v === "null") return { k: "null" };
       let slot = names.indexOf(t.v);
       if (slot < 0) { slot = names.length; names.push(t.v); }
-      const name = t.v;
-      return (read) => num(read(slot), name);
+      return { k: "col", slot, name: t.v };
     }
     return fail(`unexpected "${t.v}" at position ${t.pos}.`);
   };
 
-  const evaluate = parseOr();
-  if (p < tokens.length) fail(`unexpected "${tokens[p]!.t === "num" ? String((tokens[p] as { v: number }).v) : (tokens[p] as { v: string }).v}" at position ${tokens[p]!.pos}.`);
-  return { source, names, evaluate };
+  const ast = parseOr();
+  if (p < tokens.length) {
+    const t = tokens[p]!;
+    fail(`unexpected "${t.t === "num" ? String(t.v) : t.v}" at position ${t.pos}.`);
+  }
+  return { ast, names };
+}
+
+/** Per-row closure over the AST (used for records and row checks). */
+function rowEvaluator(n: Ast): Evaluator {
+  switch (n.k) {
+    case "num": { const v = n.v; return () => v; }
+    case "bool": { const v = n.v; return () => v; }
+    case "null": return () => null;
+    case "col": { const { slot, name } = n; return (read) => num(read(slot), name); }
+    case "neg": { const a = rowEvaluator(n.a); return (read) => { const v = a(read); return v === null ? null : -Number(v); }; }
+    case "not": { const a = rowEvaluator(n.a); return (read) => { const v = a(read); return v === null ? null : !truthy(v); }; }
+    case "and": { const a = rowEvaluator(n.a), b = rowEvaluator(n.b); return (read) => truthy(a(read)) && truthy(b(read)); }
+    case "or": { const a = rowEvaluator(n.a), b = rowEvaluator(n.b); return (read) => truthy(a(read)) || truthy(b(read)); }
+    case "bin": {
+      const a = rowEvaluator(n.a), b = rowEvaluator(n.b), op = n.op, cmp = COMPARISONS.has(op);
+      return (read) => {
+        const x = a(read), y = b(read);
+        if (x === null || y === null) return null;
+        const r = arith(op, Number(x), Number(y));
+        if (cmp) return r === 1;
+        return Number.isFinite(r) ? r : null; // division by zero → missing, not Infinity
+      };
+    }
+    case "call": {
+      const args = n.args.map(rowEvaluator), fn = FUNCTIONS[n.fn]!.fn;
+      return (read) => {
+        const vals: number[] = [];
+        for (const a of args) { const v = a(read); if (v === null) return null; vals.push(Number(v)); }
+        const r = fn(...vals);
+        return Number.isFinite(r) ? r : null;
+      };
+    }
+  }
+}
+
+export function compileExpression(source: string): CompiledExpression {
+  if (typeof source !== "string" || source.trim() === "") {
+    throw new ExpressionError("Empty expression: write one such as \"price * quantity\".");
+  }
+  const { ast, names } = parse(source);
+  const compiled: CompiledExpression & { ast: Ast } = { source, names, evaluate: rowEvaluator(ast), ast };
+  return compiled;
+}
+
+/**
+ * Column-wise evaluation: every AST node becomes one Float64Array (NaN = missing; booleans
+ * as 1/0), so a derived column costs a few tight loops instead of a closure call per row.
+ */
+function vectorEval(n: Ast, cols: readonly Float64Array[], rows: number): Float64Array {
+  const out = new Float64Array(rows);
+  switch (n.k) {
+    case "num": out.fill(n.v); return out;
+    case "bool": out.fill(n.v ? 1 : 0); return out;
+    case "null": out.fill(Number.NaN); return out;
+    case "col": out.set(cols[n.slot]!); return out;
+    case "neg": { const a = vectorEval(n.a, cols, rows); for (let i = 0; i < rows; i++) out[i] = -a[i]!; return out; }
+    case "not": {
+      const a = vectorEval(n.a, cols, rows);
+      for (let i = 0; i < rows; i++) { const v = a[i]!; out[i] = v !== v ? Number.NaN : v === 0 ? 1 : 0; }
+      return out;
+    }
+    case "and": case "or": {
+      const a = vectorEval(n.a, cols, rows), b = vectorEval(n.b, cols, rows);
+      const and = n.k === "and";
+      for (let i = 0; i < rows; i++) {
+        const x = a[i]!, y = b[i]!;
+        const tx = x === x && x !== 0, ty = y === y && y !== 0;
+        out[i] = (and ? tx && ty : tx || ty) ? 1 : 0;
+      }
+      return out;
+    }
+    case "bin": {
+      const a = vectorEval(n.a, cols, rows), b = vectorEval(n.b, cols, rows);
+      const op = n.op;
+      if (op === "*") { for (let i = 0; i < rows; i++) out[i] = a[i]! * b[i]!; }
+      else if (op === "+") { for (let i = 0; i < rows; i++) out[i] = a[i]! + b[i]!; }
+      else if (op === "-") { for (let i = 0; i < rows; i++) out[i] = a[i]! - b[i]!; }
+      else {
+        for (let i = 0; i < rows; i++) {
+          const x = a[i]!, y = b[i]!;
+          out[i] = x !== x || y !== y ? Number.NaN : arith(op, x, y);
+        }
+      }
+      return out;
+    }
+    case "call": {
+      const args = n.args.map((a) => vectorEval(a, cols, rows));
+      if (n.fn === "round") {
+        const x = args[0]!, d = args[1];
+        for (let i = 0; i < rows; i++) {
+          const f = d ? 10 ** d[i]! : 1;
+          out[i] = Math.round(x[i]! * f) / f;
+        }
+        return out;
+      }
+      const fn = FUNCTIONS[n.fn]!.fn;
+      const vals = new Array<number>(args.length);
+      for (let i = 0; i < rows; i++) {
+        for (let k = 0; k < args.length; k++) vals[k] = args[k]![i]!;
+        out[i] = fn(...vals);
+      }
+      return out;
+    }
+  }
 }
 
 function truthy(v: Value): boolean {
@@ -257,12 +348,29 @@ export function evaluateColumns(
         `Expression "${expr.source}" uses column "${n}", which does not exist; known columns: ${Object.keys(columns).join(", ")}.`,
       );
     }
-    return c;
+    const v = new Float64Array(rowCount);
+    for (let i = 0; i < rowCount; i++) {
+      const x = c[i];
+      v[i] = typeof x === "number" ? x : x === null || x === undefined ? Number.NaN : typeof x === "boolean" ? (x ? 1 : 0) : num(x, n)!;
+    }
+    return v;
   });
+  const ast = (expr as CompiledExpression & { ast?: Ast }).ast;
   const out = new Array<number | boolean | null>(rowCount);
-  let row = 0;
-  const read = (slot: number): unknown => cols[slot]![row];
-  for (; row < rowCount; row++) out[row] = expr.evaluate(read);
+  if (!ast) {
+    // A CompiledExpression built elsewhere: fall back to the row closure.
+    let row = 0;
+    const read = (slot: number): unknown => { const x = cols[slot]![row]!; return x !== x ? null : x; };
+    for (; row < rowCount; row++) out[row] = expr.evaluate(read);
+    return out;
+  }
+  const res = vectorEval(ast, cols, rowCount);
+  if (isBoolean(ast)) {
+    for (let i = 0; i < rowCount; i++) { const x = res[i]!; out[i] = x !== x ? null : x !== 0; }
+  } else {
+    // Non-finite (NaN from missing inputs, ±Infinity from overflow) → missing.
+    for (let i = 0; i < rowCount; i++) { const x = res[i]!; out[i] = Number.isFinite(x) ? x : null; }
+  }
   return out;
 }
 

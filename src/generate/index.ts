@@ -20,6 +20,7 @@ import {
 } from "./types.js";
 import { createOfflineGenerator, EXAMPLE_SCHEMAS } from "./offline/index.js";
 import { createCopulaGenerator } from "./copula/index.js";
+import { toSchema } from "./schema-input.js";
 
 export * from "./types.js";
 export {
@@ -31,7 +32,8 @@ export { fitCopula, sampleCopula, CopulaError, normalCdf, normalQuantile, create
 export type { CopulaModel } from "./copula/index.js";
 export { compileExpression, evaluateColumns, evaluateRecord, ExpressionError } from "./expression.js";
 export type { CompiledExpression } from "./expression.js";
-export { dedupRows, roundSignificant } from "./dedup.js";
+export { dedupRows } from "./dedup.js";
+export { toSchema, schemaFromZod, schemaFromJsonSchema } from "./schema-input.js";
 export type { DedupOptions, DedupResult, DedupReason, RemovedRow } from "./dedup.js";
 export { textQuality, duplicateRate, distinctN, lengthStats, labelBalance, normalizeText, tokenize } from "./text/quality.js";
 export type { TextQuality, LengthStats, LabelBalance } from "./text/quality.js";
@@ -41,8 +43,8 @@ const LLM_MODES = new Set<string>(["llm-rows", "llm-program", "text"]);
 /** What `generate()` takes: the request fields, with `like` as any table and `schema` also an example name. */
 export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like" | "seed"> {
   mode?: GenerateMode;
-  /** A schema object, or the name of a shipped example ("coffee-shop"). */
-  schema?: Schema | string;
+  /** A schema object, a zod z.object, a JSON Schema object, or the name of a shipped example ("coffee-shop"). */
+  schema?: Schema | string | object;
   /** Real rows: a danfo DataFrame, records or a Frame. */
   like?: TableInput;
   /** Default 0. */
@@ -116,6 +118,28 @@ export class GenerationRun implements GenerateResult {
   }
 }
 
+/** Decimal places of a number as written (0.25 → 2), capped at 6. */
+function decimalsOf(x: number): number {
+  for (let d = 0; d < 6; d++) if (Math.abs(Math.round(x * 10 ** d) / 10 ** d - x) < 1e-9 * Math.max(1, Math.abs(x))) return d;
+  return 6;
+}
+
+/**
+ * An inferred schema plus the real numeric columns' precision, so offline rows imitating
+ * prices like 38.7 come out as 31.45, not 31.453872…
+ */
+function withDecimals(schema: Schema, like: Frame): Schema {
+  return {
+    ...schema,
+    columns: schema.columns.map((c) => {
+      if (c.kind !== "numeric") return c;
+      let d = 0;
+      for (const v of like.columns[c.name] ?? []) if (typeof v === "number") d = Math.max(d, decimalsOf(v));
+      return { ...c, decimals: d };
+    }),
+  };
+}
+
 /** Resolves `--schema coffee-shop` style names. */
 export function exampleSchema(name: string): Schema {
   const s = EXAMPLE_SCHEMAS[name];
@@ -172,8 +196,9 @@ export async function generate(options: GenerateOptions): Promise<GenerationRun>
   const mode = pickMode(options);
   const like = options.like !== undefined ? toFrame(options.like) : undefined;
   let schema: Schema | undefined =
-    typeof options.schema === "string" ? exampleSchema(options.schema) : options.schema;
-  if (!schema && like) schema = inferSchema(like);
+    typeof options.schema === "string" ? exampleSchema(options.schema)
+    : options.schema !== undefined ? await toSchema(options.schema) : undefined;
+  if (!schema && like) schema = withDecimals(inferSchema(like), like);
   const { onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, ...rest } = options;
   const request: GenerateRequest = { ...rest, rows, seed, ...(schema ? { schema } : {}), ...(like ? { like } : {}) };
   const generator = await createGenerator(mode);

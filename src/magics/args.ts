@@ -249,8 +249,11 @@ export function formatHelp(def: MagicDefinition): string {
   const positionals = def.positionals ?? [];
   const forms = def.kind === "both" ? ["%", "%%"] : def.kind === "cell" ? ["%%"] : ["%"];
   const usageParts: string[] = [];
-  if (def.rawArgs) usageParts.push(positionals[0] ? positionals[0].name.toUpperCase() : "ARGS");
-  else {
+  if (def.rawArgs) {
+    const p = positionals[0];
+    const name = p ? p.name.toUpperCase() : "ARGS";
+    usageParts.push(p?.required ? name : `[${name}]`);
+  } else {
     for (const o of options) {
       const flag = `--${o.name}${o.type === "boolean" ? "" : ` ${metavar(o)}`}`;
       const piece = o.required ? flag : `[${flag}]`;
@@ -264,7 +267,9 @@ export function formatHelp(def: MagicDefinition): string {
   const lines: string[] = [];
   for (const f of forms) {
     const body = f === "%%" ? "\n  <cell body>" : "";
-    lines.push(`Usage: ${f}${def.name}${usageParts.length ? " " + usageParts.join(" ") : ""}${body}`);
+    // A both-kind magic with a free-text argument (%time stmt) takes the body instead in cell form.
+    const parts = f === "%%" && def.rawArgs && def.kind === "both" ? [] : usageParts;
+    lines.push(`Usage: ${f}${def.name}${parts.length ? " " + parts.join(" ") : ""}${body}`);
   }
   lines.push("", def.description.trim());
   if (positionals.length) {
@@ -279,7 +284,7 @@ export function formatHelp(def: MagicDefinition): string {
     lines.push("", "Options:");
     const rows = options.map((o) => {
       const value = o.type === "boolean" ? "" : ` ${metavar(o)}`;
-      const names = (o.short ? `-${o.short}, ` : "    ") + (o.type === "boolean" ? `--[no-]${o.name}` : `--${o.name}${value}`);
+      const names = (o.short ? `-${o.short}, ` : "    ") + (o.type === "boolean" && !o.name.startsWith("no-") ? `--[no-]${o.name}` : `--${o.name}${value}`);
       const notes: string[] = [];
       if (o.type === "integer" || o.type === "number") notes.push(o.type);
       if (o.choices) notes.push(`one of: ${o.choices.join(", ")}`);
@@ -292,7 +297,7 @@ export function formatHelp(def: MagicDefinition): string {
   }
   if (def.examples?.length) {
     lines.push("", "Examples:");
-    for (const e of def.examples) lines.push(...e.split("\n").map((l) => `  ${l}`));
+    for (const e of def.examples) lines.push(...e.split("\n").map((l) => (l ? `  ${l}` : "")));
   }
   return lines.join("\n");
 }

@@ -19,6 +19,8 @@ export interface MagicInvocation {
   cell: boolean;
   /** `%name?`: show help instead of running. */
   help: boolean;
+  /** A `%%name` line below the first line: an error (cell magics must come first). */
+  misplaced?: boolean;
   argLine: string;
   /** Cell body (cell magics only). */
   body?: string;
@@ -52,7 +54,7 @@ export function splitMagicCell(code: string): MagicInvocation[] | null {
   }
   const meaningful = lines.map((l) => l.trim()).filter((l) => l !== "" && !isComment(l));
   if (meaningful.length === 0 || !meaningful.every((l) => l.startsWith("%"))) return null;
-  return meaningful.map((l) => parseHead(l, false, undefined));
+  return meaningful.map((l) => ({ ...parseHead(l, false, undefined), ...(l.startsWith("%%") ? { misplaced: true } : {}) }));
 }
 
 function parseHead(line: string, cell: boolean, body: string | undefined): MagicInvocation {
@@ -78,6 +80,9 @@ function parseHead(line: string, cell: boolean, body: string | undefined): Magic
 export async function runMagicCell(code: string, ctx: MagicContext): Promise<MagicCellResult> {
   const invocations = splitMagicCell(code);
   if (!invocations) return { handled: false };
+  // Refuse a misplaced %% line before running anything in the cell.
+  const misplaced = invocations.find((i) => i.misplaced);
+  if (misplaced) await runInvocation(misplaced, ctx);
   let value: unknown;
   for (const inv of invocations) {
     if (ctx.signal.aborted) break;
@@ -88,6 +93,9 @@ export async function runMagicCell(code: string, ctx: MagicContext): Promise<Mag
 
 async function runInvocation(inv: MagicInvocation, ctx: MagicContext): Promise<unknown> {
   const prefix = inv.cell ? "%%" : "%";
+  if (inv.misplaced) {
+    throw new MagicUsageError(`%%${inv.name}: a cell magic must be the first line of its cell; move it to a cell of its own.`);
+  }
   if (!inv.name) {
     throw new MagicUsageError(`${prefix}: a magic name must follow ${prefix}. Run %lsmagic for the list.`);
   }

@@ -49,6 +49,10 @@ describe("parseCsv", () => {
     expect(err.message).toContain('("")');
   });
 
+  it("rejects text after a closing quote", () => {
+    expect(() => parseCsv('x,y,z\n1,"b"c,d\n2,3,4\n')).toThrow(/line 2: a quoted field has text right after its closing quote/);
+  });
+
   it("rejects empty and blank input with one clear error", () => {
     expect(() => parseCsv("")).toThrow(/CSV is empty/);
     expect(() => parseCsv("\n \r\n")).toThrow(/CSV is empty/);

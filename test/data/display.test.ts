@@ -90,4 +90,14 @@ describe("danfo DataFrames", () => {
     expect(await registerTableFormatters((x) => got.push(x.name))).toBe(true);
     expect(got).toEqual(["danfo-dataframe", "synthlab-frame"]);
   });
+
+  it("is what the kernel's toMimeBundle shows for DataFrames and Frames", async () => {
+    const { toMimeBundle } = await import("../../src/display/mime.js");
+    const f = rows(20);
+    for (const value of [f, toDataFrame(f)]) {
+      const bundle = await toMimeBundle(value);
+      expect(String(bundle["text/html"])).toContain("20 rows × 2 columns");
+      expect(String(bundle["text/plain"])).toMatch(/20 rows × 2 columns$/);
+    }
+  });
 });

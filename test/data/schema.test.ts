@@ -139,3 +139,12 @@ describe("coercion", () => {
     expect(bad.issues.map((i) => i.message)).toEqual(['column qty: expected an integer, got "two"', "column price: 30 is above the maximum 10"]);
   });
 });
+
+describe("patterns", () => {
+  it("checks id/text patterns and reports an invalid pattern clearly", () => {
+    const s: Schema = { columns: [{ name: "code", kind: "id", pattern: "^[A-Z]{2}\\d{3}$" }] };
+    expect(validateRow({ code: "AB123" }, s)).toEqual([]);
+    expect(validateRow({ code: "ab123" }, s)[0]!.message).toBe('column code: "ab123" does not match ^[A-Z]{2}\\d{3}$');
+    expect(() => validateRow({ code: "x" }, { columns: [{ name: "code", kind: "id", pattern: "([" }] })).toThrow(/Schema column code: pattern "\(\[" is not a valid regular expression/);
+  });
+});

@@ -70,6 +70,24 @@ describe("%dataset", () => {
     await expect(dataset.run({ name: "nope" }, undefined, ctx)).rejects.toThrow(/Available: coffee-sales-raw-index_1, coffee-sales, spam-assassin/);
     await expect(dataset.run({ name: "coffee-sales", as: "1x" }, undefined, ctx)).rejects.toThrow(/--as 1x: not a valid variable name/);
   });
+
+  it("turns a missing file into a one-line usage error naming SYNTHLAB_DATA_MIRROR", async () => {
+    const { ctx } = fakeContext();
+    const env = { cache: process.env.SYNTHLAB_CACHE_DIR, mirror: process.env.SYNTHLAB_DATA_MIRROR };
+    process.env.SYNTHLAB_CACHE_DIR = join(cacheDir, "empty-cache");
+    process.env.SYNTHLAB_DATA_MIRROR = join(cacheDir, "no-mirror");
+    process.env.SYNTHLAB_OFFLINE = "1";
+    try {
+      const err = await dataset.run({ name: "coffee-sales-raw-index_1" }, undefined, ctx).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(MagicUsageError);
+      expect((err as Error).message).toContain("SYNTHLAB_DATA_MIRROR");
+      expect((err as Error).message).not.toContain("\n");
+    } finally {
+      process.env.SYNTHLAB_CACHE_DIR = env.cache;
+      process.env.SYNTHLAB_DATA_MIRROR = env.mirror;
+      delete process.env.SYNTHLAB_OFFLINE;
+    }
+  });
 });
 
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

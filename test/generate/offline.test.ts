@@ -8,7 +8,7 @@ function chiSquare(values: readonly CellValue[], categories: readonly CellValue[
   const counts = new Map(categories.map((c) => [c, 0]));
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   const n = values.length;
-  return categories.reduce((s, c, i) => s + ((counts.get(c)! - n * shares[i]!) ** 2) / (n * shares[i]!), 0);
+  return categories.reduce<number>((s, c, i) => s + ((counts.get(c)! - n * shares[i]!) ** 2) / (n * shares[i]!), 0);
 }
 
 describe("offline generator", () => {

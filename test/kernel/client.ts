@@ -68,9 +68,10 @@ export class KernelClient {
     private readonly workDir: string,
   ) {
     this.sockets = {
-      shell: new zmq.Dealer({ routingId: `shell-${this.session}`, linger: 0 }),
+      // Like jupyter_client, shell and stdin share one identity: input_request is routed by it.
+      shell: new zmq.Dealer({ routingId: this.session, linger: 0 }),
       control: new zmq.Dealer({ routingId: `control-${this.session}`, linger: 0 }),
-      stdin: new zmq.Dealer({ routingId: `stdin-${this.session}`, linger: 0 }),
+      stdin: new zmq.Dealer({ routingId: this.session, linger: 0 }),
       iopub: new zmq.Subscriber({ linger: 0 }),
       hb: new zmq.Request({ linger: 0, receiveTimeout: 2000, sendTimeout: 2000 }),
     };
@@ -192,14 +193,14 @@ export class KernelClient {
     return this.iopub.filter((m) => m.parent_header.msg_id === msgId);
   }
 
-  async execute(code: string, content: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<{ reply: Msg; outputs: Msg[]; msgId: string }> {
+  async execute(code: string, content: Record<string, unknown> = {}, timeoutMs = 60_000): Promise<{ reply: Msg; outputs: Msg[]; msgId: string }> {
     const msgId = await this.send("shell", "execute_request", {
       code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...content,
     });
     return this.collect(msgId, timeoutMs);
   }
 
-  async collect(msgId: string, timeoutMs = 30_000): Promise<{ reply: Msg; outputs: Msg[]; msgId: string }> {
+  async collect(msgId: string, timeoutMs = 60_000): Promise<{ reply: Msg; outputs: Msg[]; msgId: string }> {
     const reply = await this.waitFor(() => this.replies.get(msgId), timeoutMs, `reply to ${msgId}`);
     await this.waitFor(() => this.outputsOf(msgId).find((m) => m.header.msg_type === "status" && m.content.execution_state === "idle"), timeoutMs, "status idle");
     return { reply, outputs: this.outputsOf(msgId).filter((m) => m.header.msg_type !== "status"), msgId };

@@ -149,6 +149,13 @@ describe("formatHelp", () => {
     expect(help).toMatch(/Arguments:\n +NAME +Variable to store the rows in\. \(required\)/);
     expect(help).toContain("Examples:\n  %%generate sales --like real --rows 2000");
   });
+  it("writes flags named no-x as they are typed", () => {
+    const h = formatHelp({ ...gen, options: [{ name: "no-stdout", type: "boolean", help: "Keep stdout." }] });
+    expect(h).toContain("[--no-stdout]");
+    expect(h).toMatch(/ --no-stdout +Keep stdout\./);
+    expect(h).not.toContain("[no-]");
+  });
+
   it("shows both forms for a line-and-cell magic", () => {
     const both = formatHelp({ ...gen, kind: "both" });
     expect(both).toMatch(/^Usage: %generate/);

@@ -146,6 +146,10 @@ describe("runMagicCell", () => {
     expect((await err("%%env\nx")).message).toContain("%env is a line magic");
     expect((await err("%time+1")).message).toContain("not a magic name");
     expect((await err("%")).message).toContain("a magic name must follow %");
+    expect((await err("%env SYNTHLAB_NOT_SET_BY_MISPLACED=1\n%%capture x")).message).toBe(
+      "%%capture: a cell magic must be the first line of its cell; move it to a cell of its own.",
+    );
+    expect(process.env.SYNTHLAB_NOT_SET_BY_MISPLACED).toBeUndefined();
     const bad = await err("%%capture --no-stdot\n1");
     expect(bad.message).toBe("%%capture: unknown option --no-stdot; did you mean --no-stdout? See %%capture?");
     expect(bad.message).not.toContain("\n");

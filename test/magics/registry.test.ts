@@ -37,9 +37,20 @@ describe("loadLibraryMagics", () => {
     for (const n of names) unregisterMagic(n);
   });
 
-  it("loads the project's own library folder without errors", async () => {
-    const names = await loadLibraryMagics();
-    for (const n of names) expect(getMagic(n)).toBeDefined();
+  it("loads the project's own library folder without warnings", async () => {
+    const writes: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    let names: string[];
+    try {
+      names = await loadLibraryMagics();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(writes).toEqual([]);
+    for (const n of names) expect(getMagic(n)?.name).toBe(n);
   });
 
   it("returns [] for a folder that does not exist", async () => {

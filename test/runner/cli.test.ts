@@ -39,6 +39,9 @@ describe("synthlab run (real kernel host)", () => {
       code("console.log(rows * 2, label.toUpperCase());"),
       code("%env SYNTHLAB_RUN_TEST=yes"),
       code("const n: number = rows + 1;\nn"),
+      code('%%capture cap\nconsole.log("hidden " + n);'),
+      code("%%time\ncap.stdout.trim()"),
+      code("%%capture --no-stdot\n1", ["raises-exception"]),
       code('throw new RangeError("boom " + n);'),
       code('console.log("never");'),
     ]);
@@ -46,8 +49,8 @@ describe("synthlab run (real kernel host)", () => {
     await writeFile(path, JSON.stringify(nb));
     const r = synthlab([path, "-p", "rows=500", "-p", "label=big", "--out", "out/executed.ipynb", "--html", "out/page.html"], dir);
     expect(r.status, r.stderr).toBe(1);
-    expect(r.stderr).toContain("[1/7] running cell 2: let rows = 10;");
-    expect(r.stderr).toContain("Cell 7 (execution 6) failed: RangeError: boom 501");
+    expect(r.stderr).toContain("[1/10] running cell 2: let rows = 10;");
+    expect(r.stderr).toContain("Cell 10 (execution 9) failed: RangeError: boom 501");
     expect(r.stdout).toBe(""); // cell output goes to the notebook, not to our stdout
     const outPath = join(dir, "out/executed.ipynb");
     validateWithNbformat(outPath);
@@ -56,11 +59,25 @@ describe("synthlab run (real kernel host)", () => {
     const text = (c: CodeCell): string => JSON.stringify(c.outputs);
     expect(text(cells[2]!)).toContain("1000 BIG");
     expect(text(cells[3]!)).toContain("env: SYNTHLAB_RUN_TEST=yes");
-    expect(cells[4]!.outputs).toEqual([
-      expect.objectContaining({ output_type: "execute_result", execution_count: 5, data: expect.objectContaining({ "text/plain": expect.stringContaining("501") }) }),
+    expect(cells[4]!.outputs).toHaveLength(1);
+    const result = cells[4]!.outputs[0]!;
+    expect(result).toMatchObject({ output_type: "execute_result", execution_count: 5 });
+    expect(joinSource((result as { data: Record<string, string[]> }).data["text/plain"])).toBe("501");
+    // Magics on the real host: the captured variable is typed and usable in a later cell.
+    expect(cells[5]!.outputs).toEqual([]);
+    expect(text(cells[6]!)).toMatch(/Wall time: [\d.]+ (µs|ms|s)/);
+    expect(cells[6]!.outputs.at(-1)).toMatchObject({ output_type: "execute_result" });
+    expect(JSON.stringify(cells[6]!.outputs.at(-1))).toContain("hidden 501");
+    expect(cells[7]!.outputs).toEqual([
+      {
+        output_type: "error",
+        ename: "UsageError",
+        evalue: "%%capture: unknown option --no-stdot; did you mean --no-stdout? See %%capture?",
+        traceback: ["UsageError: %%capture: unknown option --no-stdot; did you mean --no-stdout? See %%capture?"],
+      },
     ]);
-    expect(cells[5]!.outputs[0]).toMatchObject({ output_type: "error", ename: "RangeError", evalue: "boom 501" });
-    expect(cells[6]!.execution_count).toBeNull();
+    expect(cells[8]!.outputs[0]).toMatchObject({ output_type: "error", ename: "RangeError", evalue: "boom 501" });
+    expect(cells[9]!.execution_count).toBeNull();
     expect(joinSource(saved.cells[2]!.source)).toContain("let rows = 500;");
     const html = await readFile(join(dir, "out/page.html"), "utf8");
     expect(html).toContain("1000 BIG");

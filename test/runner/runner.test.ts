@@ -144,6 +144,19 @@ describe("runNotebook", () => {
     expect(html).not.toContain("<script");
   });
 
+  it("records an error when the host throws instead of answering", async () => {
+    const r = await runNotebook(notebook([code("return 1")]), {
+      cwd: dir,
+      progress: () => undefined,
+      createHost: async (o) => {
+        const h = await createJsHost(o);
+        return { ...h, execute: async () => Promise.reject(new SyntaxError("host exploded")) };
+      },
+    });
+    expect(r.failure?.message).toBe("Cell 1 (execution 1) failed: SyntaxError: host exploded");
+    expect(codeCells(r.notebook)[0]!.outputs[0]).toMatchObject({ output_type: "error", ename: "SyntaxError" });
+  });
+
   it("shuts the host down", async () => {
     let shutdowns = 0;
     await runNotebook(notebook([code("return 1")]), {
@@ -222,6 +235,33 @@ describe("parameters", () => {
       "x",
     ]);
     expect(nb.cells).toHaveLength(3); // input untouched
+  });
+});
+
+describe("secret parameters", () => {
+  it("reach the cell but never the saved notebook or the page", async () => {
+    const path = join(dir, "secret.ipynb");
+    await writeFile(path, JSON.stringify(notebook([code("let api_key = '';", ["parameters"]), code("return api_key.length + ':' + api_key.slice(0, 3)")])));
+    const out = join(dir, "secret-out.ipynb");
+    const page = join(dir, "secret.html");
+    const r = await runNotebookFile(path, {
+      parameters: parseParameters(["api_key=sk-very-secret-value", "rows=3"]),
+      createHost: createJsHost,
+      out,
+      html: page,
+      progress: () => undefined,
+    });
+    expect(r.ok).toBe(true);
+    // The cell saw the value (its length and first letters are the cell's own output).
+    expect(codeCells(r.notebook)[2]!.outputs[0]).toMatchObject({
+      data: { "text/plain": `"${"sk-very-secret-value".length}:sk-"` },
+    });
+    for (const file of [out, page]) {
+      const text = await readFile(file, "utf8");
+      expect(text).not.toContain("sk-very-secret-value");
+      expect(text).toContain("api_key");
+    }
+    expect(JSON.parse(await readFile(out, "utf8")).metadata.synthlab.parameters).toEqual({ api_key: "<hidden>", rows: 3 });
   });
 });
 

@@ -73,6 +73,8 @@ export interface OpenAiTestServer {
   chatRequests(): RecordedRequest[];
   /** Highest number of chat requests in flight at once. */
   readonly maxInFlight: number;
+  /** TCP connections accepted so far (keep-alive reuse shows as few connections). */
+  readonly connections: number;
   resetCounters(): void;
   close(): Promise<void>;
 }
@@ -260,8 +262,18 @@ function programFor(rowSchema: JsonObject): string {
       const hi = typeof s["maximum"] === "number" ? s["maximum"] : 100;
       expr = `Math.round((${lo} + rng() * ${hi - lo}) * 100) / 100`;
     } else if (types[0] === "boolean") expr = `rng() < 0.5`;
-    else if (s["format"] === "date" || s["format"] === "date-time") {
-      expr = `new Date(Date.UTC(2022, 0, 1) + Math.floor(rng() * 364) * 86400000).toISOString()${s["format"] === "date" ? ".slice(0, 10)" : ""}`;
+    else if (s["format"] === "date" || s["format"] === "date-time" || s["format"] === "time") {
+      const range = /between ([\d:.TZ+-]+) and ([\d:.TZ+-]+)/.exec(String(s["description"] ?? ""));
+      if (s["format"] === "time") {
+        const sec = (t: string): number => { const [h, m, x] = t.split(":").map(Number); return (h ?? 0) * 3600 + (m ?? 0) * 60 + Math.floor(x ?? 0); };
+        const lo = range ? sec(range[1]!) : 0;
+        const hi = range ? sec(range[2]!) : 86_399;
+        expr = `hms(${lo} + Math.floor(rng() * ${Math.max(1, hi - lo)}))`;
+      } else {
+        const lo = range ? Date.parse(range[1]!) : Date.UTC(2022, 0, 1);
+        const hi = range ? Date.parse(range[2]!) : Date.UTC(2022, 11, 31);
+        expr = `new Date(${lo} + Math.floor(rng() * ${Math.max(1, Math.floor((hi - lo) / 1000))}) * 1000).toISOString()${s["format"] === "date" ? ".slice(0, 10)" : ""}`;
+      }
     } else expr = `faker.pick(faker.words) + " " + faker.pick(faker.words) + " " + i`;
     return `      ${JSON.stringify(name)}: ${expr},`;
   });
@@ -270,6 +282,7 @@ function programFor(rowSchema: JsonObject): string {
     "```javascript",
     "function generate(rng, faker, n) {",
     "  const pick = (xs) => xs[Math.floor(rng() * xs.length)];",
+    "  const hms = (v) => [Math.floor(v / 3600), Math.floor((v % 3600) / 60), v % 60].map((x) => String(x).padStart(2, \"0\")).join(\":\");",
     "  const rows = [];",
     "  for (let i = 0; i < n; i++) {",
     "    rows.push({",
@@ -543,6 +556,8 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     });
   });
   server.keepAliveTimeout = 30_000;
+  let connections = 0;
+  server.on("connection", () => { connections += 1; });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -552,6 +567,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     script: (...actions) => { queue.push(...actions); },
     chatRequests: () => requests.filter((r) => r.path === "/v1/chat/completions"),
     get maxInFlight() { return maxInFlight; },
+    get connections() { return connections; },
     resetCounters: () => { requests.length = 0; maxInFlight = 0; },
     close: async () => {
       for (const res of pending) res.destroy();

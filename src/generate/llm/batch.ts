@@ -22,6 +22,7 @@ interface BatchOutputLine {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new LlmRequestError("Generation was interrupted."));
     const t = setTimeout(resolve, ms);
     signal?.addEventListener("abort", () => { clearTimeout(t); reject(new LlmRequestError("Generation was interrupted.")); }, { once: true });
   });

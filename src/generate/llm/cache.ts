@@ -4,7 +4,7 @@
  * the API key. Entries are written atomically (temp file + rename), one file per key.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { promises as fsp } from "node:fs";
+import fs, { promises as fsp } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TokenUsage } from "./prices.js";
@@ -43,6 +43,7 @@ export function synthlabCacheDir(sub: string, env: Readonly<Record<string, strin
 }
 
 export class CompletionCache {
+  private readonly madeDirs = new Set<string>();
   constructor(readonly dir: string) {}
 
   private file(key: string): string {
@@ -51,7 +52,9 @@ export class CompletionCache {
 
   async get(key: string): Promise<CachedCompletion | undefined> {
     try {
-      const parsed = JSON.parse(await fsp.readFile(this.file(key), "utf8")) as CachedCompletion;
+      // A synchronous read of a few KB takes microseconds; the thread-pool round trip of an
+      // async read costs more than that, which dominates a fully cached re-run.
+      const parsed = JSON.parse(fs.readFileSync(this.file(key), "utf8")) as CachedCompletion;
       return parsed.v === 1 && typeof parsed.content === "string" ? parsed : undefined;
     } catch {
       return undefined; // missing or half-written entry: treat as a miss
@@ -60,7 +63,11 @@ export class CompletionCache {
 
   async put(key: string, entry: CachedCompletion): Promise<void> {
     const file = this.file(key);
-    await fsp.mkdir(path.dirname(file), { recursive: true });
+    const dir = path.dirname(file);
+    if (!this.madeDirs.has(dir)) {
+      await fsp.mkdir(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
     const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
     await fsp.writeFile(tmp, JSON.stringify(entry));
     await fsp.rename(tmp, file);

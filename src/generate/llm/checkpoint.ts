@@ -1,10 +1,10 @@
 /**
  * JSONL checkpoint of a generation run. Each completed batch is appended as one line and fsync'd
- * before the run moves on, so after a crash (even SIGKILL) a re-run with the same run id reads the
+ * before the run counts it as done, so after a crash (even SIGKILL) a re-run with the same run id reads the
  * completed batches back instead of requesting them again. A half-written last line (killed
  * mid-write) is ignored; its batch is simply redone (from the response cache, so it costs nothing).
  */
-import fs from "node:fs";
+import fs, { promises as fsp } from "node:fs";
 import path from "node:path";
 import type { Row } from "../../data/frame.js";
 import type { TokenUsage } from "./prices.js";
@@ -50,7 +50,16 @@ export interface CheckpointProgram {
 
 export type CheckpointRecord = CheckpointHeader | CheckpointBatch | CheckpointBatchJob | CheckpointProgram;
 
+interface PendingAppend {
+  record: CheckpointRecord;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 export class Checkpoint {
+  private pending: PendingAppend[] = [];
+  private flushing: Promise<void> | undefined;
+
   private constructor(readonly file: string, readonly records: CheckpointRecord[]) {}
 
   /** Opens (or creates) the checkpoint for a run id; refuses one written with other parameters. */
@@ -101,6 +110,41 @@ export class Checkpoint {
       fs.closeSync(fd);
     }
     this.records.push(record);
+  }
+
+  /**
+   * Appends durably without blocking the event loop, with group commit: records that arrive
+   * while an fsync is under way are written together by the next one (one fsync per group, not
+   * per batch — fsync costs milliseconds). Resolves once this record is on disk.
+   */
+  commit(record: CheckpointRecord): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ record, resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r)); // let records finishing in the same turn join the group
+    while (this.pending.length > 0) {
+      const group = this.pending.splice(0);
+      try {
+        const fh = await fsp.open(this.file, "a");
+        try {
+          await fh.write(group.map((g) => JSON.stringify(g.record) + "\n").join(""));
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        for (const g of group) {
+          this.records.push(g.record);
+          g.resolve();
+        }
+      } catch (err) {
+        for (const g of group) g.reject(err);
+      }
+    }
+    this.flushing = undefined;
   }
 
   batches(): CheckpointBatch[] {

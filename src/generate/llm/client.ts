@@ -18,6 +18,7 @@ import {
   scrubSecrets,
 } from "./errors.js";
 import { approxTokens, costOf, priceFor, type TokenUsage } from "./prices.js";
+import { nodeHttpFetch } from "./transport.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -67,6 +68,8 @@ export interface LlmClientOptions {
   /** Stop before spending more than this (USD). */
   budgetUsd?: number;
   signal?: AbortSignal;
+  /** HTTP transport under the SDK: lean node:http (default) or the built-in fetch. */
+  transport?: "node-http" | "fetch";
 }
 
 export interface ModelUsage {
@@ -211,7 +214,13 @@ export class LlmClient {
     }
     const cacheOpt = options.cache ?? true;
     this.cache = cacheOpt === false ? undefined : new CompletionCache(typeof cacheOpt === "string" ? cacheOpt : synthlabCacheDir("llm", env));
-    this.sdk = new OpenAI({ apiKey: this.provider.apiKey, baseURL: this.provider.baseURL, maxRetries: 0, timeout: this.opts.timeoutMs });
+    this.sdk = new OpenAI({
+      apiKey: this.provider.apiKey,
+      baseURL: this.provider.baseURL,
+      maxRetries: 0, // retry policy and counts are ours
+      timeout: this.opts.timeoutMs,
+      ...(options.transport === "fetch" ? {} : { fetch: nodeHttpFetch as typeof fetch }),
+    });
   }
 
   /** The raw SDK (for the Batch API's file and batch endpoints). */
@@ -277,10 +286,13 @@ export class LlmClient {
     return cost;
   }
 
-  /** Expected cost of one request: its prompt plus the mean output seen so far (or max_tokens, or 1024). */
+  /**
+   * Expected cost of one request: its prompt plus the mean output seen so far. Before the first
+   * answer we guess output ≈ prompt size (or max_tokens), which suits batch generation prompts.
+   */
   private estimate(req: ChatRequest): number {
     const input = approxTokens(req.messages.map((m) => m.content).join("\n"));
-    const output = this.responsesSeen > 0 ? this.outputTokensSeen / this.responsesSeen : req.maxTokens ?? 1024;
+    const output = this.responsesSeen > 0 ? this.outputTokensSeen / this.responsesSeen : req.maxTokens ?? input;
     return costOf(this.model, { input, output });
   }
 

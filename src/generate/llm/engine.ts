@@ -210,7 +210,7 @@ export async function runEngine(opts: EngineOptions): Promise<EngineResult> {
             return;
           }
           if (!batch) return;
-          opts.checkpoint.append(batch);
+          await opts.checkpoint.commit(batch);
           done.set(key, batch);
         }
         if (batch.failed) failedBatches += 1;

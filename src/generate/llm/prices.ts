@@ -30,6 +30,9 @@ const table = new Map<string, Price>([
   ["gpt-3.5-turbo", { input: 0.5, output: 1.5 }],
 ]);
 
+/** Model used when none is given (and SYNTHLAB_MODEL is unset). */
+export const DEFAULT_MODEL = "gpt-4o-mini";
+
 /** The OpenAI Batch API bills half the synchronous price. */
 export const BATCH_DISCOUNT = 0.5;
 

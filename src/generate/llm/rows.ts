@@ -77,8 +77,20 @@ export function validateItems(list: readonly unknown[], schema: Schema): ParsedB
   return { rows, errors, invalid };
 }
 
-export async function generateLlmRows(request: GenerateRequest, hooks: GenerateHooks): Promise<GenerateResult> {
-  checkRowCount(request, "llm-rows");
+/** How llm-rows builds its requests: shared by the run and by the pre-run estimate. */
+export interface RowsPlan {
+  schema: Schema;
+  real: Row[];
+  batchSize: number;
+  fullSchema: Record<string, unknown>;
+  /** Structured output on (json_schema) or off (schema in the prompt); may flip to off mid-run. */
+  structured: boolean;
+  buildRequest(ctx: BatchContext, attempt: number): ChatRequest;
+  /** Expected output tokens per request. */
+  outputTokensPerRequest: number;
+}
+
+export function planRows(request: GenerateRequest, structuredSetting: "auto" | "json_schema" | "prompt"): RowsPlan {
   if (!request.schema && !request.like) {
     throw new GenerateError("llm-rows needs a schema or real rows to imitate: pass --schema or --like.");
   }
@@ -86,45 +98,62 @@ export async function generateLlmRows(request: GenerateRequest, hooks: GenerateH
   const real = request.like ? frameToRecords(request.like) : [];
   const nExamples = Math.min(real.length, request.examples ?? (real.length ? 5 : 0));
   const batchSize = request.batchSize ?? DEFAULT_BATCH_SIZE;
-  const run = startRun("llm-rows", request, hooks, { kind: "rows" });
-  const structuredSetting = run.options.structuredOutput ?? "auto";
-  let structured = structuredSetting !== "prompt";
-  const itemSchema = rowJsonSchema(schema);
-  const fullSchema = listJsonSchema(itemSchema, "rows");
+  const fullSchema = listJsonSchema(rowJsonSchema(schema), "rows");
   const gen = generatedColumns(schema);
-
+  const names = gen.map((c) => c.name);
   const system =
     "You generate realistic synthetic tabular data for machine-learning training sets. " +
     "Follow the column constraints exactly, vary the rows, and answer with JSON only.";
   const columnsText = gen.map((c) => `- ${c.name}: ${describeColumn(c)}`).join("\n");
+  const perRow = real.length ? approxTokens(JSON.stringify(projectRow(real[0]!, names))) + 2 : gen.length * 8;
+  const plan: RowsPlan = {
+    schema,
+    real,
+    batchSize,
+    fullSchema,
+    structured: structuredSetting !== "prompt",
+    outputTokensPerRequest: perRow * batchSize,
+    buildRequest(ctx, attempt) {
+      const rng = createRng(ctx.seed);
+      const examples = nExamples ? rng.shuffle([...real.keys()]).slice(0, nExamples).map((i) => projectRow(real[i]!, names)) : [];
+      const parts = [
+        request.description ? `Data: ${request.description.trim()}` : "Data: rows for the table described below.",
+        `Columns:\n${columnsText}`,
+      ];
+      if (examples.length) parts.push(examplesBlock(examples));
+      if (!plan.structured) parts.push(`Reply with JSON matching this ${schemaBlock(fullSchema)}`);
+      parts.push(`Return exactly ${ctx.size} rows as {"rows": [...]}. This is batch ${ctx.index + 1}: make these rows different from other batches.`);
+      const req: ChatRequest = {
+        messages: [{ role: "system", content: system }, { role: "user", content: parts.join("\n\n") }],
+        temperature: request.temperature ?? 1,
+        seed: (ctx.seed + attempt) % 2_147_483_647,
+      };
+      if (plan.structured) req.jsonSchema = { name: "rows", schema: fullSchema };
+      return req;
+    },
+  };
+  return plan;
+}
 
-  function buildRequest(ctx: BatchContext, attempt: number): ChatRequest {
-    const rng = createRng(ctx.seed);
-    const examples = nExamples ? rng.shuffle([...real.keys()]).slice(0, nExamples).map((i) => projectRow(real[i]!, gen.map((c) => c.name))) : [];
-    const parts = [
-      request.description ? `Data: ${request.description.trim()}` : "Data: rows for the table described below.",
-      `Columns:\n${columnsText}`,
-    ];
-    if (examples.length) parts.push(examplesBlock(examples));
-    if (!structured) parts.push(`Reply with JSON matching this ${schemaBlock(fullSchema)}`);
-    parts.push(`Return exactly ${ctx.size} rows as {"rows": [...]}. This is batch ${ctx.index + 1}: make these rows different from other batches.`);
-    const req: ChatRequest = {
-      messages: [{ role: "system", content: system }, { role: "user", content: parts.join("\n\n") }],
-      temperature: request.temperature ?? 1,
-      seed: (ctx.seed + attempt) % 2_147_483_647,
-    };
-    if (structured) req.jsonSchema = { name: "rows", schema: fullSchema };
-    return req;
-  }
+/** Prompt text of a request as billed (messages plus the response schema). */
+export function promptText(req: ChatRequest): string {
+  return req.messages.map((m) => m.content).join("\n") + (req.jsonSchema ? JSON.stringify(req.jsonSchema.schema) : "");
+}
+
+export async function generateLlmRows(request: GenerateRequest, hooks: GenerateHooks): Promise<GenerateResult> {
+  checkRowCount(request, "llm-rows");
+  const run = startRun("llm-rows", request, hooks, { kind: "rows" });
+  const structuredSetting = run.options.structuredOutput ?? "auto";
+  const plan = planRows(request, structuredSetting);
+  const { schema, real, batchSize, buildRequest } = plan;
 
   // Estimate before the run: one request per batch, output ≈ rows × tokens per row.
   const sample = buildRequest({ stream: "", index: 0, size: batchSize, seed: request.seed }, 0);
-  const perRow = real.length ? approxTokens(JSON.stringify(real[0])) + 2 : gen.length * 8;
   const { estimate, warning } = planEstimate(
     run,
     Math.ceil(request.rows / batchSize),
-    sample.messages.map((m) => m.content).join("\n") + (structured ? JSON.stringify(fullSchema) : ""),
-    perRow * batchSize,
+    promptText(sample),
+    plan.outputTokensPerRequest,
     request.budgetUsd,
     request.batchApi ?? false,
   );
@@ -150,8 +179,8 @@ export async function generateLlmRows(request: GenerateRequest, hooks: GenerateH
     },
     fallbackToPrompt: () => {
       if (structuredSetting !== "auto") return false;
-      if (structured) warnings.push("The server does not support structured output (json_schema): the schema now goes in the prompt and JSON is extracted from the reply.");
-      structured = false;
+      if (plan.structured) warnings.push("The server does not support structured output (json_schema): the schema now goes in the prompt and JSON is extracted from the reply.");
+      plan.structured = false;
       return true;
     },
     ...(run.options.maxAttempts !== undefined ? { maxAttempts: run.options.maxAttempts } : {}),
@@ -177,7 +206,7 @@ export async function generateLlmRows(request: GenerateRequest, hooks: GenerateH
     stats: run.stats(rows.length, {
       invalidRows: result.invalidRows,
       duplicatesRemoved: result.duplicatesRemoved,
-      extra: { estimate, failedBatches: result.failedBatches, copiesOfRealRemoved: copiesOfReal, stoppedByBudget: result.stoppedByBudget, structuredOutput: structured },
+      extra: { estimate, failedBatches: result.failedBatches, copiesOfRealRemoved: copiesOfReal, stoppedByBudget: result.stoppedByBudget, structuredOutput: plan.structured },
     }),
     warnings,
     provenance: run.provenance(sha256(canonicalJson(sample.messages)).slice(0, 16)),

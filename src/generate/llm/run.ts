@@ -9,9 +9,9 @@ import { GenerateError, type GenerateHooks, type GenerateMode, type GenerateRequ
 import { canonicalJson, sha256, synthlabCacheDir } from "./cache.js";
 import { Checkpoint } from "./checkpoint.js";
 import { LlmClient, type Env } from "./client.js";
-import { approxTokens, estimateCost, type CostEstimate } from "./prices.js";
+import { DEFAULT_MODEL, approxTokens, estimateCost, type CostEstimate } from "./prices.js";
 
-export const DEFAULT_MODEL = "gpt-4o-mini";
+export { DEFAULT_MODEL };
 
 /** LLM settings read from `request.options` (all optional). */
 export interface LlmOptions {

@@ -217,9 +217,20 @@ function genDatetime(c: OfflineColumn, rng: Rng, rows: number): CellValue[] {
   // Times and datetimes at whole seconds unless the bounds show a fraction.
   const unit = style.fraction > 0 ? 1 : 1000;
   const steps = Math.floor((hi - lo) / unit) + 1;
+  if (kind === "time" && unit === 1000 && style.fraction >= 0) {
+    // Whole-second times of day: "HH:MM:SS" from a two-digit table, no Date objects.
+    const first = Math.round(lo / 1000);
+    const draw = (): string => {
+      const t = first + Math.floor(rng.next() * steps);
+      return `${TWO_DIGITS[Math.floor(t / 3600) % 24]}:${TWO_DIGITS[Math.floor(t / 60) % 60]}:${TWO_DIGITS[t % 60]}`;
+    };
+    return fillUnique(c, rows, draw);
+  }
   const draw = (): string => formatDateValue(lo + Math.floor(rng.next() * steps) * unit, style);
   return fillUnique(c, rows, draw);
 }
+
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 
 type FakerLike = Record<string, unknown> & { seed(seed: number): unknown };
 
@@ -263,7 +274,12 @@ async function genText(c: OfflineColumn, seed: number, rng: Rng, rows: number): 
     const prefix = c.prefix;
     const pad = c.padding ?? 0;
     if (prefix === undefined && pad === 0) { for (let i = 0; i < rows; i++) out[i] = i + 1; return out; }
-    for (let i = 0; i < rows; i++) out[i] = `${prefix ?? ""}${pad ? String(i + 1).padStart(pad, "0") : i + 1}`;
+    const p = prefix ?? "";
+    const zeros = "0".repeat(pad);
+    for (let i = 0; i < rows; i++) {
+      const digits = String(i + 1);
+      out[i] = digits.length >= pad ? p + digits : p + zeros.slice(digits.length) + digits;
+    }
     return out;
   }
   const faker = await fakerFor(deriveSeed(seed, `${c.name}#faker`));

@@ -49,10 +49,12 @@ export class Kernel {
   private readonly exited: Promise<number>;
   private resolveExit!: (code: number) => void;
   private ready!: { resolve(): void; reject(err: Error): void };
+  private readonly readyPromise: Promise<void>;
 
   constructor(private readonly options: KernelOptions) {
     this.history = new HistoryStore(options.historyFile);
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    this.readyPromise = new Promise<void>((resolve, reject) => (this.ready = { resolve, reject }));
     const workerData: WorkerOptions = { connection: options.connection, session: this.session };
     this.worker = new Worker(options.workerUrl, { workerData });
     this.worker.on("message", (event: WorkerEvent) => this.onWorkerEvent(event));
@@ -69,9 +71,7 @@ export class Kernel {
 
   /** Resolves once all sockets are bound. */
   start(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.ready = { resolve, reject };
-    }).then(() => this.publish(undefined, "status", { execution_state: "starting" }));
+    return this.readyPromise.then(() => this.publish(undefined, "status", { execution_state: "starting" }));
   }
 
   /** Resolves with the process exit code after a shutdown_request (or a fatal socket error). */

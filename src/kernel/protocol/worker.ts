@@ -6,6 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
 import { endpoint } from "./connection.js";
+import { kernelInfoContent } from "./info.js";
 import { makeHeader, makeMessage, replyType, type MainCommand, type SocketChannel, type WorkerEvent, type WorkerOptions } from "./messages.js";
 import { createSigner, decodeFrames, encodeFrames, type JupyterMessage, type MessageHeader } from "./wire.js";
 
@@ -100,6 +101,10 @@ async function receiveLoop(channel: "shell" | "control" | "stdin"): Promise<void
         interrupt(identities, message);
         continue;
       }
+      if (channel !== "stdin" && message.header.msg_type === "kernel_info_request") {
+        kernelInfo(channel, identities, message);
+        continue;
+      }
       post({ kind: "message", channel, identities, message });
     }
   } catch (err) {
@@ -117,6 +122,16 @@ function interrupt(identities: Uint8Array[], request: JupyterMessage): void {
   post({ kind: "interrupt" });
   send("control", identities, makeMessage(replyType(request.header.msg_type), options.session, request, { status: "ok" }));
   status("idle");
+}
+
+/**
+ * kernel_info is static, so it is answered here: front ends (and jupyter_client's wait_for_ready)
+ * get it at once, even while the main thread is loading the TypeScript engine or running a cell.
+ */
+function kernelInfo(channel: "shell" | "control", identities: Uint8Array[], request: JupyterMessage): void {
+  send("iopub", [], makeMessage("status", options.session, request, { execution_state: "busy" }));
+  send(channel, identities, makeMessage("kernel_info_reply", options.session, request, kernelInfoContent()));
+  send("iopub", [], makeMessage("status", options.session, request, { execution_state: "idle" }));
 }
 
 async function heartbeat(): Promise<void> {

@@ -5,7 +5,12 @@
  * earlier run. The injected cell redeclares each name with `let` (the kernel allows a later
  * cell to redeclare a name, whether the parameters cell used let or const), so later cells
  * see the new value and a type inferred from it.
+ *
+ * Secrets stay out of the notebook: a parameter whose name looks secret (contains KEY, TOKEN,
+ * SECRET, PASSWORD, as for %env) is handed over through an environment variable of this
+ * process, and the injected cell, the metadata and the page show only its name.
  */
+import { isSecretName } from "../../magics/builtin/env.js";
 import { newCellId, type CodeCell, type Notebook } from "./nbformat.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -41,11 +46,36 @@ export function parseValue(text: string): ParameterValue {
   }
 }
 
-/** TypeScript source of the injected cell. JSON is valid TS expression syntax for every value. */
+/** The environment variable that carries a secret parameter into the run. */
+export function secretVariable(name: string): string {
+  return `SYNTHLAB_PARAM_${name.toUpperCase()}`;
+}
+
+/**
+ * TypeScript source of the injected cell. JSON is valid TS expression syntax for every value;
+ * secret parameters are read from the environment (see secretVariable) as strings.
+ */
 export function parameterSource(params: Record<string, ParameterValue>): string {
   const lines = ["// Parameters injected by synthlab run"];
-  for (const [name, value] of Object.entries(params)) lines.push(`let ${name} = ${JSON.stringify(value)};`);
+  for (const [name, value] of Object.entries(params)) {
+    if (isSecretName(name)) lines.push(`let ${name} = process.env[${JSON.stringify(secretVariable(name))}] ?? ""; // secret: value not written`);
+    else lines.push(`let ${name} = ${JSON.stringify(value)};`);
+  }
   return lines.join("\n");
+}
+
+/** Put secret parameters into this process's environment for the injected cell to read. */
+export function exportSecretParameters(params: Record<string, ParameterValue>): void {
+  for (const [name, value] of Object.entries(params)) {
+    if (isSecretName(name)) process.env[secretVariable(name)] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+}
+
+/** The parameters as they may be shown or saved: secret values replaced by <hidden>. */
+export function shownParameters(params: Record<string, ParameterValue>): Record<string, ParameterValue> {
+  const out: Record<string, ParameterValue> = {};
+  for (const [name, value] of Object.entries(params)) out[name] = isSecretName(name) ? "<hidden>" : value;
+  return out;
 }
 
 export function hasTag(cell: { metadata: { tags?: unknown } }, tag: string): boolean {

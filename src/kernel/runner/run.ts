@@ -11,7 +11,7 @@ import type { ExecuteOutcome, ExecutionHost } from "../types.js";
 import { kernelInfoContent } from "../protocol/info.js";
 import { notebookToHtml } from "./html.js";
 import { joinSource, readNotebook, serializeNotebook, type CodeCell, type Notebook } from "./nbformat.js";
-import { hasTag, injectParameters, type ParameterValue } from "./parameters.js";
+import { exportSecretParameters, hasTag, injectParameters, shownParameters, type ParameterValue } from "./parameters.js";
 import { NotebookRecorder } from "./recorder.js";
 import { Watchdog } from "./watchdog.js";
 
@@ -82,6 +82,7 @@ function stamp(nb: Notebook, extra: Record<string, unknown>): void {
  */
 export async function runNotebook(input: Notebook, options: RunNotebookOptions): Promise<RunResult> {
   const nb = injectParameters(structuredClone(input), options.parameters ?? {});
+  exportSecretParameters(options.parameters ?? {});
   const progress = options.progress ?? ((line: string) => void process.stderr.write(line + "\n"));
   const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
   for (const cell of codeCells) {
@@ -167,7 +168,7 @@ export async function runNotebook(input: Notebook, options: RunNotebookOptions):
   }
   const seconds = (performance.now() - t0) / 1000;
   stamp(nb, {
-    parameters: options.parameters ?? {},
+    parameters: shownParameters(options.parameters ?? {}),
     started: started.toISOString(),
     finished: new Date().toISOString(),
     duration_s: Math.round(seconds * 1000) / 1000,
@@ -187,7 +188,11 @@ async function executeWithGrace(
   io: Parameters<ExecutionHost["execute"]>[1],
   timeoutMs: number,
 ): Promise<ExecuteOutcome> {
-  const run = host.execute(request, io);
+  // A host that throws instead of answering with an error outcome still gets a recorded error.
+  const run = host.execute(request, io).catch((err: unknown): ExecuteOutcome => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    return { status: "error", ename: e.name, evalue: e.message, traceback: (e.stack ?? `${e.name}: ${e.message}`).split("\n") };
+  });
   if (timeoutMs <= 0) return run;
   let timer: NodeJS.Timeout | undefined;
   const giveUp = new Promise<ExecuteOutcome>((done) => {
@@ -220,7 +225,7 @@ export async function runNotebookFile(path: string, options: RunFileOptions = {}
     await writeFile(options.out, serializeNotebook(result.notebook), "utf8");
   }
   if (options.html) {
-    const params = Object.entries(options.parameters ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    const params = Object.entries(shownParameters(options.parameters ?? {})).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
     const subtitle =
       `${basename(path)} · run ${new Date().toISOString().slice(0, 19).replace("T", " ")} UTC · ${result.seconds.toFixed(1)} s` +
       (params.length ? ` · parameters: ${params.join(", ")}` : "") +

@@ -3,33 +3,44 @@
  * timer there; the timer lives in a worker thread, which sends SIGINT to this process when
  * it fires. The execution host runs cells with `breakOnSigint`, which turns that SIGINT into
  * an interrupt of the running script (the runner installs a SIGINT listener so the signal
- * does not end the process).
+ * does not end the process). A shared counter tells the worker which cell is running, so a
+ * timer that fires just after its cell ended does not interrupt the next one.
  */
 import { Worker } from "node:worker_threads";
 
 const SOURCE = `
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
+const running = new Int32Array(workerData);
 let timer;
 parentPort.on("message", (m) => {
   clearTimeout(timer);
-  if (m && m.ms > 0) timer = setTimeout(() => process.kill(process.pid, "SIGINT"), m.ms);
-  if (m && m.stop) parentPort.close();
+  if (m.ms > 0) {
+    timer = setTimeout(() => {
+      if (Atomics.load(running, 0) === m.cell) process.kill(process.pid, "SIGINT");
+    }, m.ms);
+  }
 });
 `;
 
 export class Watchdog {
-  private readonly worker = new Worker(SOURCE, { eval: true });
+  private readonly shared = new SharedArrayBuffer(4);
+  private readonly running = new Int32Array(this.shared);
+  private readonly worker = new Worker(SOURCE, { eval: true, workerData: this.shared });
+  private cell = 0;
 
   constructor() {
     this.worker.unref();
   }
 
   arm(ms: number): void {
-    this.worker.postMessage({ ms });
+    this.cell++;
+    Atomics.store(this.running, 0, this.cell);
+    this.worker.postMessage({ ms, cell: this.cell });
   }
 
   disarm(): void {
-    this.worker.postMessage({ ms: 0 });
+    Atomics.store(this.running, 0, 0);
+    this.worker.postMessage({ ms: 0, cell: 0 });
   }
 
   async stop(): Promise<void> {

@@ -19,7 +19,7 @@ const time: MagicDefinition = {
     "Run the code once and print how long it took: CPU time of this process (user, sys) and wall time. " +
     "The code's value stays the cell's value.",
   rawArgs: true,
-  positionals: [{ name: "statement", help: "Code to time (line form); the cell form times the cell body." }],
+  positionals: [{ name: "statement", help: "Code to time (line form); the cell form times the cell body.", required: true }],
   examples: ["%time await generate(schema, { rows: 1000 })", "%%time\nconst model = await trainRegressor(train, { target: \"money\" });"],
   async run(args, body, ctx) {
     const line = typeof args.line === "string" ? args.line : "";

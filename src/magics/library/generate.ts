@@ -78,11 +78,13 @@ async function resolveLike(value: string, ctx: MagicContext): Promise<Frame> {
   return /\.jsonl$/i.test(path) ? readJsonl(path) : readCsv(path);
 }
 
-async function resolveSchema(value: string, ctx: MagicContext): Promise<Schema> {
+/** A Schema, a zod z.object or a JSON Schema object; generate() converts the latter two. */
+async function resolveSchema(value: string, ctx: MagicContext): Promise<Schema | object> {
   if (ctx.scope.has(value)) {
     const v = ctx.scope.get(value);
-    if (typeof v === "object" && v !== null && Array.isArray((v as Schema).columns)) return v as Schema;
-    throw new MagicUsageError(`--schema ${value}: the variable is not a schema (an object with a "columns" array).`);
+    const { isZodSchema, isJsonSchema } = await import("../../generate/schema-input.js");
+    if (typeof v === "object" && v !== null && (Array.isArray((v as Schema).columns) || isZodSchema(v) || isJsonSchema(v))) return v;
+    throw new MagicUsageError(`--schema ${value}: the variable is not a schema ({ columns: [...] }, a zod z.object or a JSON Schema object).`);
   }
   const { EXAMPLE_SCHEMAS } = await import("../../generate/offline/coffee-shop.js");
   const example = EXAMPLE_SCHEMAS[value];
@@ -93,7 +95,7 @@ async function resolveSchema(value: string, ctx: MagicContext): Promise<Schema> 
   if (!existsSync(path)) {
     throw new MagicUsageError(`--schema ${value}: no notebook variable, example (${Object.keys(EXAMPLE_SCHEMAS).join(", ")}) or JSON file of that name.`);
   }
-  try { return JSON.parse(readFileSync(path, "utf8")) as Schema; } catch (e) {
+  try { return JSON.parse(readFileSync(path, "utf8")) as object; } catch (e) {
     throw new MagicUsageError(`--schema ${value}: not valid JSON (${(e as Error).message}).`);
   }
 }

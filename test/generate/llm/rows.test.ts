@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { frameToRecords } from "../../../src/data/frame.js";
 import { validateRow } from "../../../src/data/schema.js";
-import { createLlmGenerator } from "../../../src/generate/llm/index.js";
+import { createLlmGenerator, estimateLlmRun, priceFor, registerPrice } from "../../../src/generate/llm/index.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
 import { SALES_SCHEMA, TEST_KEY, llmRequest, readAll, recordingHooks, tempDir } from "./helpers.js";
 
@@ -101,6 +101,44 @@ describe("llm-rows", () => {
     const last = JSON.parse(server.chatRequests().at(-1)!.body) as { response_format?: unknown; messages: { content: string }[] };
     expect(last.response_format).toBeUndefined();
     expect(last.messages[1]!.content).toContain("JSON Schema:");
+  });
+
+  it("stops cleanly at the budget cap and returns the rows generated so far with a warning", async () => {
+    registerPrice("test-rows-budget", { input: 2000, output: 2000 });
+    const hooks = recordingHooks();
+    const res = await gen.generate(llmRequest(server, dir, { rows: 200, batchSize: 5, model: "test-rows-budget", budgetUsd: 6, concurrency: 4 }), hooks);
+    expect(res.frame.rowCount).toBeGreaterThan(0);
+    expect(res.frame.rowCount).toBeLessThan(200);
+    expect(res.stats.costUsd).toBeLessThanOrEqual(6);
+    expect(res.warnings.join(" ")).toMatch(/Budget of \$6\.0000 reached.*Stopped by the budget cap: returning the \d+ of 200 rows/);
+    expect(res.warnings.join(" ")).toMatch(/Estimated cost \$[\d.]+ exceeds the budget/);
+    expect(res.stats.extra).toMatchObject({ stoppedByBudget: true });
+    expect(hooks.events.some((e) => (e.costUsd ?? 0) > 0)).toBe(true);
+  });
+
+  it("fails with one clear error when the server keeps failing, and a re-run resumes from the checkpoint", async () => {
+    await server.close();
+    server = await startOpenAiServer({ apiKey: TEST_KEY, latencyMs: 20 });
+    // Batch 0 succeeds, batch 1 keeps failing (concurrency 1 keeps the order fixed).
+    server.script({ kind: "ok" }, { kind: "status", status: 500 }, { kind: "status", status: 500 });
+    const req = llmRequest(server, dir, { rows: 10, batchSize: 5, concurrency: 1, runId: "fail-resume" }, { maxRetries: 1 });
+    await expect(gen.generate(req, recordingHooks())).rejects.toThrow(/LLM request failed after 2 attempts: 500/);
+    expect(server.chatRequests()).toHaveLength(3);
+    const res = await gen.generate(req, recordingHooks());
+    expect(res.frame.rowCount).toBe(10);
+    expect(res.stats.requests).toBe(1); // batch 0 came from the checkpoint
+  });
+
+  it("estimates a run's cost before it starts, without any request", async () => {
+    const req = llmRequest(server, dir, { rows: 1000, batchSize: 25 });
+    const est = await estimateLlmRun("llm-rows", req);
+    expect(est.requests).toBe(40);
+    const p = priceFor("gpt-4o-mini")!;
+    expect(est.usd).toBeCloseTo((est.inputTokens * p.input + est.outputTokens * p.output) / 1e6, 12);
+    expect(est.inputTokens).toBeGreaterThan(40 * 100); // the real prompt: columns, constraints and the JSON schema
+    const batch = await estimateLlmRun("llm-rows", { ...req, batchApi: true });
+    expect(batch.usd).toBeCloseTo(est.usd! / 2, 12);
+    expect(server.requests).toHaveLength(0);
   });
 
   it("adds a _meta provenance column on request", async () => {

@@ -1,0 +1,436 @@
+/**
+ * The execution host: compiles TypeScript cells with tslab's converter (see converter.ts), runs
+ * them on this thread with `vm.runInThisContext({ breakOnSigint: true })`, hands magic cells to
+ * src/magics, and turns values into MIME bundles through src/display.
+ *
+ * Notebook variables live in one object (`locals`): the converter rewrites references to earlier
+ * cells' declarations into `exports.<name>`, and we pass `locals` (behind a proxy) as `exports`.
+ * Types of earlier cells travel in `prevDecl`, a .d.ts text the converter returns after each cell.
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+import vm from "node:vm";
+import { toMimeBundle } from "../../display/mime.js";
+import type { MagicContext, NotebookScope } from "../../magics/types.js";
+import type {
+  CellIO,
+  CompleteResult,
+  ExecuteOutcome,
+  ExecuteRequest,
+  ExecutionHost,
+  InspectResult,
+  IsCompleteResult,
+} from "../types.js";
+import {
+  createCellConverter,
+  isCompleteCode,
+  splitSourceMaps,
+  type CellConverter,
+  type ConvertResult,
+  hasSyntaxErrors,
+} from "./converter.js";
+import {
+  CellRegistry,
+  diagnosticsOutcome,
+  InterruptedError,
+  interruptOutcome,
+  isInterrupt,
+  runtimeErrorOutcome,
+} from "./errors.js";
+import { GLOBALS_DTS, GLOBALS_MODULE, installGlobals } from "./globals.js";
+import { CellOutput, router } from "./output.js";
+import { codePointToUtf16, utf16ToCodePoint } from "./positions.js";
+import { SourceMap } from "./sourcemap.js";
+
+type MagicsModule = typeof import("../../magics/index.js");
+
+export interface ExecutionHostOptions {
+  /** Directory that relative paths and module resolution start from (the notebook's). */
+  cwd: string;
+}
+
+/** The running top-level cell's interrupt state; nested runs (magics' runCell) share it. */
+interface ActiveRun {
+  controller: AbortController;
+  interrupted: Promise<never>;
+  reject(err: Error): void;
+}
+
+const CELL_ARGS = Symbol.for("synthlab.cellArgs");
+const WARM_UP_DELAY_MS = 300;
+const LAST_EXPR = /^tsLastExpr\d*$/;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A TypeScript type for a value set by a magic, so later cells type-check against it. */
+function declaredType(value: unknown): string {
+  switch (typeof value) {
+    case "number":
+      return "number";
+    case "string":
+      return "string";
+    case "boolean":
+      return "boolean";
+    case "bigint":
+      return "bigint";
+    default:
+      return "any";
+  }
+}
+
+export class TypeScriptExecutionHost implements ExecutionHost {
+  private readonly cwd: string;
+  private converterInstance: CellConverter | undefined;
+  private prevDecl = "";
+  private readonly locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  private readonly exportsProxy: Record<string, unknown>;
+  private readonly pendingDecls = new Map<string, string>();
+  private readonly cells = new CellRegistry();
+  private readonly sideOutputs = new Map<string, string>();
+  private readonly sideModules = new Map<string, { exports: unknown }>();
+  private readonly scope: NotebookScope;
+  private magicsPromise: Promise<MagicsModule | undefined> | undefined;
+  private active: ActiveRun | undefined;
+  private nested = 0;
+  private closed = false;
+
+  constructor(options: ExecutionHostOptions) {
+    this.cwd = path.resolve(options.cwd);
+    const locals = this.locals;
+    // TypeScript emits `Object.defineProperty(exports, name, { get })` for re-exported imports;
+    // store plain values so a later cell can reassign the name.
+    this.exportsProxy = new Proxy(locals, {
+      defineProperty(target, prop, attrs) {
+        if (prop === "__esModule") return true;
+        target[prop as string] = attrs.get ? (attrs.get as () => unknown)() : attrs.value;
+        return true;
+      },
+    });
+    this.scope = {
+      get: (name) => locals[name],
+      has: (name) => name in locals,
+      set: (name, value) => {
+        locals[name] = value;
+        if (IDENTIFIER.test(name)) this.pendingDecls.set(name, declaredType(value));
+      },
+      names: () => Object.keys(locals).filter((n) => !LAST_EXPR.test(n)),
+    };
+    router.acquire();
+    installGlobals();
+    // Build the TypeScript program shortly after start rather than in the first cell; the delay
+    // lets the protocol layer answer kernel_info first (this blocks the thread for ~1-2 s).
+    this.warmTimer = setTimeout(() => this.warmUp(), WARM_UP_DELAY_MS);
+    this.warmTimer.unref();
+  }
+
+  private warmTimer: NodeJS.Timeout | undefined;
+
+  /** Create the compiler and load the magics now (also done lazily by the first cell). */
+  warmUp(): Promise<void> {
+    clearTimeout(this.warmTimer);
+    if (this.closed) return Promise.resolve();
+    try {
+      if (!this.converterInstance) this.converter.convert("", "0");
+    } catch (err) {
+      process.stderr.write(`synthlab: TypeScript warm-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+    return this.magics().then(() => undefined);
+  }
+
+  /** Created on first use: building the TypeScript program takes ~1.5 s, keep kernel start fast. */
+  private get converter(): CellConverter {
+    if (this.closed) throw new Error("the execution host has been shut down.");
+    if (!this.converterInstance) {
+      this.converterInstance = createCellConverter(this.cwd);
+      const diags = this.converterInstance.addModule(GLOBALS_MODULE, GLOBALS_DTS);
+      if (diags.length) throw new Error(`internal: cell globals do not compile: ${diags[0]!.messageText}`);
+    }
+    return this.converterInstance;
+  }
+
+  /** src/magics, loaded lazily with the library magics; undefined if it cannot load. */
+  private magics(): Promise<MagicsModule | undefined> {
+    this.magicsPromise ??= (async () => {
+      try {
+        const mod = await import("../../magics/index.js");
+        await mod.loadLibraryMagics();
+        return mod;
+      } catch (err) {
+        process.stderr.write(`synthlab: magics unavailable: ${err instanceof Error ? err.message : String(err)}\n`);
+        return undefined;
+      }
+    })();
+    return this.magicsPromise;
+  }
+
+  async execute(request: ExecuteRequest, io: CellIO): Promise<ExecuteOutcome> {
+    const out = new CellOutput(io, (value, onError) => toMimeBundle(value, { onError }));
+    const outcome = await this.runCell(request.code, out, `Cell [${request.executionCount}]`);
+    if (outcome.status === "ok" && Object.keys(request.userExpressions ?? {}).length) {
+      outcome.userExpressions = await this.userExpressions(request.userExpressions);
+    }
+    return outcome;
+  }
+
+  /** Run code as a cell: magics or TypeScript. Nested calls (from magics) share the interrupt. */
+  private async runCell(code: string, out: CellOutput, label: string): Promise<ExecuteOutcome> {
+    const top = this.active === undefined;
+    if (top) this.active = this.newActiveRun();
+    const active = this.active!;
+    router.enter(out);
+    try {
+      let value: unknown;
+      const magics = await this.magics();
+      if (magics && magics.isMagicCode(code)) {
+        try {
+          const ctx = this.magicContext(out, active, label);
+          const result = await Promise.race([magics.runMagicCell(code, ctx), active.interrupted]);
+          value = result.value;
+        } catch (err) {
+          await out.flush();
+          return this.magicErrorOutcome(err, magics);
+        }
+      } else {
+        const ran = await this.runTypeScript(code, label, active);
+        if (ran.status !== "ok") {
+          await out.flush();
+          return ran;
+        }
+        value = ran.value;
+      }
+      const outcome: ExecuteOutcome = { status: "ok" };
+      if (value !== undefined) {
+        outcome.result = await toMimeBundle(value, {
+          onError: (err, source) =>
+            out.stderr(`display: ${source} failed (${err instanceof Error ? err.message : String(err)}); showing text/plain instead.\n`),
+        });
+      }
+      await out.flush();
+      return outcome;
+    } finally {
+      router.exit(out);
+      if (top) this.active = undefined;
+    }
+  }
+
+  private newActiveRun(): ActiveRun {
+    let reject!: (err: Error) => void;
+    const interrupted = new Promise<never>((_, rej) => (reject = rej));
+    interrupted.catch(() => {}); // Only observed through Promise.race.
+    return { controller: new AbortController(), interrupted, reject };
+  }
+
+  private magicErrorOutcome(err: unknown, magics: MagicsModule): ExecuteOutcome {
+    if (isInterrupt(err)) return interruptOutcome();
+    if (magics.isUsageError(err)) return magics.usageErrorOutcome(err);
+    const tb = (err as { traceback?: unknown } | null)?.traceback;
+    if (err instanceof Error && Array.isArray(tb) && tb.every((l) => typeof l === "string")) {
+      return { status: "error", ename: err.name, evalue: err.message, traceback: tb as string[] };
+    }
+    return runtimeErrorOutcome(err, this.cells);
+  }
+
+  private magicContext(out: CellOutput, active: ActiveRun, label: string): MagicContext {
+    return {
+      io: out,
+      scope: this.scope,
+      evaluate: (expression) => this.evaluate(expression, active),
+      runCell: (code, io) => {
+        const inner = io instanceof CellOutput ? io : new CellOutput(io, (value, onError) => toMimeBundle(value, { onError }));
+        return this.runCell(code, inner, `${label}.${++this.nested}`);
+      },
+      signal: active.controller.signal,
+      cwd: this.cwd,
+    };
+  }
+
+  /** Declarations for values that magics put into scope, so later cells can name them. */
+  private flushPendingDecls(): void {
+    if (this.pendingDecls.size === 0) return;
+    const src = [...this.pendingDecls].map(([name, type]) => `declare let ${name}: ${type};`).join("\n");
+    this.pendingDecls.clear();
+    const r = this.converter.convert(this.prevDecl, src);
+    if (r.diagnostics.length === 0 && r.declOutput !== undefined) this.prevDecl = r.declOutput;
+  }
+
+  private async runTypeScript(
+    code: string,
+    label: string,
+    active: ActiveRun,
+  ): Promise<{ status: "ok"; value: unknown } | Extract<ExecuteOutcome, { status: "error" }>> {
+    this.flushPendingDecls();
+    const converted = this.converter.convert(this.prevDecl, code);
+    if (converted.sideOutputs) {
+      for (const side of converted.sideOutputs) {
+        this.sideModules.delete(side.path);
+        this.sideOutputs.set(side.path, splitSourceMaps(side.data).code);
+      }
+    }
+    if (converted.diagnostics.length > 0) return diagnosticsOutcome(converted.diagnostics, label);
+    if (!converted.output) {
+      this.prevDecl = converted.declOutput ?? this.prevDecl;
+      return { status: "ok", value: undefined };
+    }
+    // Declarations stick even if the cell throws: names assigned before the error stay usable.
+    this.prevDecl = converted.declOutput ?? this.prevDecl;
+    try {
+      const value = await this.runConverted(converted, code, label, active);
+      return { status: "ok", value };
+    } catch (err) {
+      if (err instanceof InterruptedError || isInterrupt(err)) return interruptOutcome();
+      return runtimeErrorOutcome(err, this.cells);
+    }
+  }
+
+  /** Run converter output; returns the last expression's value. */
+  private async runConverted(converted: ConvertResult, source: string, label: string, active: ActiveRun): Promise<unknown> {
+    const { code, maps } = splitSourceMaps(converted.output!);
+    const filename = path.join(this.cwd, `[synthlab ${label.replace(/[^\w.[\] ]/g, "")} ${Date.now().toString(36)}].ts`);
+    this.cells.add({ filename, label, source, maps: maps.map((m) => new SourceMap(m)), headerLines: 1, codeLines: code.split("\n").length });
+    // tslab flags top-level `await` expressions; a top-level `for await` loop needs the async wrapper too.
+    const isAsync = converted.hasToplevelAwait || /\bfor\s+await\s*\(/.test(code);
+    const wrapped =
+      `(${isAsync ? "async " : ""}function (exports, require, module, __filename, __dirname) {\n` +
+      `${code}\n}).apply(undefined, globalThis[Symbol.for("synthlab.cellArgs")])`;
+    const g = globalThis as unknown as Record<symbol, unknown>;
+    g[CELL_ARGS] = [this.exportsProxy, this.makeRequire(this.cwd), { exports: this.exportsProxy }, filename, this.cwd];
+    const lastVar = converted.lastExpressionVar;
+    try {
+      let ret: unknown;
+      try {
+        ret = vm.runInThisContext(wrapped, {
+          filename,
+          breakOnSigint: true,
+          importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+        });
+      } finally {
+        delete g[CELL_ARGS];
+      }
+      if (isAsync) await Promise.race([ret as Promise<unknown>, active.interrupted]);
+      return lastVar ? this.locals[lastVar] : undefined;
+    } finally {
+      if (lastVar) delete this.locals[lastVar];
+    }
+  }
+
+  /** `require` for cells: resolves from the notebook directory; serves compiled local .ts modules. */
+  private makeRequire(dir: string): NodeJS.Require {
+    const base = createRequire(path.join(dir, "__synthlab_cell__.js"));
+    const load = (id: string): unknown => {
+      if (id.startsWith(".") || path.isAbsolute(id)) {
+        const full = path.resolve(dir, id);
+        for (const candidate of [full, `${full}.js`, path.join(full, "index.js")]) {
+          const cached = this.sideModules.get(candidate);
+          if (cached) return cached.exports;
+          const data = this.sideOutputs.get(candidate);
+          if (data === undefined) continue;
+          const mod = { exports: {} as unknown };
+          this.sideModules.set(candidate, mod);
+          const fn = vm.runInThisContext(
+            `(function (exports, require, module, __filename, __dirname) {\n${data}\n})`,
+            { filename: candidate },
+          ) as (e: unknown, r: unknown, m: unknown, f: string, d: string) => void;
+          fn(mod.exports, this.makeRequire(path.dirname(candidate)), mod, candidate, path.dirname(candidate));
+          return mod.exports;
+        }
+      }
+      return base(id);
+    };
+    return Object.assign(load, { resolve: base.resolve, cache: base.cache, main: base.main, extensions: base.extensions }) as NodeJS.Require;
+  }
+
+  /** Evaluate an expression in the notebook (magics' `{expr}`), without changing declarations. */
+  private async evaluate(expression: string, active?: ActiveRun): Promise<unknown> {
+    this.flushPendingDecls();
+    const converted = this.converter.convert(this.prevDecl, `(${expression}\n);`);
+    if (converted.diagnostics.length > 0) {
+      const d = converted.diagnostics[0]!;
+      const err = new Error(`cannot evaluate {${expression}}: ${d.messageText}`);
+      err.stack = `Error: ${err.message}`; // Where in the host this was raised is of no use to the user.
+      throw err;
+    }
+    if (!converted.output) return undefined;
+    return this.runConverted(converted, expression, "expression", active ?? this.newActiveRun());
+  }
+
+  private async userExpressions(expressions: Record<string, string>): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    for (const [key, expr] of Object.entries(expressions)) {
+      try {
+        const value = await this.evaluate(expr);
+        out[key] = { status: "ok", data: await toMimeBundle(value), metadata: {} };
+      } catch (err) {
+        const e = runtimeErrorOutcome(err, this.cells);
+        out[key] = { status: "error", ename: e.ename, evalue: e.evalue, traceback: e.traceback };
+      }
+    }
+    return out;
+  }
+
+  async complete(code: string, cursorPos: number): Promise<CompleteResult> {
+    const pos = codePointToUtf16(code, cursorPos);
+    const lineStart = code.lastIndexOf("\n", pos - 1) + 1;
+    const head = code.slice(lineStart, pos);
+    const magic = /^(\s*)(%%?)([A-Za-z0-9_-]*)$/.exec(head);
+    if (magic) {
+      const magics = await this.magics();
+      const cellMagic = magic[2] === "%%";
+      const names = (magics?.listMagics() ?? [])
+        .filter((d) => (cellMagic ? d.kind !== "line" : d.kind !== "cell"))
+        .map((d) => `${magic[2]}${d.name}`)
+        .filter((n) => n.startsWith(`${magic[2]}${magic[3]}`))
+        .sort();
+      const start = lineStart + magic[1]!.length;
+      return { matches: names, cursorStart: utf16ToCodePoint(code, start), cursorEnd: cursorPos, metadata: {} };
+    }
+    this.flushPendingDecls();
+    const info = this.converter.complete(this.prevDecl, code, pos);
+    return {
+      matches: info.candidates,
+      cursorStart: utf16ToCodePoint(code, info.start),
+      cursorEnd: utf16ToCodePoint(code, info.end),
+      metadata: {},
+    };
+  }
+
+  async inspect(code: string, cursorPos: number, _detailLevel: number): Promise<InspectResult> {
+    const pos = codePointToUtf16(code, cursorPos);
+    this.flushPendingDecls();
+    // A cursor right after an identifier (the usual "shift-tab" position) is one past its end.
+    const info = this.converter.inspect(this.prevDecl, code, pos) ?? (pos > 0 ? this.converter.inspect(this.prevDecl, code, pos - 1) : undefined);
+    if (!info || !info.displayParts) return { found: false, data: {} };
+    const signature = info.displayParts.map((p) => p.text).join("");
+    const docs = (info.documentation ?? []).map((p) => p.text).join("");
+    const tags = (info.tags ?? []).map((t) => `@${t.name}${t.text ? ` ${t.text.map((p) => p.text).join("")}` : ""}`);
+    const text = [signature, docs, ...tags].filter((s) => s !== "").join("\n");
+    return { found: true, data: { "text/plain": text } };
+  }
+
+  async isComplete(code: string): Promise<IsCompleteResult> {
+    const magics = await this.magics();
+    if (magics?.isMagicCode(code)) return { status: "complete" };
+    const r = isCompleteCode(code);
+    if (!r.completed) return { status: "incomplete", indent: r.indent ?? "" };
+    return hasSyntaxErrors(code) ? { status: "invalid" } : { status: "complete" };
+  }
+
+  interrupt(): void {
+    const active = this.active;
+    if (!active) return; // Nothing runs: an interrupt must not leak into the next cell.
+    active.controller.abort(new InterruptedError());
+    active.reject(new InterruptedError());
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.warmTimer);
+    this.interrupt();
+    this.converterInstance?.close();
+    this.converterInstance = undefined;
+    router.release();
+  }
+}
+
+export async function createExecutionHost(options: ExecutionHostOptions): Promise<ExecutionHost> {
+  return new TypeScriptExecutionHost(options);
+}

@@ -1,0 +1,121 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run as reportCli } from "../../src/cli/commands/report.js";
+import { writeCsv } from "../../src/data/csv.js";
+import { frameToRecords } from "../../src/data/frame.js";
+import { toDataFrame } from "../../src/data/dataframe.js";
+import type { MimeBundle } from "../../src/display/protocol.js";
+import type { CellIO } from "../../src/kernel/types.js";
+import reportMagic from "../../src/magics/library/report.js";
+import { MagicUsageError, type MagicContext } from "../../src/magics/types.js";
+import { Report } from "../../src/evaluate/index.js";
+import { fixtureTables } from "./helpers.js";
+
+const { real, synthetic, holdout } = fixtureTables();
+let dir = "";
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "synthlab-report-"));
+  await writeCsv(real, join(dir, "real.csv"));
+  await writeCsv(synthetic, join(dir, "synth.csv"));
+  await writeCsv(holdout, join(dir, "holdout.csv"));
+  await writeCsv({ columnNames: ["x", "other"], columns: { x: [1], other: [2] }, rowCount: 1 }, join(dir, "bad.csv"));
+});
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "", stderr = "";
+  const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((c: string | Uint8Array) => { stdout += String(c); return true; }) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array) => { stderr += String(c); return true; }) as typeof process.stderr.write;
+  try {
+    const code = await reportCli(argv);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+}
+
+describe("synthlab report", () => {
+  it("prints the summary and writes the JSON and a self-contained HTML page", async () => {
+    const json = join(dir, "out.json");
+    const html = join(dir, "out.html");
+    const r = await cli(["--real", join(dir, "real.csv"), "--synth", join(dir, "synth.csv"), "--holdout", join(dir, "holdout.csv"),
+      "--target", "y", "--time", "date", "--json", json, "--html", html]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/fidelity \d/);
+    const j = JSON.parse(await readFile(json, "utf8"));
+    expect(j.version).toBe(1);
+    expect(j.rows).toEqual({ real: 60, synthetic: 45, holdout: 60 });
+    expect(j.utility.prediction.target).toBe("y");
+    expect(j.fidelity.autocorrelation).not.toBeNull();
+    const page = await readFile(html, "utf8");
+    expect(page).toMatch(/^<!DOCTYPE html>/);
+    expect(page).toMatch(/<svg|<img/);
+  });
+  it("usage errors exit 2 with one clear line", async () => {
+    const r = await cli(["--real", join(dir, "real.csv")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--real and --synth are required/);
+    expect((await cli(["--real", "a", "--synth", "b", "--bogus"])).code).toBe(2);
+    expect((await cli(["--real", "a", "--synth", "b", "--model", "gpt"])).stderr).toMatch(/choose ridge, linear or mlp/);
+  });
+  it("bad data exits 1 naming the problem, without a stack", async () => {
+    const r = await cli(["--real", join(dir, "real.csv"), "--synth", join(dir, "bad.csv")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/lacks "y", "k", "cat", "date" and has extra "other"/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const missing = await cli(["--real", join(dir, "nope.csv"), "--synth", join(dir, "synth.csv")]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.csv/);
+  });
+});
+
+function fakeContext(vars: Map<string, unknown>) {
+  const out = { stdout: "", displays: [] as MimeBundle[] };
+  const io: CellIO = {
+    stdout: (t) => { out.stdout += t; },
+    stderr: () => {},
+    display: (b) => { out.displays.push(b); },
+    clearOutput: () => {},
+    input: () => Promise.reject(new Error("no stdin")),
+  };
+  const ctx: MagicContext = {
+    io,
+    scope: { get: (n) => vars.get(n), has: (n) => vars.has(n), set: (n, v) => { vars.set(n, v); }, names: () => [...vars.keys()] },
+    evaluate: () => Promise.reject(new Error("not used")),
+    runCell: () => Promise.reject(new Error("not used")),
+    signal: new AbortController().signal,
+    cwd: process.cwd(),
+  };
+  return { ctx, out };
+}
+
+describe("%%report", () => {
+  it("evaluates notebook DataFrames and Frames, binds `report` and displays it", async () => {
+    const vars = new Map<string, unknown>([["train", toDataFrame(real)], ["sales", synthetic], ["hold", frameToRecords(holdout)]]);
+    const { ctx, out } = fakeContext(vars);
+    await reportMagic.run({ real: "train", synth: "sales", holdout: "hold", target: "y", as: "report" }, "", ctx);
+    const r = vars.get("report");
+    expect(r).toBeInstanceOf(Report);
+    expect((r as Report).json.rows).toEqual({ real: 60, synthetic: 45, holdout: 60 });
+    expect(String(out.displays[0]!["text/html"])).toMatch(/Findings/);
+    expect(out.stdout).toMatch(/report = Report/);
+  });
+  it("binds under --as", async () => {
+    const vars = new Map<string, unknown>([["a", real], ["b", synthetic]]);
+    const { ctx } = fakeContext(vars);
+    await reportMagic.run({ real: "a", synth: "b", as: "r2" }, undefined, ctx);
+    expect(vars.get("r2")).toBeInstanceOf(Report);
+  });
+  it("unknown variables and bad tables are usage errors naming them", async () => {
+    const vars = new Map<string, unknown>([["a", real], ["bad", [{ x: 1, other: 2 }]]]);
+    const { ctx } = fakeContext(vars);
+    await expect(reportMagic.run({ real: "a", synth: "nope" }, undefined, ctx)).rejects.toThrow(/--synth nope: no notebook variable of that name; tables in scope: a, bad/);
+    await expect(reportMagic.run({ real: "a", synth: "bad" }, undefined, ctx)).rejects.toThrow(MagicUsageError);
+    await expect(reportMagic.run({ real: "a", synth: "a", as: "1x" }, undefined, ctx)).rejects.toThrow(/not a valid variable name/);
+  });
+});
