@@ -150,6 +150,7 @@ def main():
     t0 = time.perf_counter()
     real, synth, hold = pd.read_csv(rp), pd.read_csv(sp), pd.read_csv(hp)
     t1 = time.perf_counter()
+    c1 = time.process_time()
     k = kinds(real)
     out = {"mode": mode, "read_seconds": t1 - t0}
     if mode == "fidelity":
@@ -167,6 +168,7 @@ def main():
         auc = roc_auc_score(np.r_[np.ones(len(st_col)), np.zeros(len(sh_col))], -np.r_[st_col, sh_col])
         out.update({"p": p, "auc": float(auc), "dcr_p5": float(np.percentile(st_row, 5)), "holdout_p5": float(np.percentile(ht_row, 5))})
     out["seconds"] = time.perf_counter() - t1
+    out["cpu_seconds"] = time.process_time() - c1
     print(json.dumps(out))
 
 

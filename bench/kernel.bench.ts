@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { KernelClient, REPO, type StartOptions } from "../test/kernel/client.js";
+import { KernelClient, REPO, SCRIPTED_HOST, type StartOptions } from "../test/kernel/client.js";
 
 const STARTS = Number(process.env["BENCH_STARTS"] ?? 50);
 const CELLS = Number(process.env["BENCH_CELLS"] ?? 200);
@@ -20,12 +20,22 @@ const FIRST_CELLS = Math.min(STARTS, Number(process.env["BENCH_FIRST_CELLS"] ?? 
 interface Peer {
   name: string;
   argv?: StartOptions["argv"];
+  env?: NodeJS.ProcessEnv;
+  /** Fewer starts for rows that only explain another row. */
+  starts?: number;
   available: boolean;
 }
 
 const tslabBin = join(REPO, "node_modules/.bin/tslab");
 const peers: Peer[] = [
   { name: "synthlab", available: existsSync(join(REPO, "dist/cli/commands/kernel.js")) },
+  // The same kernel with the scripted JavaScript host: what the protocol layer alone costs.
+  {
+    name: "synthlab, protocol only (scripted JS host)",
+    env: { SYNTHLAB_EXECUTION_MODULE: SCRIPTED_HOST },
+    starts: Math.min(STARTS, 10),
+    available: existsSync(join(REPO, "dist/cli/commands/kernel.js")),
+  },
   { name: "tslab", argv: (f) => [tslabBin, "kernel", "--config-path", f], available: existsSync(tslabBin) },
   {
     name: "ipykernel",
@@ -43,7 +53,7 @@ const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[M
 
 async function startOnce(peer: Peer, withFirstCell: boolean): Promise<{ start: number; first: number | null }> {
   const t0 = performance.now();
-  const k = await KernelClient.start({ argv: peer.argv, env: { PYDEVD_DISABLE_FILE_VALIDATION: "1" } });
+  const k = await KernelClient.start({ argv: peer.argv, env: { PYDEVD_DISABLE_FILE_VALIDATION: "1", ...peer.env } });
   try {
     const id = await k.send("shell", "kernel_info_request", {});
     await k.waitFor(() => k.replies.get(id), 60_000, "kernel_info_reply");
@@ -58,7 +68,7 @@ async function startOnce(peer: Peer, withFirstCell: boolean): Promise<{ start: n
 }
 
 async function roundTrips(peer: Peer): Promise<number[]> {
-  const k = await KernelClient.start({ argv: peer.argv, env: { PYDEVD_DISABLE_FILE_VALIDATION: "1" } });
+  const k = await KernelClient.start({ argv: peer.argv, env: { PYDEVD_DISABLE_FILE_VALIDATION: "1", ...peer.env } });
   try {
     await k.ready();
     const times: number[] = [];
@@ -83,7 +93,7 @@ for (const peer of peers) {
   }
   const r = { start: [] as number[], first: [] as number[], trip: [] as number[], failures: 0 };
   try {
-    for (let i = 0; i < STARTS; i++) {
+    for (let i = 0; i < (peer.starts ?? STARTS); i++) {
       let s: { start: number; first: number | null };
       try {
         s = await startOnce(peer, i < FIRST_CELLS);
@@ -119,12 +129,13 @@ const lines = [
   "- **first cell**: spawn → `execute_reply` of the first `1 + 1` (includes loading the language engine); median of the first BENCH_FIRST_CELLS starts.",
   "- **round trip**: `execute_request` of `1 + 1` → iopub `status: idle`, warm kernel, median (p90) of the cells after 20 warm-up cells.",
   "- **ratio** columns: synthlab's time divided by the peer's (below 1 = synthlab faster).",
+  "- The *protocol only* row runs the same kernel process with a trivial JavaScript host (test/kernel/fixtures/scripted-host.mjs), 10 starts: the share of the round trip that is sockets + threads + messages rather than TypeScript compilation.",
   "",
   "| kernel | start ms | first cell ms | round trip ms (p90) | start ratio | first-cell ratio | round-trip ratio | failed starts |",
   "|---|---:|---:|---:|---:|---:|---:|---:|",
 ];
 for (const [name, r] of Object.entries(results)) {
-  const ratio = (key: "start" | "first" | "trip") => (ours && name !== "synthlab" ? fmtRatio(median(ours[key]), median(r[key])) : "—");
+  const ratio = (key: "start" | "first" | "trip") => (ours && !name.startsWith("synthlab") ? fmtRatio(median(ours[key]), median(r[key])) : "—");
   lines.push(
     `| ${name} | ${median(r.start).toFixed(0)} | ${median(r.first).toFixed(0)} | ${median(r.trip).toFixed(2)} (${pct(r.trip, 0.9).toFixed(2)}) | ${ratio("start")} | ${ratio("first")} | ${ratio("trip")} | ${r.failures} |`,
   );

@@ -5,7 +5,7 @@
  * Run: npx tsx bench/magics.bench.ts  → docs/benchmarks/magics.md
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { ExecutionHost } from "../src/kernel/types.js";
@@ -105,7 +105,7 @@ const command = "npx tsx bench/magics.bench.ts";
 const md = [
   "# Magics and headless runner benchmark",
   "",
-  `Command: \`${command}\` — run ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPU cores, shared machine.`,
+  `Command: \`${command}\` — run ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPU cores, shared machine (load average ${loadavg()[0]!.toFixed(1)} at the end: absolute times swing with it, the ratio less).`,
   "Medians of 7 (runner: 3) timed runs after a warm-up. Peer for the argument parser: node's `util.parseArgs` on the same",
   "options, given the words already split and doing no type, choice or required checks (ours also tokenizes the line).",
   "",

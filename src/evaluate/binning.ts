@@ -6,7 +6,7 @@
  * values always get their own "(null)" bin, the last one, so they are never dropped silently.
  */
 import type { Column, EvalKind } from "./types.js";
-import { categoryOf, cellToNumber, isNumericKind } from "./internal/columns.js";
+import { categoryOf, isNumericKind, toNumeric } from "./internal/columns.js";
 
 export const NUMERIC_BINS = 20;
 export const NULL_LABEL = "(null)";
@@ -24,8 +24,7 @@ export interface Binner {
 function numericBinner(real: Column, kind: EvalKind, bins: number): Binner {
   let min = Infinity;
   let max = -Infinity;
-  for (const v of real) {
-    const x = cellToNumber(v, kind);
+  for (const x of toNumeric(real, kind).values) {
     if (Number.isNaN(x)) continue;
     if (x < min) min = x;
     if (x > max) max = x;
@@ -53,8 +52,9 @@ function numericBinner(real: Column, kind: EvalKind, bins: number): Binner {
     edges,
     codes(col: Column): Int32Array {
       const out = new Int32Array(col.length);
+      const xs = toNumeric(col, kind).values;
       for (let i = 0; i < col.length; i++) {
-        const x = cellToNumber(col[i]!, kind);
+        const x = xs[i]!;
         let b: number;
         if (Number.isNaN(x)) b = n;
         else if (hasRange) {
@@ -122,7 +122,23 @@ export interface BinnedPair {
  * Bins a real and a synthetic column on the same bins. For categorical columns the codes are
  * re-read after both columns are seen, so both use the final union (null bin last).
  */
+const pairCache = new WeakMap<Column, WeakMap<Column, Map<string, BinnedPair>>>();
+
 export function binPair(real: Column, synthetic: Column, kind: EvalKind, bins = NUMERIC_BINS): BinnedPair {
+  // Cached per (real, synthetic) column arrays: histograms, pairs and QScore share the bins.
+  let inner = pairCache.get(real);
+  if (!inner) { inner = new WeakMap(); pairCache.set(real, inner); }
+  let byKey = inner.get(synthetic);
+  if (!byKey) { byKey = new Map(); inner.set(synthetic, byKey); }
+  const key = `${kind}:${bins}`;
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const out = computeBinPair(real, synthetic, kind, bins);
+  byKey.set(key, out);
+  return out;
+}
+
+function computeBinPair(real: Column, synthetic: Column, kind: EvalKind, bins: number): BinnedPair {
   const binner = createBinner(real, kind, bins);
   let r = binner.codes(real);
   const s = binner.codes(synthetic);

@@ -31,7 +31,9 @@ export function findingsOf(r: ReportJson): string[] {
     .filter((p) => p.score !== null && p.real !== null && (p.method === "pearson" ? Math.abs(p.real) > 0.5 : p.real > 0.3) && p.score < 0.9)
     .sort((a, b) => a.score! - b.score!);
   for (const p of relevantBroken.slice(0, 3)) {
-    out.push(`The strong ${p.method === "pearson" ? "correlation" : "association"} between "${p.a}" and "${p.b}" is not kept (real ${fmt(p.real)}, synthetic ${fmt(p.synthetic)}).`);
+    out.push(p.method === "pearson"
+      ? `The strong correlation between "${p.a}" and "${p.b}" is not kept (Pearson ρ real ${fmt(p.real)}, synthetic ${fmt(p.synthetic)}).`
+      : `The joint distribution of the strongly associated "${p.a}" and "${p.b}" differs (contingency similarity ${fmt(p.score)}; Cramér's V real ${fmt(p.real)}, synthetic ${fmt(p.synthetic)}).`);
   }
   if (f.autocorrelation?.acfScore != null && f.autocorrelation.acfScore < 0.9) {
     out.push(`Day-to-day patterns differ (ACF similarity ${fmt(f.autocorrelation.acfScore)}, PACF ${fmt(f.autocorrelation.pacfScore)}).`);

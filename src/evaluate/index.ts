@@ -26,5 +26,7 @@ export { prediction, regressionScores, ridgeTrainer, tfjsTrainer } from "./predi
 export type { Trainer, TrainerOptions, Predictor, RegressionScores } from "./prediction.js";
 export { featureImportance, kendallTau } from "./featureImportance.js";
 export { evaluate, Report } from "./report.js";
-export type { EvaluateOptions, ReportJson, ColumnReport } from "./report.js";
+export type { EvaluateOptions, ReportJson } from "./report.js";
+export { fidelityParts, fidelityScore, noiseFloor } from "./fidelity.js";
+export type { ColumnReport, FidelityParts, FidelityOptions } from "./fidelity.js";
 export type { ReportCharts } from "./reportCharts.js";

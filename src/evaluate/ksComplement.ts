@@ -3,16 +3,7 @@
  * Kolmogorov–Smirnov statistic (largest gap between the two empirical CDFs; missing dropped).
  */
 import type { Column, EvalKind, MetricResult } from "./types.js";
-import { toNumeric } from "./internal/columns.js";
-
-function sortedFinite(values: Float64Array): Float64Array {
-  let n = 0;
-  for (const v of values) if (!Number.isNaN(v)) n++;
-  const out = new Float64Array(n);
-  let k = 0;
-  for (const v of values) if (!Number.isNaN(v)) out[k++] = v;
-  return out.sort();
-}
+import { sortedFinite, toNumeric } from "./internal/columns.js";
 
 /** Two-sample KS statistic D = sup_x |F_a(x) − F_b(x)| of two samples (NaN dropped); null if either is empty. */
 export function ksStatistic(a: Float64Array, b: Float64Array): number | null {
@@ -44,8 +35,8 @@ export function ksComplement(
   const a = toNumeric(real, kind).values;
   const b = toNumeric(synthetic, kind).values;
   const d = ksStatistic(a, b);
-  const realCount = a.filter((v) => !Number.isNaN(v)).length;
-  const syntheticCount = b.filter((v) => !Number.isNaN(v)).length;
+  const realCount = sortedFinite(a).length;
+  const syntheticCount = sortedFinite(b).length;
   if (d === null) {
     return { score: null, raw: null, details: { realCount, syntheticCount }, warnings: ["no non-missing values on one side"] };
   }

@@ -51,28 +51,35 @@ function runQuery(
   const g0 = t.codes.get(groupCols[0]!.name)!;
   const g1 = groupCols[1] ? t.codes.get(groupCols[1].name)! : null;
   const size1 = groupCols[1]?.bins.size ?? 1;
+  const keys = groupCols[0]!.bins.size * size1;
   const fc = filterCodes.map((f) => ({ codes: t.codes.get(f.col)!, code: f.code }));
+  const f0 = fc[0];
+  const f1 = fc[1];
   const m = q.measure ? t.values.get(q.measure)! : null;
-  const count = new Map<number, number>();
-  const sum = new Map<number, number>();
+  // Dense accumulators: at most 100 × 100 groups (MAX_GROUP_BINS), so typed arrays beat a Map.
+  const count = new Float64Array(keys);
+  const sum = new Float64Array(keys);
   let total = 0;
-  if (m && q.aggregate === "SUM") for (let i = 0; i < t.rows; i++) if (!Number.isNaN(m[i]!)) total += Math.abs(m[i]!);
-  rows: for (let i = 0; i < t.rows; i++) {
-    for (const f of fc) if (f.codes[i] !== f.code) continue rows;
+  for (let i = 0; i < t.rows; i++) {
     let v = 0;
     if (m) {
       v = m[i]!;
       if (Number.isNaN(v)) continue;
+      total += Math.abs(v);
     }
+    if (f0 && f0.codes[i] !== f0.code) continue;
+    if (f1 && f1.codes[i] !== f1.code) continue;
     const key = g0[i]! * size1 + (g1 ? g1[i]! : 0);
-    count.set(key, (count.get(key) ?? 0) + 1);
-    if (m) sum.set(key, (sum.get(key) ?? 0) + v);
+    count[key]! += 1;
+    sum[key]! += v;
   }
   const out = new Map<number, number>();
-  for (const [key, c] of count) {
+  for (let key = 0; key < keys; key++) {
+    const c = count[key]!;
+    if (c === 0) continue;
     if (q.aggregate === "COUNT") out.set(key, c / Math.max(t.rows, 1));
-    else if (q.aggregate === "SUM") out.set(key, total > 0 ? sum.get(key)! / total : 0);
-    else out.set(key, sum.get(key)! / c);
+    else if (q.aggregate === "SUM") out.set(key, total > 0 ? sum[key]! / total : 0);
+    else out.set(key, sum[key]! / c);
   }
   return out;
 }

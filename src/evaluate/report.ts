@@ -10,14 +10,9 @@ import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import type { EvalKind } from "./types.js";
 import { EvaluateError, meanOrNull } from "./types.js";
 import { inferEvalKind, isNumericKind, toNumeric } from "./internal/columns.js";
-import { prepareColumns } from "./internal/prepare.js";
-import { columnStatistics, statisticSimilarity, type ColumnStats, type NumericStats } from "./statistics.js";
-import { ksComplement } from "./ksComplement.js";
-import { tvComplement } from "./tvComplement.js";
-import { histogramSimilarity, type HistogramDetails } from "./histogramSimilarity.js";
-import { correlationFromPrepared } from "./correlation.js";
-import { mutualInformationFromPrepared } from "./mutualInformation.js";
-import { autocorrelation, type AutocorrelationDetails } from "./autocorrelation.js";
+import type { HistogramDetails } from "./histogramSimilarity.js";
+import type { AutocorrelationDetails } from "./autocorrelation.js";
+import { fidelityParts, fidelityScore, type ColumnReport } from "./fidelity.js";
 import { qscoreFromPrepared, type QueryResult } from "./qscore.js";
 import { exactMatch } from "./exactMatch.js";
 import { neighborsFromDistances, privacyDistances, PRIVACY_ROW_CAP, type DistanceSummary } from "./dcr.js";
@@ -50,18 +45,6 @@ export interface EvaluateOptions {
   /** Row cap per side for the exact nearest-neighbour searches (default 20 000). */
   privacyCap?: number;
   threads?: number;
-}
-
-export interface ColumnReport {
-  name: string;
-  kind: EvalKind;
-  real: ColumnStats;
-  synthetic: ColumnStats;
-  ksComplement?: number | null;
-  tvComplement?: number | null;
-  histogramSimilarity: number | null;
-  /** Additive: statistic similarity of mean, median and std (numeric and datetime columns). */
-  statisticSimilarity?: { mean: number | null; median: number | null; std: number | null };
 }
 
 export interface ReportJson {
@@ -172,71 +155,6 @@ function restrict(frame: Frame, columns: readonly string[]): Frame {
   return { columnNames: [...columns], columns: cols, rowCount: frame.rowCount };
 }
 
-interface FidelityParts {
-  columnShapes: number | null;
-  histogramSimilarity: number | null;
-  correlation: number | null;
-  mutualInformation: number | null;
-  autocorrelation: { acfScore: number | null; pacfScore: number | null } | null;
-}
-
-function fidelityScore(p: FidelityParts): number | null {
-  return meanOrNull([p.columnShapes, p.histogramSimilarity, p.correlation, p.mutualInformation, p.autocorrelation?.acfScore, p.autocorrelation?.pacfScore]);
-}
-
-/** Fidelity of `other` against `real`: per-column metrics, pairs, autocorrelation. */
-function fidelityOf(real: Frame, other: Frame, columns: readonly string[], kinds: Record<string, EvalKind>, opts: EvaluateOptions, withDetails: boolean) {
-  const colReports: ColumnReport[] = [];
-  const histograms: Record<string, HistogramDetails> = {};
-  const shapes: (number | null)[] = [];
-  const hists: (number | null)[] = [];
-  const warnings: string[] = [];
-  for (const name of columns) {
-    const kind = kinds[name]!;
-    const r = real.columns[name]!;
-    const s = other.columns[name]!;
-    const h = histogramSimilarity(r, s, { kind });
-    hists.push(h.score);
-    histograms[name] = h.details;
-    const entry: ColumnReport = { name, kind, real: columnStatistics(r, kind), synthetic: columnStatistics(s, kind), histogramSimilarity: h.score };
-    if (isNumericKind(kind)) {
-      const ks = ksComplement(r, s, { kind });
-      entry.ksComplement = ks.score;
-      shapes.push(ks.score);
-      const rs = entry.real as NumericStats;
-      const ss = entry.synthetic as NumericStats;
-      entry.statisticSimilarity = {
-        mean: statisticSimilarity(rs, ss, "mean").score,
-        median: statisticSimilarity(rs, ss, "median").score,
-        std: statisticSimilarity(rs, ss, "std").score,
-      };
-    } else {
-      const tv = tvComplement(r, s);
-      entry.tvComplement = tv.score;
-      shapes.push(tv.score);
-    }
-    colReports.push(entry);
-  }
-  const prepared = prepareColumns(real, other, kinds, columns);
-  const corr = correlationFromPrepared(prepared);
-  warnings.push(...(corr.warnings ?? []));
-  const mi = mutualInformationFromPrepared(prepared);
-  let ac: ReturnType<typeof autocorrelation> | null = null;
-  if (opts.timeColumn) {
-    const target = opts.target && isNumericKind(kinds[opts.target] ?? "categorical") ? opts.target : undefined;
-    ac = autocorrelation(real, other, { timeColumn: opts.timeColumn, ...(target ? { target } : {}) });
-    warnings.push(...(ac.warnings ?? []));
-  }
-  const parts: FidelityParts = {
-    columnShapes: meanOrNull(shapes),
-    histogramSimilarity: meanOrNull(hists),
-    correlation: corr.score,
-    mutualInformation: mi.score,
-    autocorrelation: ac ? (ac.raw ?? { acfScore: null, pacfScore: null }) : null,
-  };
-  return { colReports, histograms, parts, corr, mi, ac, prepared, warnings: withDetails ? warnings : [] };
-}
-
 /** Warnings for odd data, so a null metric always comes with its reason. */
 function dataWarnings(real: Frame, synth: Frame, columns: readonly string[], kinds: Record<string, EvalKind>): string[] {
   const w: string[] = [];
@@ -310,12 +228,13 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
 
   // Fidelity, and the same against the holdout as the noise floor.
   let t = performance.now();
-  const fid = fidelityOf(real, synth, evalCols, kinds, timeOpts, true);
+  const fidOpts = { kinds, columns: evalCols, timeColumn: timeOpts.timeColumn ?? null, target: options.target ?? null };
+  const fid = fidelityParts(real, synth, fidOpts);
   warnings.push(...fid.warnings);
   t = lap("fidelity", t);
   let noiseFloor: ReportJson["fidelity"]["noiseFloor"] = null;
   if (holdout) {
-    const nf = fidelityOf(real, holdout, evalCols, kinds, timeOpts, false);
+    const nf = fidelityParts(real, holdout, fidOpts);
     noiseFloor = {
       columnShapes: nf.parts.columnShapes,
       correlation: nf.parts.correlation,

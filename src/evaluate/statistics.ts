@@ -4,7 +4,7 @@
  * `max(0, 1 − |s_real − s_synth| / (max_real − min_real))`.
  */
 import type { Column, EvalKind, MetricResult } from "./types.js";
-import { categoryOf, isNumericKind, toNumeric } from "./internal/columns.js";
+import { categoryOf, isNumericKind, sortedFinite, toNumeric } from "./internal/columns.js";
 
 export interface NumericStats {
   count: number;
@@ -29,12 +29,10 @@ export interface CategoricalStats {
 export type ColumnStats = NumericStats | CategoricalStats;
 
 export function numericStats(values: Float64Array): NumericStats {
-  const xs: number[] = [];
-  for (const v of values) if (!Number.isNaN(v)) xs.push(v);
-  const n = xs.length;
+  const sorted = sortedFinite(values);
+  const n = sorted.length;
   const missing = values.length - n;
   if (n === 0) return { count: 0, missing, distinct: 0, mean: null, median: null, std: null, min: null, max: null };
-  const sorted = Float64Array.from(xs).sort();
   let distinct = 1;
   for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
   let sum = 0;

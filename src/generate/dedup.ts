@@ -131,8 +131,8 @@ export function dedupRows(frame: Frame, options: DedupOptions = {}): DedupResult
   const threshold = options.jaccard ?? 0.8;
   if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`jaccard threshold must be in (0, 1], got ${threshold}.`);
   const against = options.against;
-  let columns = options.columns ?? frame.columnNames.filter((c) => !c.startsWith("_") && (!against || c in against.columns));
-  const missing = columns.filter((c) => !(c in frame.columns) || (against !== undefined && !(c in against.columns)));
+  let columns = options.columns ?? frame.columnNames.filter((c) => !c.startsWith("_") && (!against || Object.hasOwn(against.columns, c)));
+  const missing = columns.filter((c) => !Object.hasOwn(frame.columns, c) || (against !== undefined && !Object.hasOwn(against.columns, c)));
   if (missing.length) {
     throw new RangeError(`dedup: column(s) ${missing.join(", ")} are not in ${against ? "both tables" : "the table"}; compare on shared columns.`);
   }

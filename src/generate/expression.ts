@@ -271,12 +271,12 @@ export function compileExpression(source: string): CompiledExpression {
  * as 1/0), so a derived column costs a few tight loops instead of a closure call per row.
  */
 function vectorEval(n: Ast, cols: readonly Float64Array[], rows: number): Float64Array {
+  if (n.k === "col") return cols[n.slot]!; // read-only below: every operator writes a fresh array
   const out = new Float64Array(rows);
   switch (n.k) {
     case "num": out.fill(n.v); return out;
     case "bool": out.fill(n.v ? 1 : 0); return out;
     case "null": out.fill(Number.NaN); return out;
-    case "col": out.set(cols[n.slot]!); return out;
     case "neg": { const a = vectorEval(n.a, cols, rows); for (let i = 0; i < rows; i++) out[i] = -a[i]!; return out; }
     case "not": {
       const a = vectorEval(n.a, cols, rows);
@@ -311,9 +311,13 @@ function vectorEval(n: Ast, cols: readonly Float64Array[], rows: number): Float6
       const args = n.args.map((a) => vectorEval(a, cols, rows));
       if (n.fn === "round") {
         const x = args[0]!, d = args[1];
-        for (let i = 0; i < rows; i++) {
-          const f = d ? 10 ** d[i]! : 1;
-          out[i] = Math.round(x[i]! * f) / f;
+        const digits = n.args[1];
+        if (!d || digits?.k === "num") {
+          // Constant digits (the usual round(x, 2)): one power of ten for the whole column.
+          const f = digits?.k === "num" ? 10 ** digits.v : 1;
+          for (let i = 0; i < rows; i++) out[i] = Math.round(x[i]! * f) / f;
+        } else {
+          for (let i = 0; i < rows; i++) { const f = 10 ** d[i]!; out[i] = Math.round(x[i]! * f) / f; }
         }
         return out;
       }
@@ -336,13 +340,10 @@ function truthy(v: Value): boolean {
  * Evaluates a compiled expression over whole columns (the fast path for derived columns).
  * Throws naming the missing column when the expression refers to one that does not exist.
  */
-export function evaluateColumns(
-  expr: CompiledExpression,
-  columns: Readonly<Record<string, readonly unknown[]>>,
-  rowCount: number,
-): (number | boolean | null)[] {
-  const cols = expr.names.map((n) => {
-    const c = columns[n];
+/** Numeric view of the referenced columns (NaN = missing, booleans 1/0); a string is an error naming the column. */
+function numericInputs(expr: CompiledExpression, columns: Readonly<Record<string, readonly unknown[]>>, rowCount: number): Float64Array[] {
+  return expr.names.map((n) => {
+    const c = Object.hasOwn(columns, n) ? columns[n] : undefined;
     if (!c) {
       throw new ExpressionError(
         `Expression "${expr.source}" uses column "${n}", which does not exist; known columns: ${Object.keys(columns).join(", ")}.`,
@@ -355,17 +356,41 @@ export function evaluateColumns(
     }
     return v;
   });
+}
+
+/**
+ * Column-wise result as one Float64Array (NaN = missing; for boolean expressions 1/0), plus
+ * whether the expression is boolean. Used by row checks, which only count failures.
+ */
+export function evaluateVector(
+  expr: CompiledExpression,
+  columns: Readonly<Record<string, readonly unknown[]>>,
+  rowCount: number,
+): { values: Float64Array; boolean: boolean } {
+  const cols = numericInputs(expr, columns, rowCount);
   const ast = (expr as CompiledExpression & { ast?: Ast }).ast;
-  const out = new Array<number | boolean | null>(rowCount);
-  if (!ast) {
-    // A CompiledExpression built elsewhere: fall back to the row closure.
-    let row = 0;
-    const read = (slot: number): unknown => { const x = cols[slot]![row]!; return x !== x ? null : x; };
-    for (; row < rowCount; row++) out[row] = expr.evaluate(read);
-    return out;
+  if (ast) return { values: vectorEval(ast, cols, rowCount), boolean: isBoolean(ast) };
+  // A CompiledExpression built elsewhere: fall back to the row closure.
+  const values = new Float64Array(rowCount);
+  let row = 0;
+  let boolean = false;
+  const read = (slot: number): unknown => { const x = cols[slot]![row]!; return x !== x ? null : x; };
+  for (; row < rowCount; row++) {
+    const v = expr.evaluate(read);
+    if (typeof v === "boolean") boolean = true;
+    values[row] = v === null ? Number.NaN : Number(v);
   }
-  const res = vectorEval(ast, cols, rowCount);
-  if (isBoolean(ast)) {
+  return { values, boolean };
+}
+
+export function evaluateColumns(
+  expr: CompiledExpression,
+  columns: Readonly<Record<string, readonly unknown[]>>,
+  rowCount: number,
+): (number | boolean | null)[] {
+  const { values: res, boolean } = evaluateVector(expr, columns, rowCount);
+  const out = new Array<number | boolean | null>(rowCount);
+  if (boolean) {
     for (let i = 0; i < rowCount; i++) { const x = res[i]!; out[i] = x !== x ? null : x !== 0; }
   } else {
     // Non-finite (NaN from missing inputs, ±Infinity from overflow) → missing.

@@ -35,7 +35,7 @@ export type { CompiledExpression } from "./expression.js";
 export { dedupRows } from "./dedup.js";
 export { toSchema, schemaFromZod, schemaFromJsonSchema } from "./schema-input.js";
 export type { DedupOptions, DedupResult, DedupReason, RemovedRow } from "./dedup.js";
-export { textQuality, duplicateRate, distinctN, lengthStats, labelBalance, normalizeText, tokenize } from "./text/quality.js";
+export { textQuality, duplicateRate, distinctN, lengthStats, labelBalance, normalizeText, tokenize as tokenizeText } from "./text/quality.js";
 export type { TextQuality, LengthStats, LabelBalance } from "./text/quality.js";
 
 const LLM_MODES = new Set<string>(["llm-rows", "llm-program", "text"]);

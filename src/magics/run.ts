@@ -38,6 +38,24 @@ function isComment(line: string): boolean {
   return line.startsWith("//");
 }
 
+/** First character that is not whitespace and not inside a leading `//` comment line. */
+function firstMeaningfulChar(code: string): string | undefined {
+  let i = 0;
+  while (i < code.length) {
+    const c = code[i]!;
+    if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v" || c === "\uFEFF") {
+      i++;
+    } else if (c === "/" && code[i + 1] === "/") {
+      const nl = code.indexOf("\n", i);
+      if (nl < 0) return undefined;
+      i = nl + 1;
+    } else {
+      return c;
+    }
+  }
+  return undefined;
+}
+
 /** True when runMagicCell would handle this cell. */
 export function isMagicCode(code: string): boolean {
   return splitMagicCell(code) !== null;
@@ -45,6 +63,8 @@ export function isMagicCode(code: string): boolean {
 
 /** The magic invocations in a cell, or null when the cell is TypeScript. */
 export function splitMagicCell(code: string): MagicInvocation[] | null {
+  // Fast path for the usual TypeScript cell: its first meaningful line does not start with %.
+  if (firstMeaningfulChar(code) !== "%") return null;
   const lines = code.split(/\r?\n/);
   const first = lines.findIndex((l) => l.trim() !== "");
   if (first < 0) return null;

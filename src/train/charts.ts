@@ -24,7 +24,7 @@ export function lossChartSpec(history: readonly LossPoint[], options: { bestEpoc
     mark: { type: "line", point: history.length <= 40 },
     encoding: {
       x: { field: "epoch", type: "quantitative", title: "epoch", axis: { tickMinStep: 1 } },
-      y: { field: "loss", type: "quantitative", title: "MSE (standardized target)", scale: { zero: false, type: "log" } },
+      y: { field: "loss", type: "quantitative", title: "MSE (standardized target)", scale: { type: "log" } },
       color: { field: "series", type: "nominal", title: null },
     },
   };
@@ -75,7 +75,7 @@ export function comparisonChartSpec(rows: readonly ComparisonRow[], options: { t
           },
         },
         {
-          mark: { type: "errorbar", ticks: true },
+          mark: { type: "errorbar", ticks: true, color: "black" },
           encoding: {
             x: { field: "setting", type: "nominal", sort: null },
             y: { field: "lo", type: "quantitative", title: "mean over seeds" },
@@ -99,15 +99,15 @@ export function importanceChartSpec(rows: readonly { feature: string; importance
       {
         mark: "bar",
         encoding: {
-          y: { field: "feature", type: "nominal", sort: "-x", title: null },
+          y: { field: "feature", type: "nominal", sort: null, title: null },
           x: { field: "importance", type: "quantitative", title: "MAE increase" },
         },
       },
       {
-        mark: { type: "errorbar", ticks: true },
+        mark: { type: "errorbar", ticks: true, color: "black" },
         encoding: {
-          y: { field: "feature", type: "nominal", sort: "-x" },
-          x: { field: "lo", type: "quantitative" },
+          y: { field: "feature", type: "nominal", sort: null },
+          x: { field: "lo", type: "quantitative", title: "MAE increase" },
           x2: { field: "hi" },
         },
       },

@@ -5,22 +5,22 @@
  * - permutationImportance: how much the holdout MAE grows when one column is shuffled.
  */
 import type { Frame } from "../data/types.js";
-import { concatFrames, selectColumns, toFrame, type TableInput } from "../data/frame.js";
+import { concatFrames, selectColumns, toFrame } from "../data/frame.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import { comparisonChartSpec, importanceChartSpec, type ComparisonRow, type VegaLiteSpec } from "./charts.js";
 import { chartBundle, chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
 import { mae, type RegressionMetrics } from "./metrics.js";
-import { evaluateModel, trainRegressor, TrainError, type ModelKind, type TrainedModel, type TrainOptions } from "./models.js";
+import { evaluateModel, trainRegressor, TrainError, type ModelKind, type TrainedModel, type TrainOptions, type TrainTable } from "./models.js";
 import { PreprocessError, targetValues } from "./preprocess.js";
 import { permutation, seededRng } from "./rng.js";
 
 export type TrainingSetting = "TRTR" | "TSTR" | "augmented";
 
 export interface CompareOptions extends Omit<TrainOptions, "target" | "test" | "seed" | "onEpoch"> {
-  real: TableInput;
-  synthetic: TableInput;
+  real: TrainTable;
+  synthetic: TrainTable;
   /** Real rows that neither training set contains. */
-  holdout: TableInput;
+  holdout: TrainTable;
   target: string;
   /** At least 3 seeds (default [1, 2, 3]); each trains every setting once. */
   seeds?: readonly number[];
@@ -213,7 +213,7 @@ export class ImportanceResult {
  * Permutation importance on `holdout`: for each input column, shuffle it `repeats` times (seeded)
  * and record how much the MAE grows. Columns are shuffled as raw values, before preprocessing.
  */
-export async function permutationImportance(model: TrainedModel, holdout: TableInput, options: ImportanceOptions = {}): Promise<ImportanceResult> {
+export async function permutationImportance(model: TrainedModel, holdout: TrainTable, options: ImportanceOptions = {}): Promise<ImportanceResult> {
   const frame = toFrame(holdout);
   const target = model.target;
   if (options.target !== undefined && options.target !== target) {

@@ -7,7 +7,7 @@ export type { FeatureKind, FeatureStep, PreprocessOptions, PreprocessorJSON, Mat
 export { mae, rmse, r2, mape, regressionMetrics, meanBaseline } from "./metrics.js";
 export type { RegressionMetrics } from "./metrics.js";
 export { trainRegressor, predict, evaluateModel, saveModel, loadModel, TrainedModel, TrainError } from "./models.js";
-export type { TrainOptions, ResolvedTrainOptions, ModelKind, EpochLog, ModelInfo, ModelMetrics } from "./models.js";
+export type { TrainTable, TrainOptions, ResolvedTrainOptions, ModelKind, EpochLog, ModelInfo, ModelMetrics } from "./models.js";
 export { compareTraining, permutationImportance, ComparisonResult, ImportanceResult } from "./experiments.js";
 export type { CompareOptions, TrainingSetting, SettingResult, ImportanceOptions, FeatureImportance } from "./experiments.js";
 export { lossChartSpec, comparisonChartSpec, importanceChartSpec } from "./charts.js";

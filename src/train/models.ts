@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Tensor, Rank, LayersModel } from "@tensorflow/tfjs";
 import type { Frame } from "../data/types.js";
 import { toFrame, type TableInput } from "../data/frame.js";
+import { isDataFrame, toDataFrame, type DataFrame } from "../data/dataframe.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import { describeBackend, loadTf, tfjs, type BackendInfo, type BackendName, type TF } from "./backend.js";
 import { lossChartSpec } from "./charts.js";
@@ -17,6 +18,9 @@ import { Preprocessor, PreprocessError, targetValues, type FeatureKind, type Pre
 import { permutation, seededRng } from "./rng.js";
 
 export type ModelKind = "linear" | "mlp";
+
+/** What training functions accept: a Frame, an array of records, or a danfo DataFrame. */
+export type TrainTable = TableInput | DataFrame;
 
 export interface EpochLog {
   /** 1-based. */
@@ -51,7 +55,7 @@ export interface TrainOptions {
   /** Bins of the piecewise-linear day encoding of datetime columns (default min(64, rows / 25); 0 = off). */
   dateBins?: number;
   /** A test table: the model's metrics on it (and the mean baseline's) are recorded. */
-  test?: TableInput;
+  test?: TrainTable;
   onEpoch?: (log: EpochLog) => void | Promise<void>;
   /** Aborting stops after the current batch; the best weights so far are kept. */
   signal?: AbortSignal;
@@ -115,7 +119,7 @@ export class TrainedModel {
   get backend(): BackendName { return this.info.backend; }
 
   /** Predictions in the target's units, one per row. */
-  predictValues(table: TableInput): Float64Array {
+  predictValues(table: TrainTable): Float64Array {
     const frame = toFrame(table);
     return predictFrame(this, frame);
   }
@@ -212,7 +216,7 @@ function buildNetwork(tf: TF, inputs: number, o: ResolvedTrainOptions): LayersMo
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Train a regressor on `table`; see TrainOptions. */
-export async function trainRegressor(table: TableInput, options: TrainOptions): Promise<TrainedModel> {
+export async function trainRegressor(table: TrainTable, options: TrainOptions): Promise<TrainedModel> {
   const o = resolveOptions(options);
   const frame = toFrame(table);
   const pre = Preprocessor.fit(frame, { target: o.target, features: options.features, kinds: options.kinds, dateBins: options.dateBins });
@@ -309,6 +313,17 @@ export async function trainRegressor(table: TableInput, options: TrainOptions): 
         if (v) keepIfBest(epoch, v.loss);
         break;
       }
+      if (!Number.isFinite(entry.loss) || (v !== null && !Number.isFinite(v.loss))) {
+        // Diverged (too large a learning rate, or extreme inputs): keep the best weights if there are any.
+        if (!bestWeights) {
+          throw new TrainError(
+            `Training diverged at epoch ${epoch} (the loss is ${entry.loss}): lower the learning rate (now ${o.learningRate}), e.g. learningRate: ${o.learningRate / 10}.`,
+          );
+        }
+        history.push(entry);
+        stoppedEarly = true;
+        break;
+      }
       history.push(entry);
       if (v) {
         if (keepIfBest(epoch, v.loss)) sinceBest = 0;
@@ -325,6 +340,9 @@ export async function trainRegressor(table: TableInput, options: TrainOptions): 
     }
     if (bestWeights) net.setWeights(bestWeights);
     else bestEpoch = history.length; // no validation split: the last weights are the model
+  } catch (e) {
+    net.dispose();
+    throw e;
   } finally {
     (bestWeights as Tensor<Rank>[] | null)?.forEach((w) => w.dispose());
     Xtr.dispose(); ytr.dispose(); Xval?.dispose(); yval?.dispose();
@@ -386,7 +404,7 @@ function predictFrame(model: TrainedModel, frame: Frame, rows?: readonly number[
 }
 
 /** Metrics of a model on a table that has the target column (rows with a missing target are skipped). */
-export function evaluateModel(model: TrainedModel, table: TableInput): RegressionMetrics {
+export function evaluateModel(model: TrainedModel, table: TrainTable): RegressionMetrics {
   const frame = toFrame(table);
   const y = targetValues(frame, model.target);
   const rows: number[] = [];
@@ -395,13 +413,20 @@ export function evaluateModel(model: TrainedModel, table: TableInput): Regressio
   return regressionMetrics(rows.map((r) => y[r]!), predictFrame(model, frame, rows));
 }
 
-/** The table with one more column, `column` (default "prediction"), holding the model's predictions. */
-export function predict(model: TrainedModel, table: TableInput, options: { column?: string } = {}): Frame {
+/**
+ * The table with one more column, `column` (default "prediction"), holding the model's predictions.
+ * A danfo DataFrame in gives a DataFrame out; anything else gives a Frame.
+ */
+export function predict(model: TrainedModel, table: DataFrame, options?: { column?: string }): DataFrame;
+export function predict(model: TrainedModel, table: TableInput, options?: { column?: string }): Frame;
+export function predict(model: TrainedModel, table: TrainTable, options: { column?: string } = {}): Frame | DataFrame {
   const frame = toFrame(table);
   const values = predictFrame(model, frame);
   const column = options.column ?? "prediction";
   const names = frame.columnNames.includes(column) ? [...frame.columnNames] : [...frame.columnNames, column];
-  return { columnNames: names, columns: { ...frame.columns, [column]: Array.from(values) }, rowCount: frame.rowCount };
+  const out: Frame = { columnNames: names, columns: { ...frame.columns, [column]: Array.from(values) }, rowCount: frame.rowCount };
+  // danfo is already loaded when a DataFrame came in, so converting back costs no module load.
+  return isDataFrame(table) ? toDataFrame(out) : out;
 }
 
 interface SavedModelJSON {

@@ -11,6 +11,7 @@ import type { CellIO } from "../../src/kernel/types.js";
 import reportMagic from "../../src/magics/library/report.js";
 import { MagicUsageError, type MagicContext } from "../../src/magics/types.js";
 import { Report } from "../../src/evaluate/index.js";
+import { getMagic, loadLibraryMagics, runMagicCell } from "../../src/magics/index.js";
 import { fixtureTables } from "./helpers.js";
 
 const { real, synthetic, holdout } = fixtureTables();
@@ -117,5 +118,19 @@ describe("%%report", () => {
     await expect(reportMagic.run({ real: "a", synth: "nope" }, undefined, ctx)).rejects.toThrow(/--synth nope: no notebook variable of that name; tables in scope: a, bad/);
     await expect(reportMagic.run({ real: "a", synth: "bad" }, undefined, ctx)).rejects.toThrow(MagicUsageError);
     await expect(reportMagic.run({ real: "a", synth: "a", as: "1x" }, undefined, ctx)).rejects.toThrow(/not a valid variable name/);
+  });
+});
+
+describe("%%report through the magic runner", () => {
+  it("is registered from the library folder and parses its options from a cell", async () => {
+    await loadLibraryMagics();
+    expect(getMagic("report")?.kind).toBe("both");
+    const vars = new Map<string, unknown>([["train", real], ["sales", synthetic], ["hold", holdout]]);
+    const { ctx } = fakeContext(vars);
+    const res = await runMagicCell("%%report --real train --synth sales --holdout hold --target y --queries 250 --as r\n", ctx);
+    expect(res.handled).toBe(true);
+    expect((vars.get("r") as Report).json.utility.qscore.queries).toBe(250);
+    await expect(runMagicCell("%%report --real train\n", ctx)).rejects.toThrow(MagicUsageError);
+    await expect(runMagicCell("%report --real train --synth sales --model gpt", ctx)).rejects.toThrow(/gpt/);
   });
 });

@@ -61,6 +61,15 @@ describe("evaluate → Report", () => {
     expect(Math.abs(r.scores.fidelity! - r.json.fidelity.noiseFloor!.fidelity!)).toBeLessThan(0.05);
   });
 
+  it("findings name a broken strong correlation and a shifted column", async () => {
+    const real = linearTable(400, 7, 3);
+    const a = real.columns.a as number[];
+    const broken = frameFromColumns({ ...real.columns, a: a.map((v, i) => a[(i * 131) % 400]! + 5) } as Record<string, unknown[]>);
+    const f = (await evaluate({ real, synthetic: broken })).findings().join("\n");
+    expect(f).toMatch(/strong correlation between "a" and "y" is not kept/);
+    expect(f).toMatch(/Column "a" has a different distribution/);
+  });
+
   it("works without a holdout: noise floor, prediction and distance metrics are null and the warning says why", async () => {
     const r = await evaluate({ real: frameToRecords(real), synthetic: frameToRecords(synthetic), target: "y" });
     expect(r.json.fidelity.noiseFloor).toBeNull();

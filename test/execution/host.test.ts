@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createExecutionHost } from "../../src/kernel/execution/index.js";
+import { createExecutionHost, TypeScriptExecutionHost } from "../../src/kernel/execution/index.js";
 import type { ExecuteOutcome, ExecutionHost } from "../../src/kernel/types.js";
 import { RecordingIO, request } from "./recording-io.js";
 
@@ -233,6 +233,15 @@ describe("errors", () => {
     const e = errorOf((await run("let broken = ;")).outcome);
     expect(e.ename).toBe("TSError");
     expect(e.evalue).toMatch(/^1:14 - Expression expected/);
+  });
+
+  it("formatError maps an error thrown later from a cell's timer to that cell's line", async () => {
+    await run("setTimeout(() => {\n  try {\n    throw new Error('stray');\n  } catch (e) { (globalThis as any).strayError = e; }\n}, 10);");
+    await new Promise((r) => setTimeout(r, 100));
+    const stray = (globalThis as Record<string, unknown>)["strayError"];
+    const f = (host as TypeScriptExecutionHost).formatError(stray);
+    expect(f.ename).toBe("Error");
+    expect(f.traceback.some((l) => /Cell \[\d+\], line 3:\d+/.test(l))).toBe(true);
   });
 
   it("reports a thrown non-Error value", async () => {

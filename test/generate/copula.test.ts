@@ -156,6 +156,29 @@ describe("Gaussian copula on a synthetic correlated table", () => {
     expect(model.warnings).toEqual([]);
   });
 
+  it("makes new ids in the real ids' shape and resamples free text with a warning", () => {
+    const m = 60;
+    const t: Frame = {
+      columnNames: ["card", "review", "stars"],
+      columns: {
+        card: Array.from({ length: m }, (_, i) => `ANON-${String(1000 + i * 7)}-${String(i).padStart(2, "0")}`),
+        review: Array.from({ length: m }, (_, i) => `Review number ${i}: the coffee was ${i % 2 ? "great" : "too bitter"} and the staff friendly enough`),
+        stars: Array.from({ length: m }, (_, i) => 1 + (i % 5)),
+      },
+      rowCount: m,
+    };
+    const schema = inferSchema(t);
+    expect(schema.columns.map((c) => c.kind)).toEqual(["id", "text", "integer"]);
+    const model = fitCopula(t, { schema, seed: 1 });
+    expect(model.warnings.join(" ")).toMatch(/review are resampled from real values/);
+    const s = sampleCopula(model, 100, 1);
+    const ids = s.columns.card as string[];
+    expect(ids.every((v) => /^[A-Z]{4}-\d{4}-\d{2}$/.test(v))).toBe(true); // the inferred shape
+    expect(new Set(ids).size).toBe(100);
+    const reviews = new Set(t.columns.review);
+    expect(s.columns.review!.every((v) => reviews.has(v))).toBe(true);
+  });
+
   it("needs at least two rows", () => {
     expect(() => fitCopula({ columnNames: ["x"], columns: { x: [1] }, rowCount: 1 })).toThrow(/at least 2 real rows/);
   });

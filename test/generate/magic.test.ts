@@ -113,5 +113,21 @@ describe("progress helpers", () => {
     now = 300; th.push(5);
     th.flush();
     expect(sent).toEqual([1, 4, 5]);
+    th.cancel();
+  });
+
+  it("sends a held-back value when its window ends, and cancel drops it", async () => {
+    const sent: number[] = [];
+    const th = throttle<number>((v) => sent.push(v), 30);
+    th.push(1);
+    th.push(2); // held: the generator then goes quiet
+    expect(sent).toEqual([1]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(sent).toEqual([1, 2]);
+    th.push(3); // window over: sent at once
+    th.push(4); // held
+    th.cancel();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(sent).toEqual([1, 2, 3]);
   });
 });

@@ -138,6 +138,25 @@ describe("offline generator", () => {
     await expect(generateOffline(schema, { rows: -1, seed: 1 })).rejects.toThrow(/rows must be a whole number/);
   });
 
+  it("handles column names that are Object.prototype members", async () => {
+    const s: OfflineSchema = {
+      columns: [
+        { name: "constructor", kind: "integer", min: 1, max: 2 },
+        { name: "toString", kind: "numeric", expression: "constructor * 10" },
+      ],
+    };
+    const { frame } = await generateOffline(s, { rows: 20, seed: 1 });
+    const a = frame.columns["constructor"] as unknown as number[], b = frame.columns["toString"] as unknown as number[];
+    expect(a.every((x) => x === 1 || x === 2)).toBe(true);
+    expect(b).toEqual(a.map((x) => x * 10));
+  });
+
+  it("stops between columns when aborted", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(generateOffline(schema, { rows: 10, seed: 1, signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+  });
+
   it("chains derived columns in dependency order regardless of listing order", async () => {
     const s: OfflineSchema = {
       columns: [

@@ -92,7 +92,6 @@ export function makeContext(cwd = process.cwd()): TestContext {
     signal: controller.signal,
     cwd,
     async evaluate(expression: string): Promise<unknown> {
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
       const fn = new Function("__scope", `with (__scope) { return (${expression}); }`) as (s: object) => unknown;
       return await fn(scope.proxy());
     },

@@ -2,7 +2,7 @@
  * `synthlab train` end to end, as a child process running the command module from source
  * (tsx), so it does not depend on a build of the whole package.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,6 +57,26 @@ describe("synthlab train", () => {
     const saved = JSON.parse(await readFile(join(dir, "m", "model.json"), "utf8"));
     expect(saved.format).toBe("synthlab-model");
   });
+
+  it("Ctrl-C stops after the current batch, prints the metrics of the best weights and exits 130", async () => {
+    const script = `const m = await import(${JSON.stringify(join(root, "src/cli/commands/train.ts"))}); ` +
+      `process.exitCode = await m.run(["--data", "train.csv", "--target", "y", "--epochs", "5000", "--patience", "0", "--batch-size", "8", "--save", "int"]);`;
+    const child = spawn(process.execPath, ["--import", pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href, "--input-type=module", "-e", script], { cwd: dir });
+    let stdout = "";
+    let stderr = "";
+    let sent = false;
+    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (!sent && /epoch +2 /.test(stderr)) { sent = true; child.kill("SIGINT"); }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(sent).toBe(true);
+    expect(code).toBe(130);
+    expect(stderr).toContain("Interrupted: finishing the current batch");
+    expect(stdout).toMatch(/\(interrupted\), best epoch \d+/);
+    expect(stdout).toContain("Model saved to int");
+  }, 120_000);
 
   it("exits 2 with one clear line for bad input", () => {
     const noTarget = cli("--data", "train.csv");

@@ -26,7 +26,7 @@ describe("compareTraining", () => {
     const holdout = table(100, 2);
     const opts = { ...quiet, real, holdout, target: "y", model: "linear" as const, epochs: 30, seeds: [1, 2, 3] };
     const good = await compareTraining({ ...opts, synthetic: table(200, 3) });
-    const bad = await compareTraining({ ...opts, synthetic: table(200, 4, true) });
+    const bad = await compareTraining({ ...opts, synthetic: table(200, 4, true), settings: ["TRTR", "TSTR"] });
     expect(good.settings.map((s) => s.setting)).toEqual(["TRTR", "TSTR", "augmented"]);
     expect(good.get("augmented")!.trainRows).toBe(400);
     expect(good.get("TRTR")!.runs).toHaveLength(3);
@@ -39,7 +39,8 @@ describe("compareTraining", () => {
     const bundle = await good[displaySymbol]();
     expect(String(bundle["text/plain"])).toMatch(/TSTR.*±/);
     expect(JSON.stringify(good.chart())).toContain("errorbar");
-  });
+    expect(bad.settings.map((s) => s.setting)).toEqual(["TRTR", "TSTR"]);
+  }, 120_000);
 
   it("needs ≥ 3 seeds and synthetic data with the real columns", async () => {
     const real = table(30, 1);

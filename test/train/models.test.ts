@@ -131,14 +131,34 @@ describe("trainRegressor", () => {
     expect(r2(test.columns.y as number[], p)).toBeCloseTo(model.metrics.test!.r2, 9);
   });
 
+  it("accepts a danfo DataFrame and predicts into a DataFrame, on the same TF.js engine", async () => {
+    const { toDataFrame, isDataFrame } = await import("../../src/data/dataframe.js");
+    const df = toDataFrame(linearTable(80, 15));
+    const model = await trainRegressor(df, { ...quiet, target: "y", model: "linear", epochs: 3 });
+    const info = await selectBackend();
+    expect(model.info.backend).toBe(info.name);
+    const out = predict(model, df);
+    expect(isDataFrame(out)).toBe(true);
+    expect(out.columns).toContain("prediction");
+    expect(out.shape).toEqual([80, 5]);
+  });
+
   it("displays a metrics table and the loss chart", async () => {
     const model = await trainRegressor(linearTable(80, 12), { ...quiet, target: "y", model: "linear", epochs: 4 });
     const bundle = await model[displaySymbol]();
     expect(String(bundle["text/html"])).toContain("<table>");
     expect(String(bundle["text/html"])).toMatch(/validation/);
     expect(String(bundle["text/plain"])).toMatch(/MAE/);
+    // The loss chart is rendered (src/charts/render.ts) and embedded as a PNG.
+    expect(String(bundle["text/html"])).toMatch(/<img alt="loss per epoch" src="data:image\/png;base64,/);
     const spec = model.lossChart() as { data: { values: { series: string }[] } };
     expect(spec.data.values.filter((v) => v.series === "validation")).toHaveLength(4);
+  });
+
+  it("says how to fix a diverging run instead of returning NaN predictions", async () => {
+    // Adam moves each weight by about the learning rate per step: 1e30 overflows float32 at once.
+    await expect(trainRegressor(linearTable(100, 14), { ...quiet, target: "y", model: "linear", epochs: 5, validationSplit: 0, learningRate: 1e30 }))
+      .rejects.toThrow(/Training diverged at epoch 1 .*lower the learning rate/);
   });
 
   it("rejects bad input with one clear error", async () => {

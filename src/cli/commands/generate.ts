@@ -151,10 +151,9 @@ export async function run(argv: string[]): Promise<number> {
     });
     report({ rows: result.frame.rowCount, target: rows, rowsPerSecond: result.stats.rowsPerSecond }, true);
 
-    const csv = await import("../../data/csv.js");
-    if (out === "-") process.stdout.write(csv.frameToCsv(result.frame));
-    else if (/\.jsonl$/i.test(out)) await csv.writeJsonl(result.frame, resolve(out));
-    else await csv.writeCsv(result.frame, resolve(out));
+    const { writeFrameFile, writeFrameTo } = await import("../../generate/output.js");
+    if (out === "-") await writeFrameTo(result.frame, process.stdout, "csv");
+    else await writeFrameFile(result.frame, resolve(out));
     if (!quiet) {
       for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
       process.stderr.write(`wrote ${result.frame.rowCount} rows to ${out === "-" ? "stdout" : out} in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);

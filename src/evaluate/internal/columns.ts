@@ -37,7 +37,15 @@ export interface NumericView {
   unparsed: number;
 }
 
+// Parsed columns are cached per column array (frames are immutable by contract), so the many
+// metrics that read one column parse its numbers and datetimes once.
+const numericCache = new WeakMap<Column, Map<EvalKind, NumericView>>();
+
+/** The column as numbers (NaN = missing). The returned array is shared: read it, never write it. */
 export function toNumeric(col: Column, kind: EvalKind): NumericView {
+  let byKind = numericCache.get(col);
+  const hit = byKind?.get(kind);
+  if (hit) return hit;
   const values = new Float64Array(col.length);
   let unparsed = 0;
   for (let i = 0; i < col.length; i++) {
@@ -46,7 +54,10 @@ export function toNumeric(col: Column, kind: EvalKind): NumericView {
     if (Number.isNaN(x) && v !== null) unparsed++;
     values[i] = x;
   }
-  return { values, unparsed };
+  const view = { values, unparsed };
+  if (!byKind) { byKind = new Map(); numericCache.set(col, byKind); }
+  byKind.set(kind, view);
+  return view;
 }
 
 /** Category label of a cell: booleans and numbers as text, null stays null. */
@@ -87,4 +98,20 @@ export function inferEvalKind(col: Column): EvalKind {
 
 export function isNumericKind(kind: EvalKind): boolean {
   return kind === "numeric" || kind === "datetime";
+}
+
+const sortedCache = new WeakMap<Float64Array, Float64Array>();
+
+/** The non-missing values sorted ascending (cached per array: statistics and KS share it). Read only. */
+export function sortedFinite(values: Float64Array): Float64Array {
+  const hit = sortedCache.get(values);
+  if (hit) return hit;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) n++;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) out[k++] = values[i]!;
+  out.sort();
+  sortedCache.set(values, out);
+  return out;
 }

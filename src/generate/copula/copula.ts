@@ -10,6 +10,7 @@
 import type { CellValue, ColumnKind, Frame, Schema } from "../../data/types.js";
 import { detectColumnStyle, formatDateValue, parseDateValue, type DateStyle } from "../datetime.js";
 import { streamFor } from "../random.js";
+import { compilePattern } from "../offline/pattern.js";
 import { cholesky, normalCdf, normalQuantile, repairCorrelation, type Matrix } from "./normal.js";
 
 /** Numeric columns with at most this many distinct values keep exactly the real values (no interpolation). */
@@ -22,7 +23,7 @@ type ColumnModel =
   }
   | { type: "categorical"; name: string; missing: number; categories: CellValue[]; cum: Float64Array }
   | { type: "resample"; name: string; values: CellValue[] }
-  | { type: "id"; name: string; numeric: boolean };
+  | { type: "id"; name: string; numeric: boolean; pattern?: string };
 
 export interface CopulaModel {
   columns: ColumnModel[];
@@ -127,7 +128,11 @@ export function fitCopula(frame: Frame, options: { schema?: Schema; seed?: numbe
     const kind = kindOf(frame, name, options.schema);
     const missing = values.reduce<number>((s, v) => s + (v === null ? 1 : 0), 0) / values.length;
     const next = streamFor(seed, `fit:${name}`).next;
-    if (kind === "id") { columns.push({ type: "id", name, numeric: values.some((v) => typeof v === "number") }); continue; }
+    if (kind === "id") {
+      const pattern = options.schema?.columns.find((c) => c.name === name)?.pattern;
+      columns.push({ type: "id", name, numeric: values.some((v) => typeof v === "number"), ...(pattern ? { pattern } : {}) });
+      continue;
+    }
     if (kind === "text") { textCols.push(name); columns.push({ type: "resample", name, values: values.filter((v) => v !== null) }); continue; }
     if (missing === 1) { columns.push({ type: "categorical", name, missing: 1, categories: [null], cum: Float64Array.of(1) }); continue; }
     if (kind === "numeric" || kind === "integer" || kind === "datetime") {
@@ -228,6 +233,23 @@ function pickCategory(cum: Float64Array, u: number): number {
   return lo;
 }
 
+/** New ids in the real ids' shape (the schema's pattern), unique; falls back to "synth-N" if the pattern is too narrow. */
+function fillPatternIds(out: CellValue[], pattern: string, next: () => number): void {
+  let gen: (next: () => number) => string;
+  try { gen = compilePattern(pattern); } catch {
+    for (let r = 0; r < out.length; r++) out[r] = `synth-${r + 1}`;
+    return;
+  }
+  const seen = new Set<string>();
+  for (let r = 0; r < out.length; r++) {
+    let v = gen(next);
+    for (let k = 0; seen.has(v) && k < 50; k++) v = gen(next);
+    if (seen.has(v)) v = `synth-${r + 1}`;
+    seen.add(v);
+    out[r] = v;
+  }
+}
+
 export function sampleCopula(model: CopulaModel, rows: number, seed: number): Frame {
   if (!Number.isInteger(rows) || rows < 0) throw new CopulaError(`rows must be a whole number ≥ 0, got ${String(rows)}.`);
   const p = model.modelled.length;
@@ -249,7 +271,8 @@ export function sampleCopula(model: CopulaModel, rows: number, seed: number): Fr
   model.columns.forEach((col, ci) => {
     const values = new Array<CellValue>(rows);
     if (col.type === "id") {
-      for (let r = 0; r < rows; r++) values[r] = col.numeric ? r + 1 : `synth-${r + 1}`;
+      if (col.pattern !== undefined && !col.numeric) fillPatternIds(values, col.pattern, streamFor(seed, `id:${col.name}`).next);
+      else for (let r = 0; r < rows; r++) values[r] = col.numeric ? r + 1 : `synth-${r + 1}`;
     } else if (col.type === "resample") {
       const rr = streamFor(seed, `resample:${col.name}`);
       for (let r = 0; r < rows; r++) values[r] = col.values.length ? col.values[rr.int(col.values.length)]! : null;

@@ -20,16 +20,19 @@ export interface CachedCompletion {
   batch?: boolean;
 }
 
-/** Stable JSON: object keys sorted, so equal requests hash equally. */
+/** Stable JSON: object keys sorted, so equal requests hash equally (undefined members dropped, as JSON does). */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
+  // A replacer that re-creates plain objects with sorted keys: the native serializer does the rest,
+  // several times faster than a hand-written recursive one on large schemas.
+  return (
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+      const src = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(src).sort()) out[k] = src[k];
+      return out;
+    }) ?? "null"
+  );
 }
 
 export function sha256(text: string): string {

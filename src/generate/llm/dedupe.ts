@@ -3,8 +3,8 @@
  * to an earlier row or to a real row, exactly or after normalisation (and, for long text, by
  * word-bigram similarity). Returns the indices to keep, in order.
  */
-import { frameFromRecords, type Row } from "../../data/frame.js";
-import type { Frame } from "../../data/types.js";
+import type { Row } from "../../data/frame.js";
+import type { CellValue, Frame } from "../../data/types.js";
 import { dedupRows } from "../dedup.js";
 
 export type DedupMode = "exact" | "near" | "off";
@@ -16,8 +16,15 @@ export interface DedupOutcome {
   copiesOfReal: number;
 }
 
+/** Column arrays straight from the rows (values are already validated cells). */
 function project(rows: readonly Row[], columns: readonly string[]): Frame {
-  return frameFromRecords(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
+  const cols: Record<string, CellValue[]> = {};
+  for (const c of columns) {
+    const arr = new Array<CellValue>(rows.length);
+    for (let i = 0; i < rows.length; i++) arr[i] = rows[i]![c] ?? null;
+    cols[c] = arr;
+  }
+  return { columnNames: [...columns], columns: cols, rowCount: rows.length };
 }
 
 export function dedupeRows(

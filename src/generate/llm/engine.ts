@@ -142,7 +142,11 @@ export async function runEngine(opts: EngineOptions): Promise<EngineResult> {
       // One correction turn quoting the errors.
       const fix: ChatRequest = {
         ...req,
-        messages: [...req.messages, { role: "assistant", content: res.content }, { role: "user", content: correctionText(parsed.errors, ctx.size) }],
+        messages: [
+          ...req.messages,
+          { role: "assistant", content: res.content },
+          { role: "user", content: correctionText(parsed.errors.length ? parsed.errors : ["the answer contained no rows"], ctx.size) },
+        ],
       };
       const res2 = await opts.client.chat(fix);
       keys.push(res2.key);

@@ -54,7 +54,12 @@ export async function toSandboxScript(source: string, language?: string): Promis
     /^\s*(export|import)\s/m.test(source) ||
     /\binterface\s+\w+|\btype\s+\w+\s*=|:\s*(number|string|boolean|unknown|any|void|Record<|Array<|\w+\[\])|\)\s*:\s*\w+/.test(source);
   if (!looksTs) return source;
-  const ts = (await import("typescript")).default;
+  let ts: typeof import("typescript");
+  try {
+    ts = (await import("typescript")).default;
+  } catch {
+    throw new SandboxError("the program is TypeScript, and stripping its types needs the typescript package (npm install typescript); ask for JavaScript instead.");
+  }
   const out = ts.transpileModule(source, {
     compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, strict: false },
     reportDiagnostics: true,

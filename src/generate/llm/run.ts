@@ -3,8 +3,8 @@
  * client, open the checkpoint under a run id derived from the parameters, report progress, and
  * assemble stats / provenance for the result.
  */
-import type { Frame, Schema } from "../../data/types.js";
-import { frameFromRecords, frameToRecords, type Row } from "../../data/frame.js";
+import type { CellValue, Frame, Schema } from "../../data/types.js";
+import { frameToRecords, normalizeCell, type Row } from "../../data/frame.js";
 import { GenerateError, type GenerateHooks, type GenerateMode, type GenerateRequest, type GenerateStats, type Provenance } from "../types.js";
 import { canonicalJson, sha256, synthlabCacheDir } from "./cache.js";
 import { Checkpoint } from "./checkpoint.js";
@@ -213,9 +213,11 @@ export function withMeta(rows: readonly Row[], metas: readonly Record<string, un
 /** Rows → Frame with the schema's column order first (an empty result still has the columns). */
 export function rowsToFrame(rows: readonly Row[], schema: Schema, extraColumns: readonly string[] = []): Frame {
   const names = [...schema.columns.map((c) => c.name), ...extraColumns];
-  if (rows.length === 0) {
-    return { columnNames: names, columns: Object.fromEntries(names.map((n) => [n, []])), rowCount: 0 };
+  const columns: Record<string, CellValue[]> = {};
+  for (const n of names) {
+    const arr = new Array<CellValue>(rows.length);
+    for (let i = 0; i < rows.length; i++) arr[i] = normalizeCell(rows[i]![n]);
+    columns[n] = arr;
   }
-  const ordered = rows.map((r) => Object.fromEntries(names.map((n) => [n, r[n] ?? null])));
-  return frameFromRecords(ordered);
+  return { columnNames: names, columns, rowCount: rows.length };
 }

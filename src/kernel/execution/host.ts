@@ -7,6 +7,7 @@
  * cells' declarations into `exports.<name>`, and we pass `locals` (behind a proxy) as `exports`.
  * Types of earlier cells travel in `prevDecl`, a .d.ts text the converter returns after each cell.
  */
+import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
@@ -413,6 +414,15 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     return hasSyntaxErrors(code) ? { status: "invalid" } : { status: "complete" };
   }
 
+  /**
+   * An error as Jupyter error fields, with frames of cells mapped to cell lines. For errors that
+   * escape every cell (a throw in a timer, an unhandled rejection), which the kernel reports itself.
+   */
+  formatError(err: unknown): { ename: string; evalue: string; traceback: string[] } {
+    const { ename, evalue, traceback } = runtimeErrorOutcome(err, this.cells);
+    return { ename, evalue, traceback };
+  }
+
   interrupt(): void {
     const active = this.active;
     if (!active) return; // Nothing runs: an interrupt must not leak into the next cell.
@@ -432,5 +442,9 @@ export class TypeScriptExecutionHost implements ExecutionHost {
 }
 
 export async function createExecutionHost(options: ExecutionHostOptions): Promise<ExecutionHost> {
-  return new TypeScriptExecutionHost(options);
+  const cwd = path.resolve(options?.cwd ?? "");
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
+    throw new Error(`createExecutionHost: cwd ${JSON.stringify(options?.cwd)} is not a directory; pass the notebook's folder.`);
+  }
+  return new TypeScriptExecutionHost({ ...options, cwd });
 }

@@ -20,7 +20,7 @@ export interface DisplayHandle {
   update(value: unknown): void;
 }
 
-export type Formatter = (value: unknown, onError: (err: unknown, source: string) => void) => Promise<MimeBundle>;
+export type BundleFormatter = (value: unknown, onError: (err: unknown, source: string) => void) => Promise<MimeBundle>;
 
 export class CellOutput implements CellIO {
   private tail: Promise<void> = Promise.resolve();
@@ -28,7 +28,7 @@ export class CellOutput implements CellIO {
 
   constructor(
     private readonly target: CellIO,
-    private readonly format: Formatter,
+    private readonly format: BundleFormatter,
   ) {}
 
   stdout(text: string): void {

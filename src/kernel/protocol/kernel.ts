@@ -99,12 +99,12 @@ export class Kernel {
   async shutdown(restart: boolean): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
+    // A host that is still loading or hangs in shutdown gets 2 s each, then we exit anyway.
+    const within = <T>(p: Promise<T>, fallback: T): Promise<T> =>
+      Promise.race([p, new Promise<T>((r) => setTimeout(() => r(fallback), 2000).unref())]);
     try {
-      const host = await Promise.race([
-        this.options.host.catch(() => null),
-        new Promise<null>((r) => setTimeout(() => r(null), 2000).unref()),
-      ]);
-      await host?.shutdown();
+      const host = await within(this.options.host.catch(() => null), null);
+      if (host) await within(host.shutdown(), undefined);
     } catch (err) {
       log(`host shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -121,7 +121,24 @@ export class Kernel {
 
   // ---- worker plumbing ----
 
+  /** Commands collected while the kernel (not user code) runs, sent as one postMessage. */
+  private batch: MainCommand[] | null = null;
+
+  private beginBatch(): void {
+    this.batch ??= [];
+  }
+
+  private flushBatch(): void {
+    const batch = this.batch;
+    this.batch = null;
+    if (batch && batch.length > 0) this.post(batch.length === 1 ? batch[0]! : { kind: "batch", commands: batch });
+  }
+
   private post(command: MainCommand): void {
+    if (this.batch) {
+      this.batch.push(command);
+      return;
+    }
     try {
       this.worker.postMessage(command);
     } catch (err) {
@@ -202,6 +219,7 @@ export class Kernel {
 
   private async handle(req: Request): Promise<void> {
     const type = req.message.header.msg_type;
+    this.beginBatch();
     this.publish(req.message, "status", { execution_state: "busy" });
     try {
       switch (type) {
@@ -239,6 +257,7 @@ export class Kernel {
           const restart = req.message.content["restart"] === true;
           this.reply(req, { status: "ok", restart });
           this.publish(req.message, "status", { execution_state: "idle" });
+          this.flushBatch();
           await this.shutdown(restart);
           return;
         }
@@ -250,6 +269,7 @@ export class Kernel {
       if (type.endsWith("_request")) this.reply(req, errorContent(err));
     }
     this.publish(req.message, "status", { execution_state: "idle" });
+    this.flushBatch();
   }
 
   private async host(): Promise<ExecutionHost> {
@@ -283,6 +303,8 @@ export class Kernel {
     const io = new KernelCellIO(this, req, allowStdin);
     this.running = { io, interrupted: false };
     this.lastIO = io;
+    // User code may block the thread: what we queued so far must be on its way first.
+    this.flushBatch();
     let outcome: ExecuteOutcome;
     try {
       const pager = parsePagerRequest(code);
@@ -295,6 +317,7 @@ export class Kernel {
       outcome = { status: "error", ...errorFields(err) };
     } finally {
       this.running = null;
+      this.beginBatch();
     }
 
     if (outcome.status === "ok") {
@@ -320,6 +343,7 @@ export class Kernel {
     this.reply(req, { status: "error", execution_count: count, ...fields, user_expressions: {} }, { status: "error" });
     if (stopOnError && !silent) {
       // Give requests already sitting in the worker's port time to arrive, so they are aborted too.
+      this.flushBatch();
       await new Promise((r) => setTimeout(r, 10));
       this.aborting = this.queue.length > 0;
     }

@@ -17,6 +17,8 @@ export type MainCommand =
   | { kind: "send"; channel: SocketChannel; identities: Uint8Array[]; message: JupyterMessage }
   /** One stdout/stderr write; the worker merges consecutive writes into one `stream` message. */
   | { kind: "stream"; parent: MessageHeader; name: "stdout" | "stderr"; text: string }
+  /** Several commands in one postMessage: each thread hop costs more than the copying. */
+  | { kind: "batch"; commands: MainCommand[] }
   | { kind: "close" };
 
 export interface WorkerOptions {

@@ -105,7 +105,8 @@ async function receiveLoop(channel: "shell" | "control" | "stdin"): Promise<void
         kernelInfo(channel, identities, message);
         continue;
       }
-      post({ kind: "message", channel, identities, message });
+      // Copy ids out of zeromq's buffers so only their bytes cross threads (and come back in replies).
+      post({ kind: "message", channel, identities: identities.map((id) => new Uint8Array(id)), message });
     }
   } catch (err) {
     if (!closing) log(`${channel} receive loop ended: ${err instanceof Error ? err.message : String(err)}`);
@@ -153,11 +154,13 @@ async function close(): Promise<void> {
   port.close();
 }
 
-port.on("message", (command: MainCommand) => {
+function onCommand(command: MainCommand): void {
   if (command.kind === "send") send(command.channel, command.identities, command.message);
   else if (command.kind === "stream") queueStream(command.parent, command.name, command.text);
+  else if (command.kind === "batch") command.commands.forEach(onCommand);
   else if (command.kind === "close") void close();
-});
+}
+port.on("message", onCommand);
 
 async function start(): Promise<void> {
   const info = options.connection;

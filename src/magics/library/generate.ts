@@ -45,19 +45,34 @@ function progressBundle(text: string, p: Progress): Record<string, string> {
   };
 }
 
-/** Calls `send` at most once per THROTTLE_MS; `flush` sends the latest pending value. */
-export function throttle<T>(send: (v: T) => void, ms = THROTTLE_MS, now: () => number = Date.now): { push(v: T): void; flush(): void } {
+/**
+ * Calls `send` at most once per THROTTLE_MS. A value held back is sent when its window ends
+ * (a trailing timer), so the display never lags behind a generator that went quiet; `flush`
+ * sends it now, `cancel` drops it (before the final update).
+ */
+export function throttle<T>(send: (v: T) => void, ms = THROTTLE_MS, now: () => number = Date.now): { push(v: T): void; flush(): void; cancel(): void } {
   let last = -Infinity;
   let pending: T | undefined;
   let has = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const clear = (): void => { if (timer !== undefined) { clearTimeout(timer); timer = undefined; } };
+  const flush = (): void => {
+    clear();
+    if (has) { has = false; last = now(); send(pending as T); }
+  };
   return {
     push(v) {
       const t = now();
-      if (t - last >= ms) { last = t; has = false; send(v); } else { pending = v; has = true; }
+      if (t - last >= ms) { clear(); last = t; has = false; send(v); return; }
+      pending = v;
+      has = true;
+      if (timer === undefined) {
+        timer = setTimeout(flush, Math.max(0, ms - (t - last)));
+        timer.unref?.();
+      }
     },
-    flush() {
-      if (has) { has = false; last = now(); send(pending as T); }
-    },
+    flush,
+    cancel() { clear(); has = false; },
   };
 }
 
@@ -161,12 +176,13 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
       onProgress: (p) => { latest = p; updates.push(p); },
     });
   } catch (e) {
-    updates.flush();
+    updates.cancel();
     const err = e as Error;
     io.display(progressBundle(`${progressText(name, mode, latest)} · stopped`, latest), { displayId, update: true });
     if (INPUT_ERRORS.has(err.name)) throw new MagicUsageError(`%%generate: ${err.message}`);
     throw e;
   }
+  updates.cancel();
   const final: Progress = { ...latest, rows: run.frame.rowCount, target: rows, rowsPerSecond: run.stats.rowsPerSecond };
   io.display(progressBundle(progressText(name, mode, final, true), final), { displayId, update: true });
   ctx.scope.set(name, await run.toDataFrame());

@@ -3,7 +3,7 @@ import { frameToRecords } from "../../../src/data/frame.js";
 import { createLlmGenerator } from "../../../src/generate/llm/index.js";
 import { registerPrice } from "../../../src/generate/llm/prices.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
-import { TEST_KEY, llmRequest, recordingHooks, tempDir } from "./helpers.js";
+import { TEST_KEY, llmRequest, recordingHooks, tempDir, removeTempDirs } from "./helpers.js";
 
 let server: OpenAiTestServer;
 let dir: string;
@@ -11,7 +11,10 @@ beforeEach(async () => {
   server = await startOpenAiServer({ apiKey: TEST_KEY, batchPolls: 3 });
   dir = tempDir();
 });
-afterEach(async () => server.close());
+afterEach(async () => {
+  await server.close();
+  removeTempDirs();
+});
 
 const gen = createLlmGenerator("llm-rows");
 const paths = () => server.requests.map((r) => `${r.method} ${r.path.replace(/(batch|file)[-_][\w-]+$/, "$1_ID")}`);

@@ -8,7 +8,7 @@ import { canonicalJson, sha256 } from "../../../src/generate/llm/cache.js";
 import { Checkpoint, type CheckpointBatch } from "../../../src/generate/llm/checkpoint.js";
 import { createLlmGenerator } from "../../../src/generate/llm/index.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
-import { TEST_KEY, llmRequest, recordingHooks, tempDir } from "./helpers.js";
+import { TEST_KEY, llmRequest, recordingHooks, tempDir, removeTempDirs } from "./helpers.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let server: OpenAiTestServer;
@@ -17,7 +17,10 @@ beforeEach(async () => {
   server = await startOpenAiServer({ apiKey: TEST_KEY, latencyMs: 120 });
   dir = tempDir();
 });
-afterEach(async () => server.close());
+afterEach(async () => {
+  await server.close();
+  removeTempDirs();
+});
 
 function checkpointBatches(file: string): number {
   if (!fs.existsSync(file)) return 0;

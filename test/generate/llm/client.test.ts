@@ -4,7 +4,7 @@ import { LlmClient, retryAfterMs, resolveProvider } from "../../../src/generate/
 import { BudgetExceededError, LlmConfigError, LlmRequestError, scrubSecrets } from "../../../src/generate/llm/errors.js";
 import { costOf, estimateCost, priceFor, registerPrice } from "../../../src/generate/llm/prices.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
-import { TEST_KEY, readAll, tempDir } from "./helpers.js";
+import { TEST_KEY, readAll, tempDir, removeTempDirs } from "./helpers.js";
 
 let server: OpenAiTestServer;
 let dir: string;
@@ -12,7 +12,10 @@ beforeEach(async () => {
   server = await startOpenAiServer({ apiKey: TEST_KEY });
   dir = tempDir();
 });
-afterEach(async () => server.close());
+afterEach(async () => {
+  await server.close();
+  removeTempDirs();
+});
 
 const SCHEMA = { type: "object", properties: { rows: { type: "array", items: { type: "object", properties: { x: { type: "integer", minimum: 1, maximum: 5 } }, required: ["x"], additionalProperties: false } } }, required: ["rows"], additionalProperties: false };
 const ask = (text = "Return exactly 3 rows") => ({ messages: [{ role: "user" as const, content: text }], jsonSchema: { name: "rows", schema: SCHEMA } });

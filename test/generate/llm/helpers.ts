@@ -8,8 +8,17 @@ import type { OpenAiTestServer } from "../../support/openai-server.js";
 
 export const TEST_KEY = "sk-test-SECRET-0123456789abcdef";
 
+const made: string[] = [];
+
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "synthlab-llm-"));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), "synthlab-llm-"));
+  made.push(d);
+  return d;
+}
+
+/** Removes the temp dirs this test file made (call from afterEach). */
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
 export const SALES_SCHEMA: Schema = {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generate } from "../../../src/generate/index.js";
 import type { Progress } from "../../../src/generate/types.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
-import { SALES_SCHEMA, TEST_KEY, llmRequest, tempDir } from "./helpers.js";
+import { SALES_SCHEMA, TEST_KEY, llmRequest, tempDir, removeTempDirs } from "./helpers.js";
 
 let server: OpenAiTestServer;
 let dir: string;
@@ -11,7 +11,10 @@ beforeEach(async () => {
   server = await startOpenAiServer({ apiKey: TEST_KEY });
   dir = tempDir();
 });
-afterEach(async () => server.close());
+afterEach(async () => {
+  await server.close();
+  removeTempDirs();
+});
 
 describe("generate() with LLM modes", () => {
   it("runs llm-rows, llm-program and text through the same entry point", async () => {

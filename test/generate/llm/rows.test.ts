@@ -3,7 +3,7 @@ import { frameToRecords } from "../../../src/data/frame.js";
 import { validateRow } from "../../../src/data/schema.js";
 import { createLlmGenerator, estimateLlmRun, priceFor, registerPrice } from "../../../src/generate/llm/index.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
-import { SALES_SCHEMA, TEST_KEY, llmRequest, readAll, recordingHooks, tempDir } from "./helpers.js";
+import { SALES_SCHEMA, TEST_KEY, llmRequest, readAll, recordingHooks, tempDir, removeTempDirs } from "./helpers.js";
 
 let server: OpenAiTestServer;
 let dir: string;
@@ -11,7 +11,10 @@ beforeEach(async () => {
   server = await startOpenAiServer({ apiKey: TEST_KEY });
   dir = tempDir();
 });
-afterEach(async () => server.close());
+afterEach(async () => {
+  await server.close();
+  removeTempDirs();
+});
 
 const gen = createLlmGenerator("llm-rows");
 
@@ -90,6 +93,18 @@ describe("llm-rows", () => {
     expect((res.stats.extra as { copiesOfRealRemoved: number }).copiesOfRealRemoved).toBe(3);
     // The few-shot prompt carried the example rows.
     expect(server.chatRequests()[0]!.body).toContain("Examples of real rows");
+  });
+
+  it("stops topping up when a round adds nothing, with a warning that names the cause", async () => {
+    await server.close();
+    server = await startOpenAiServer({ apiKey: TEST_KEY, defaultAction: { kind: "copy-examples" } });
+    const like = { columnNames: ["product", "price", "quantity", "card", "amount"], rowCount: 2, columns: {
+      product: ["Latte", "Cocoa"], price: [3.5, 4], quantity: [1, 2], card: [true, false], amount: [3.5, 8] } };
+    const res = await gen.generate(llmRequest(server, dir, { rows: 10, batchSize: 5, like, examples: 2 }), recordingHooks());
+    expect(res.frame.rowCount).toBe(0);
+    expect(res.frame.columnNames).toEqual(["product", "price", "quantity", "card", "amount"]);
+    expect(res.warnings.join(" ")).toMatch(/Only 0 of 10 rows for the run: .*repeating rows/);
+    expect(server.chatRequests()).toHaveLength(2); // one round of 2 batches, then no endless retrying
   });
 
   it("falls back to the schema in the prompt when the server rejects json_schema, extracting fenced JSON", async () => {

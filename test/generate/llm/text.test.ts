@@ -3,7 +3,7 @@ import { frameToRecords } from "../../../src/data/frame.js";
 import { createLlmGenerator } from "../../../src/generate/llm/index.js";
 import { verifySpans, type Entity } from "../../../src/generate/llm/text.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
-import { TEST_KEY, llmRequest, recordingHooks, tempDir } from "./helpers.js";
+import { TEST_KEY, llmRequest, recordingHooks, tempDir, removeTempDirs } from "./helpers.js";
 
 let server: OpenAiTestServer;
 let dir: string;
@@ -11,7 +11,10 @@ beforeEach(async () => {
   server = await startOpenAiServer({ apiKey: TEST_KEY });
   dir = tempDir();
 });
-afterEach(async () => server.close());
+afterEach(async () => {
+  await server.close();
+  removeTempDirs();
+});
 
 const gen = createLlmGenerator("text");
 const textRequest = (extra: Parameters<typeof llmRequest>[2], options: Record<string, unknown> = {}) => {
