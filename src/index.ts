@@ -3,6 +3,7 @@
  * magics are thin layers over these functions.
  */
 export * from "./display/protocol.js";
+export * from "./display/index.js";
 export * from "./data/index.js";
 export * from "./datasets/index.js";
 export * from "./generate/index.js";

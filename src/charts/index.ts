@@ -12,6 +12,6 @@ export { dcrHistogram, rocChart } from "./privacy.js";
 export { acfChart } from "./autocorrelation.js";
 export type { AcfSeries } from "./autocorrelation.js";
 // Rendering (H2): spec → SVG/PNG and the kernel display bundle.
-export { renderChart, chartBundle, Chart, isVegaLiteSpec, describeChart, VEGA_LITE_MIME } from "./render.js";
+export { renderChart, chartBundle, Chart, isVegaLiteSpec, describeChart, normalizeSpec, VEGA_LITE_MIME, VEGA_LITE_V5_SCHEMA } from "./render.js";
 export type { RenderOptions, RenderedChart } from "./render.js";
 export * as charts from "./builders.js";

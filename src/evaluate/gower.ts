@@ -18,7 +18,6 @@ import { GOWER_WASM_BASE64 } from "./internal/wasm/gowerWasm.js";
 
 const MISSING = 1e30;
 const CLAMP = 1e20;
-const PAD = 3e38;
 
 export interface GowerEncoder {
   columns: string[];

@@ -224,11 +224,11 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   if (textCols.length) warnings.push(`Skipped free-text/identifier column(s) ${textCols.map((c) => `"${c}"`).join(", ")}: almost every value is unique, so no distribution can be compared.`);
   const evalCols = columns.filter((c) => kinds[c] !== "text");
   warnings.push(...dataWarnings(real, synth, evalCols, kinds));
-  const timeOpts: EvaluateOptions = { ...options, timeColumn: options.timeColumn && kinds[options.timeColumn] === "datetime" ? options.timeColumn : null };
+  const timeColumn = options.timeColumn && kinds[options.timeColumn] === "datetime" ? options.timeColumn : null;
 
   // Fidelity, and the same against the holdout as the noise floor.
   let t = performance.now();
-  const fidOpts = { kinds, columns: evalCols, timeColumn: timeOpts.timeColumn ?? null, target: options.target ?? null };
+  const fidOpts = { kinds, columns: evalCols, timeColumn, target: options.target ?? null };
   const fid = fidelityParts(real, synth, fidOpts);
   warnings.push(...fid.warnings);
   t = lap("fidelity", t);

@@ -6,7 +6,7 @@ import type { Frame, Schema } from "../data/types.js";
 import { inferSchema } from "../data/schema.js";
 import { frameBundle } from "../data/display.js";
 import { escapeHtml } from "../data/display.js";
-import type { DataFrame } from "../data/dataframe.js";
+import { toDataFrame, type DataFrame } from "../data/dataframe.js";
 import {
   GENERATE_MODES,
   GenerateError,
@@ -75,9 +75,8 @@ export class GenerationRun implements GenerateResult {
     return this.frame.rowCount;
   }
 
-  /** The rows as a danfo DataFrame (danfo loads on first use). */
-  async toDataFrame(): Promise<DataFrame> {
-    const { toDataFrame } = await import("../data/dataframe.js");
+  /** The rows as a danfo DataFrame (danfo itself loads on the first call, not on import). */
+  toDataFrame(): DataFrame {
     return toDataFrame(this.frame);
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { frameFromColumns, frameToRecords, takeRows } from "../../src/data/frame.js";
-import { evaluate, EvaluateError, Report } from "../../src/evaluate/index.js";
+import { evaluate, EvaluateError, noiseFloor, Report } from "../../src/evaluate/index.js";
 import { displaySymbol, isDisplayable } from "../../src/display/protocol.js";
 import { fixtureTables, linearTable } from "./helpers.js";
 
@@ -64,10 +64,19 @@ describe("evaluate → Report", () => {
   it("findings name a broken strong correlation and a shifted column", async () => {
     const real = linearTable(400, 7, 3);
     const a = real.columns.a as number[];
-    const broken = frameFromColumns({ ...real.columns, a: a.map((v, i) => a[(i * 131) % 400]! + 5) } as Record<string, unknown[]>);
+    const broken = frameFromColumns({ ...real.columns, a: a.map((_, i) => a[(i * 131) % 400]! + 5) } as Record<string, unknown[]>);
     const f = (await evaluate({ real, synthetic: broken })).findings().join("\n");
     expect(f).toMatch(/strong correlation between "a" and "y" is not kept/);
     expect(f).toMatch(/Column "a" has a different distribution/);
+  });
+
+  it("noiseFloor() is the report's noise floor, and a holdout from the same process sits near 1 at this size", async () => {
+    const [a, b] = [linearTable(2000, 11, 3), linearTable(2000, 12, 3)];
+    const kinds = { a: "numeric", b: "numeric", c: "categorical", y: "numeric" } as const;
+    const nf = noiseFloor(a, b, { kinds, columns: ["a", "b", "c", "y"] });
+    const r = await evaluate({ real: a, synthetic: linearTable(2000, 13, 3), holdout: b });
+    expect(nf.score).toBeCloseTo(r.json.fidelity.noiseFloor!.fidelity!, 12);
+    expect(nf.score!).toBeGreaterThan(0.95);
   });
 
   it("works without a holdout: noise floor, prediction and distance metrics are null and the warning says why", async () => {

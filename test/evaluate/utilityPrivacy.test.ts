@@ -143,3 +143,14 @@ describe("privacy", () => {
     expect(rocAuc([2, 3], [0, 1])).toBe(1);
   });
 });
+
+describe("prediction with the train stage's TF.js models", () => {
+  it("tfjsTrainer plugs trainRegressor into TRTR/TSTR", async () => {
+    const { tfjsTrainer } = await import("../../src/evaluate/prediction.js");
+    const real = linearTable(300, 21);
+    const holdout = linearTable(150, 22);
+    const r = await prediction(real, linearTable(300, 23), { holdout, target: "y", kinds, trainer: tfjsTrainer("linear", { epochs: 40 }), seeds: [0] });
+    expect(r.details.trtr.r2).toBeGreaterThan(0.5); // a trained model, far better than the mean
+    expect(r.score!).toBeGreaterThan(0.5);
+  });
+});

@@ -33,6 +33,14 @@ afterAll(async () => {
 });
 
 describe("cells and scope", () => {
+  it("resolves earlier cells' names inside shorthand properties", async () => {
+    await run("let shortSeed = 7;\nconst shortRows = 3;");
+    expect(plain((await run("const opts = { shortSeed, rows: shortRows };\nJSON.stringify(opts)")).outcome)).toBe(`'{"shortSeed":7,"rows":3}'`);
+    expect(plain((await run("function f(o: { shortSeed: number }) { return o.shortSeed * 2; }\nf({ shortSeed })")).outcome)).toBe("14");
+    // Destructuring with a default keeps its meaning.
+    expect(plain((await run("const { missing = shortRows } = {} as { missing?: number };\nmissing")).outcome)).toBe("3");
+  });
+
   it("keeps variables across cells and returns the last expression", async () => {
     expect((await run("const base = 40;\nlet step = 1;")).outcome).toEqual({ status: "ok" });
     expect(plain((await run("step += 1;\nbase + step")).outcome)).toBe("42");

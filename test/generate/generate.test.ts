@@ -73,7 +73,7 @@ describe("generate()", () => {
     expect(html).toContain("<b>Generated</b> 20 rows × 11 columns");
     expect(html).toContain(String(run.frame.columns.id![0]));
     expect(html).not.toContain(String(run.frame.columns.id![10])); // head only
-    const df = await run.toDataFrame();
+    const df = run.toDataFrame();
     expect(df.shape).toEqual([20, 11]);
   });
 

@@ -266,7 +266,7 @@ export function sampleCopula(model: CopulaModel, rows: number, seed: number): Fr
       us[i]![r] = normalCdf(z);
     }
   }
-  const out: Record<string, CellValue[]> = {};
+  const out = Object.create(null) as Record<string, CellValue[]>; // any column name, "constructor" included
   const slot = new Map(model.modelled.map((ci, k) => [ci, k]));
   model.columns.forEach((col, ci) => {
     const values = new Array<CellValue>(rows);

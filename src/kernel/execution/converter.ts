@@ -213,6 +213,46 @@ export function hasSyntaxErrors(code: string): boolean {
   return (out.diagnostics?.length ?? 0) > 0;
 }
 
+interface TsNode {
+  kind: number;
+  pos: number;
+  end: number;
+  getEnd(): number;
+  name?: { text?: string; escapedText?: string };
+  objectAssignmentInitializer?: unknown;
+}
+interface TsParser {
+  createSourceFile(name: string, text: string, target: number, setParents: boolean): TsNode;
+  forEachChild(node: TsNode, cb: (child: TsNode) => void): void;
+  SyntaxKind: { ShorthandPropertyAssignment: number };
+}
+
+/**
+ * Rewrites shorthand properties `{ seed }` as `{ seed: seed }`. Why: tslab renames a name declared
+ * in an earlier cell to `exports.seed`, but not inside a shorthand property, so `{ seed }` threw
+ * "seed is not defined". The two forms mean the same in every position, so expanding all of them is
+ * safe (ones with a default, `{ seed = 1 } = obj`, are left alone). Columns after an expansion on the
+ * same line shift by the inserted text; lines do not.
+ */
+export function expandShorthandProperties(code: string): string {
+  if (!code.includes("{")) return code;
+  const ts = loadConverterModule().ts as unknown as TsParser;
+  const file = ts.createSourceFile("cell.ts", code, 99, true);
+  const inserts: { at: number; text: string }[] = [];
+  const visit = (node: TsNode): void => {
+    if (node.kind === ts.SyntaxKind.ShorthandPropertyAssignment && !node.objectAssignmentInitializer) {
+      const name = node.name?.text ?? node.name?.escapedText;
+      if (name) inserts.push({ at: node.getEnd(), text: `: ${name}` });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  if (inserts.length === 0) return code;
+  let out = code;
+  for (const { at, text } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + text + out.slice(at);
+  return out;
+}
+
 /** Split the source maps appended by the wrapped transpileModule off converted code. */
 export function splitSourceMaps(code: string): { code: string; maps: RawSourceMap[] } {
   const at = code.lastIndexOf(SOURCE_MAPS_MARKER);

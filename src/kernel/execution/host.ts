@@ -29,6 +29,7 @@ import {
   type CellConverter,
   type ConvertResult,
   hasSyntaxErrors,
+  expandShorthandProperties,
 } from "./converter.js";
 import {
   CellRegistry,
@@ -259,7 +260,7 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     active: ActiveRun,
   ): Promise<{ status: "ok"; value: unknown } | Extract<ExecuteOutcome, { status: "error" }>> {
     this.flushPendingDecls();
-    const converted = this.converter.convert(this.prevDecl, code);
+    const converted = this.converter.convert(this.prevDecl, expandShorthandProperties(code));
     if (converted.sideOutputs) {
       for (const side of converted.sideOutputs) {
         this.sideModules.delete(side.path);
@@ -342,7 +343,7 @@ export class TypeScriptExecutionHost implements ExecutionHost {
   /** Evaluate an expression in the notebook (magics' `{expr}`), without changing declarations. */
   private async evaluate(expression: string, active?: ActiveRun): Promise<unknown> {
     this.flushPendingDecls();
-    const converted = this.converter.convert(this.prevDecl, `(${expression}\n);`);
+    const converted = this.converter.convert(this.prevDecl, expandShorthandProperties(`(${expression}\n);`));
     if (converted.diagnostics.length > 0) {
       const d = converted.diagnostics[0]!;
       const err = new Error(`cannot evaluate {${expression}}: ${d.messageText}`);

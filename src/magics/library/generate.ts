@@ -185,7 +185,7 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
   updates.cancel();
   const final: Progress = { ...latest, rows: run.frame.rowCount, target: rows, rowsPerSecond: run.stats.rowsPerSecond };
   io.display(progressBundle(progressText(name, mode, final, true), final), { displayId, update: true });
-  ctx.scope.set(name, await run.toDataFrame());
+  ctx.scope.set(name, run.toDataFrame());
   const bundle = run[displaySymbol]();
   io.display(bundle);
 }
