@@ -179,6 +179,17 @@ describe("Gaussian copula on a synthetic correlated table", () => {
     expect(s.columns.review!.every((v) => reviews.has(v))).toBe(true);
   });
 
+  it("keeps the real values' precision for interpolated numbers", () => {
+    const r = createRng(5);
+    const price = Array.from({ length: 300 }, () => Math.round((1 + r.next() * 20) * 100) / 100); // cents, ~300 distinct
+    const s = sampleCopula(fitCopula({ columnNames: ["price"], columns: { price }, rowCount: 300 }, { seed: 1 }), 500, 2);
+    const out = s.columns.price as number[];
+    expect(out.every((p) => Math.round(p * 100) / 100 === p)).toBe(true);
+    expect(new Set(out).size).toBeGreaterThan(100); // interpolated, not only resampled
+    expect(Math.min(...out)).toBeGreaterThanOrEqual(Math.min(...price));
+    expect(Math.max(...out)).toBeLessThanOrEqual(Math.max(...price));
+  });
+
   it("needs at least two rows", () => {
     expect(() => fitCopula({ columnNames: ["x"], columns: { x: [1] }, rowCount: 1 })).toThrow(/at least 2 real rows/);
   });

@@ -19,6 +19,8 @@ const DISCRETE_LIMIT = 32;
 type ColumnModel =
   | {
     type: "numeric"; name: string; missing: number; sorted: Float64Array; integer: boolean;
+    /** Decimal places of the real values (at most 6): interpolated values are rounded to them. */
+    decimals: number;
     discrete: boolean; date: DateStyle | null;
   }
   | { type: "categorical"; name: string; missing: number; categories: CellValue[]; cum: Float64Array }
@@ -148,7 +150,9 @@ export function fitCopula(frame: Frame, options: { schema?: Schema; seed?: numbe
       let distinct = 1;
       for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
       const integer = kind === "integer" || (!date && sorted.every((x) => Number.isInteger(x)));
-      columns.push({ type: "numeric", name, missing, sorted, integer, discrete: distinct <= DISCRETE_LIMIT, date });
+      let decimals = 0;
+      if (!date && !integer) for (let i = 0; i < sorted.length && decimals < 6; i++) decimals = Math.max(decimals, decimalPlaces(sorted[i]!));
+      columns.push({ type: "numeric", name, missing, sorted, integer, decimals, discrete: distinct <= DISCRETE_LIMIT, date });
       modelled.push(columns.length - 1);
       scoreColumns.push(scores);
       continue;
@@ -210,6 +214,12 @@ export function fitCopula(frame: Frame, options: { schema?: Schema; seed?: numbe
   return { columns, modelled, correlation: matrix, cholesky: chol, warnings, rows: frame.rowCount };
 }
 
+/** Decimal places of a number as written (0.25 → 2), capped at 6. */
+function decimalPlaces(x: number): number {
+  for (let d = 0; d < 6; d++) if (Math.abs(Math.round(x * 10 ** d) / 10 ** d - x) < 1e-9 * Math.max(1, Math.abs(x))) return d;
+  return 6;
+}
+
 function inverseNumeric(model: Extract<ColumnModel, { type: "numeric" }>, u: number): CellValue {
   const s = model.sorted;
   const m = s.length;
@@ -223,6 +233,12 @@ function inverseNumeric(model: Extract<ColumnModel, { type: "numeric" }>, u: num
     x = s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
   }
   if (model.integer) x = Math.round(x);
+  else if (!model.date && !model.discrete) {
+    // Same precision as the real values (prices stay at cents); rounding cannot leave the real range
+    // because the range ends are themselves values with at most this many decimals.
+    const f = 10 ** model.decimals;
+    x = Math.round(x * f) / f;
+  }
   if (model.date) return formatDateValue(x, model.date);
   return x;
 }
