@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
 
-interface Measure { rows: number; seconds: number; cpuSeconds: number; maxRssMb: number; bytes?: number }
+interface Measure { rows: number; seconds: number; cpuSeconds: number; maxRssMb: number; bytes?: number; faker?: boolean }
 
 async function child(scenario: string, rows: number, out?: string): Promise<void> {
   const { generateOffline, COFFEE_SHOP_SCHEMA } = await import("../src/generate/offline/index.js");
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0]!;
   const started = Date.now();
   const rows: string[] = [];
+  let peerFaker = true;
   const baseline = runOurs("memory", 0, dir);
   try {
     for (const n of sizes) {
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
         // Three runs of ours at 1e5 (median), one at 1e6; the peer once (it takes tens of seconds at 1e6).
         const ours = median(Array.from({ length: n <= 100_000 ? 3 : 1 }, () => runOurs(scenario, n, dir)));
         const peer = runPeer(scenario, n, dir);
+        if (peer.faker === false) peerFaker = false;
         const line =
           `| ${n.toLocaleString("en-US")} | ${scenario === "memory" ? "into memory" : "to CSV file"} | ` +
           `${ours.seconds.toFixed(3)} s | ${ours.cpuSeconds.toFixed(3)} s | ${Math.round(n / ours.seconds).toLocaleString("en-US")} | ${Math.round(n / ours.cpuSeconds).toLocaleString("en-US")} | ${ours.maxRssMb.toFixed(0)} MB | ` +
@@ -94,7 +96,7 @@ streamed to the file; this is what \`synthlab generate --out x.csv\` does). Peak
 
 Peer: \`bench/generate_peer.py\` — the seed walkthrough's approach: a per-row Python loop building dicts, Faker
 (Debian python3-fake-factory, Faker 0.9.3) for the date, \`random\` for the rest, \`csv.DictWriter\` for the file.
-Ratio = peer time / synthlab time (higher is better for synthlab). CPU time (user + system; for Node it includes
+${peerFaker ? "" : "**This run's peer had no Faker installed and used `random` for the date instead** (install python3-fake-factory).\n"}Ratio = peer time / synthlab time (higher is better for synthlab). CPU time (user + system; for Node it includes
 V8's garbage-collector threads) is shown because wall time on a loaded machine mostly measures the other jobs.
 Goal: ≥ 500,000 rows/s into memory.
 

@@ -14,7 +14,10 @@ import resource
 import sys
 import time
 
-from faker import Faker
+try:  # Debian: apt-get install python3-fake-factory
+    from faker import Faker
+except ImportError:  # fall back to the random module (reported in the output)
+    Faker = None
 
 MENU = [  # product_id, product, calories, price, type — same menu and weights as coffee-shop.ts
     (1, "Espresso", 5, 2.5, "drink"), (2, "Americano", 15, 3.0, "drink"), (3, "Cappuccino", 120, 3.75, "drink"),
@@ -31,17 +34,22 @@ FIELDS = ["id", "date", "time", "product_id", "product", "calories", "price", "t
 
 
 def rows(n, seed):
-    fake = Faker()
-    fake.seed_instance(seed)
     rnd = random.Random(seed)
     start, end = datetime.date(2022, 1, 1), datetime.date(2022, 12, 31)
+    if Faker is not None:
+        fake = Faker()
+        fake.seed_instance(seed)
+        day = lambda: fake.date_between_dates(start, end)
+    else:
+        span = (end - start).days
+        day = lambda: start + datetime.timedelta(days=rnd.randint(0, span))
     for i in range(n):
         pid, product, calories, price, kind = rnd.choices(MENU, MENU_WEIGHTS)[0]
         quantity = rnd.randint(1, 3)
         secs = rnd.randint(6 * 3600, 21 * 3600)
         yield {
             "id": "S%07d" % (i + 1),
-            "date": fake.date_between_dates(start, end).isoformat(),
+            "date": day().isoformat(),
             "time": "%02d:%02d:%02d" % (secs // 3600, secs // 60 % 60, secs % 60),
             "product_id": pid,
             "product": product,
@@ -74,7 +82,7 @@ def main():
     secs = time.perf_counter() - t0
     cpu = time.process_time() - c0
     max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-    json.dump({"rows": a.rows, "seconds": secs, "cpuSeconds": cpu, "maxRssMb": max_rss_mb}, sys.stdout)
+    json.dump({"rows": a.rows, "seconds": secs, "cpuSeconds": cpu, "maxRssMb": max_rss_mb, "faker": Faker is not None}, sys.stdout)
     print()
 
 

@@ -17,3 +17,4 @@ export { frameBundle, frameHtml, frameText, escapeHtml, looksLikeDataFrame, tabl
 export type { TableDisplayOptions, TableFormatter, DanfoLike } from "./display.js";
 export * from "./types.js";
 export * from "./frame.js";
+export { roundSignificant } from "./numbers.js";

@@ -8,11 +8,7 @@ import type { Frame } from "../data/types.js";
 import type { EvalKind, MetricResult } from "./types.js";
 import { isNumericKind, toNumeric } from "./internal/columns.js";
 
-/** x rounded to 6 significant digits (the comparison key of a number). */
-export function roundSignificant(x: number, digits = 6): number {
-  if (x === 0 || !Number.isFinite(x)) return x;
-  return Number(x.toPrecision(digits));
-}
+import { roundSignificant } from "../data/numbers.js";
 
 /**
  * Canonical row codes for exact comparison: one float per cell — numbers rounded to 6

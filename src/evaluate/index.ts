@@ -16,7 +16,7 @@ export type { MutualInformationPair } from "./mutualInformation.js";
 export { acf, pacfFromAcf, dailySeries, autocorrelation } from "./autocorrelation.js";
 export { qscore, describeQuery, SHARE_EPSILON } from "./qscore.js";
 export type { Query, QueryResult } from "./qscore.js";
-export { exactMatch, roundSignificant, rowKeys } from "./exactMatch.js";
+export { exactMatch, rowKeys } from "./exactMatch.js";
 export { createGowerEncoder, gowerDistance, nearestNeighbors } from "./gower.js";
 export type { GowerEncoder, NearestResult } from "./gower.js";
 export { dcr, quantile, neighborsFromDistances, privacyDistances, PRIVACY_ROW_CAP } from "./dcr.js";

@@ -8,6 +8,7 @@
  * Columns whose names start with "_" (provenance such as `_meta`) are never compared.
  * Rows are scanned in order; the first of a group is kept.
  */
+import { roundSignificant } from "../data/numbers.js";
 import type { CellValue, Frame } from "../data/types.js";
 import { takeRows } from "../data/frame.js";
 import { normalizeText, tokenize } from "./text/quality.js";
@@ -40,11 +41,6 @@ export interface DedupResult {
   kept: number[];
   removed: RemovedRow[];
   counts: { input: number; kept: number; removed: number; exact: number; near: number; similarText: number; matchesReal: number };
-}
-
-export function roundSignificant(x: number, digits = 6): number {
-  if (x === 0 || !Number.isFinite(x)) return x;
-  return Number(x.toPrecision(digits));
 }
 
 function exactKey(values: readonly CellValue[]): string {

@@ -38,6 +38,10 @@ export type { DedupOptions, DedupResult, DedupReason, RemovedRow } from "./dedup
 export { textQuality, duplicateRate, distinctN, lengthStats, labelBalance, normalizeText, tokenize as tokenizeText } from "./text/quality.js";
 export type { TextQuality, LengthStats, LabelBalance } from "./text/quality.js";
 
+// Cheap to import: the SDK, sandbox and TypeScript load only when an LLM mode runs.
+export { registerPrice, priceFor, estimateLlmRun, createLlmClient, LlmConfigError, BudgetExceededError } from "./llm/index.js";
+export type { Price, CostEstimate, LlmClientOptions } from "./llm/index.js";
+
 const LLM_MODES = new Set<string>(["llm-rows", "llm-program", "text"]);
 
 /** What `generate()` takes: the request fields, with `like` as any table and `schema` also an example name. */

@@ -6,7 +6,8 @@ import { featureImportance, kendallTau } from "../../src/evaluate/featureImporta
 import { createGowerEncoder, gowerDistance, nearestNeighbors } from "../../src/evaluate/gower.js";
 import { dcr } from "../../src/evaluate/dcr.js";
 import { membershipInference, rocAuc } from "../../src/evaluate/membershipInference.js";
-import { exactMatch, roundSignificant } from "../../src/evaluate/exactMatch.js";
+import { exactMatch } from "../../src/evaluate/exactMatch.js";
+import { roundSignificant } from "../../src/data/numbers.js";
 import type { EvalKind } from "../../src/evaluate/types.js";
 import { linearTable } from "./helpers.js";
 

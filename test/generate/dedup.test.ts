@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { frameFromRecords } from "../../src/data/frame.js";
-import { dedupRows, roundSignificant } from "../../src/generate/dedup.js";
+import { dedupRows } from "../../src/generate/dedup.js";
+import { roundSignificant } from "../../src/data/numbers.js";
 
 describe("dedup", () => {
   const synth = frameFromRecords([
