@@ -112,7 +112,15 @@ for (const peer of peers) {
       r.start.push(s.start);
       if (s.first !== null) r.first.push(s.first);
     }
-    const trips = await roundTrips(peer);
+    let trips: { times: number[]; lost: number } | undefined;
+    for (let attempt = 0; !trips; attempt++) {
+      try {
+        trips = await roundTrips(peer);
+      } catch (err) {
+        if (++r.failures > 3 || attempt >= 2) throw err;
+        console.log(`${peer.name}: round-trip kernel failed, retrying (${err instanceof Error ? err.message.split("\n").slice(0, 3).join(" ") : String(err)})`);
+      }
+    }
     r.trip = trips.times;
     r.lost = trips.lost;
   } catch (err) {

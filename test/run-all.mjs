@@ -53,7 +53,10 @@ for (const [name, script] of [
 ]) {
   if (!existsSync(join(root, script))) { failed++; failures.push(`${name}: ${script} missing`); continue; }
   const r = step(name, "bash", [script], { capture: true });
-  const m = /RESULT: (\d+) passed, (\d+) failed/.exec(`${r.stdout}`);
+  // Our scripts print "RESULT: N passed, N failed"; Python's unittest prints "Ran N tests" and "OK".
+  const ran = /Ran (\d+) tests?[\s\S]*?\n(OK|FAILED)/.exec(`${r.stderr}${r.stdout}`);
+  const m = /RESULT: (\d+) passed, (\d+) failed/.exec(`${r.stdout}`) ??
+    (ran && ran[2] === "OK" ? [ran[0], ran[1], "0"] : null);
   if (m) { passed += Number(m[1]); failed += Number(m[2]); if (Number(m[2]) || r.status !== 0) failures.push(name); }
   else countStep(name, r);
   if (m && r.status !== 0 && Number(m[2]) === 0) { failed++; }

@@ -182,7 +182,10 @@ export class KernelClient {
         await this.waitFor(() => this.iopub.find((m) => m.parent_header.msg_id === id && m.header.msg_type === "status" && m.content.execution_state === "idle"), 500, "iopub status");
         return reply;
       } catch (err) {
-        if (this.exitCode !== undefined) throw new Error(`kernel exited with ${this.exitCode}; stderr:\n${this.stderr}`);
+        if (this.exitCode !== undefined) {
+          await new Promise((r) => setTimeout(r, 200)); // stderr may arrive after the exit event
+          throw new Error(`kernel exited with ${this.exitCode}; stderr:\n${this.stderr}`);
+        }
         if (Date.now() > deadline) throw err;
       }
     }

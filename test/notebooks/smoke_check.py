@@ -15,7 +15,7 @@ CELLS = [
     ("time", "%%time\nlet s = 0;\nfor (let i = 0; i < 1000; i++) s += i;\nconsole.log(s);", False),
     ("env-set", "%env SMOKE_API_KEY=supersecret-value", False),
     ("env-list", "%env", False),
-    ("bad-magic", "%time --no-such-option", True),
+    ("bad-magic", "%dataset coffee-sales --no-such-option", True),
     ("type-error", "const n: number = \"text\";", True),
     ("after-errors", "console.log(`still alive ${1 + 1}`)", False),
 ]
