@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient python3-jupyter-kernel-test
-  python3-scipy python3-sklearn python3-pandas fonts-dejavu-core)
+  python3-scipy python3-sklearn python3-pandas fonts-dejavu-core chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -15,3 +15,4 @@ export type { AcfSeries } from "./autocorrelation.js";
 export { renderChart, chartBundle, Chart, isVegaLiteSpec, describeChart, normalizeSpec, VEGA_LITE_MIME, VEGA_LITE_V5_SCHEMA } from "./render.js";
 export type { RenderOptions, RenderedChart } from "./render.js";
 export * as charts from "./builders.js";
+export { comparisonChart, COMPARISON_DIMENSIONS, type GeneratorScores, type ComparisonChartOptions, type ComparisonDimension } from "./comparison.js";

@@ -12,3 +12,4 @@ export { compareTraining, permutationImportance, ComparisonResult, ImportanceRes
 export type { CompareOptions, TrainingSetting, SettingResult, ImportanceOptions, FeatureImportance } from "./experiments.js";
 export { lossChartSpec, comparisonChartSpec, importanceChartSpec } from "./charts.js";
 export type { LossPoint, ComparisonRow } from "./charts.js";
+export * from "./text/index.js";

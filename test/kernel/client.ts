@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as zmq from "zeromq";
@@ -21,16 +21,23 @@ export interface Msg {
   content: Record<string, any>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolvePort(port));
-    });
+/** n distinct free ports: all listeners stay open until every port is picked, so none repeats. */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () =>
+      new Promise<Server>((resolveServer, reject) => {
+        const srv = createServer();
+        srv.once("error", reject);
+        srv.listen(0, "127.0.0.1", () => resolveServer(srv));
+      }),
+    ),
+  );
+  const ports = servers.map((srv) => {
+    const addr = srv.address();
+    return typeof addr === "object" && addr ? addr.port : 0;
   });
+  await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
+  return ports;
 }
 
 export interface StartOptions {
@@ -84,8 +91,8 @@ export class KernelClient {
     const ownsDataDir = !options.dataDir;
     const dataDir = options.dataDir ?? join(workDir, "data");
     const names = ["shell", "control", "stdin", "iopub", "hb"] as const;
-    const ports = {} as Record<(typeof names)[number], number>;
-    for (const n of names) ports[n] = await freePort();
+    const picked = await freePorts(names.length);
+    const ports = Object.fromEntries(names.map((n, i) => [n, picked[i]!])) as Record<(typeof names)[number], number>;
     const key = options.key ?? randomUUID();
     const connectionFile = join(workDir, "connection.json");
     writeFileSync(connectionFile, JSON.stringify({

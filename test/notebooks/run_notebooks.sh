@@ -1,8 +1,78 @@
 #!/usr/bin/env bash
-# Executes notebooks with real Jupyter on the synthlab kernel, installed into a temporary prefix.
+# Executes notebooks with real Jupyter on the synthlab kernel, installed into a temporary prefix:
+# first the smoke check (nbclient), then EVERY notebooks/*.ipynb twice — with `jupyter nbconvert
+# --execute` on the installed kernel (default parameters) and with `synthlab run` (small
+# parameters). Each execution is one check; a cell error fails it. Last line: "RESULT: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 prefix=$(mktemp -d)
+work=$(mktemp -d)
+trap 'rm -rf "$prefix" "$work"' EXIT
 node bin/synthlab.js kernel install --prefix "$prefix" >/dev/null || { echo "kernel install failed"; echo "RESULT: 0 passed, 1 failed"; exit 1; }
 export JUPYTER_PATH="$prefix/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
-/usr/bin/python3 test/notebooks/smoke_check.py
+export SYNTHLAB_DATA_MIRROR="${SYNTHLAB_DATA_MIRROR:-$PWD/../shared/datasets}"
+export SYNTHLAB_CACHE_DIR="$work/cache"
+# Offline and deterministic: the LLM paths are covered against a local test server (test/secrets).
+unset OPENAI_API_KEY OPENAI_BASE_URL
+
+passed=0
+failed=0
+failures=()
+
+/usr/bin/python3 test/notebooks/smoke_check.py | tee "$work/smoke.log"
+smoke_rc=${PIPESTATUS[0]}
+if m=$(grep -Eo 'RESULT: [0-9]+ passed, [0-9]+ failed' "$work/smoke.log" | tail -1) && [ -n "$m" ]; then
+  p=$(sed -E 's/RESULT: ([0-9]+) passed.*/\1/' <<<"$m"); f=$(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$m")
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$smoke_rc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); failures+=("smoke check exit $smoke_rc"); fi
+else
+  failed=$((failed + 1)); failures+=("smoke check printed no RESULT line")
+fi
+
+# Small parameters for `synthlab run`, per notebook (unknown notebooks run with their defaults).
+params_for() {
+  case "$(basename "$1")" in
+    01-*) echo "-p rows=500 -p epochs=5 -p llmRows=20" ;;
+    03-*) echo "-p queries=100" ;;
+    *) echo "" ;;
+  esac
+}
+
+check() { # name, command...
+  local name=$1; shift
+  local start=$SECONDS
+  if "$@" >"$work/log" 2>&1; then
+    echo "PASS $name ($((SECONDS - start)) s)"; passed=$((passed + 1))
+  else
+    echo "FAIL $name ($((SECONDS - start)) s)"; tail -25 "$work/log" | sed 's/^/    /'
+    failed=$((failed + 1)); failures+=("$name")
+  fi
+}
+
+nbconvert_and_check() { # notebook, out-dir
+  /usr/bin/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=synthlab \
+    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.startup_timeout=120 --output-dir "$2" "$1" &&
+    /usr/bin/python3 test/notebooks/check_executed.py "$2/$(basename "$1")"
+}
+
+run_and_check() { # notebook, out-dir, params...
+  local nb=$1 out=$2; shift 2
+  # shellcheck disable=SC2068
+  node bin/synthlab.js run "$nb" $@ --out "$out/$(basename "$nb")" --html "$out/$(basename "$nb" .ipynb).html" &&
+    /usr/bin/python3 test/notebooks/check_executed.py "$out/$(basename "$nb")" &&
+    test -s "$out/$(basename "$nb" .ipynb).html"
+}
+
+shopt -s nullglob
+notebooks=(notebooks/*.ipynb)
+if [ ${#notebooks[@]} -eq 0 ]; then failed=$((failed + 1)); failures+=("no notebooks in notebooks/"); fi
+for nb in "${notebooks[@]}"; do
+  mkdir -p "$work/nbconvert" "$work/run"
+  check "nbconvert --execute $nb" nbconvert_and_check "$nb" "$work/nbconvert"
+  # shellcheck disable=SC2046
+  check "synthlab run $nb $(params_for "$nb")" run_and_check "$nb" "$work/run" $(params_for "$nb")
+done
+
+[ ${#failures[@]} -gt 0 ] && echo "FAILED: ${failures[*]}"
+echo "RESULT: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

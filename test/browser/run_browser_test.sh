@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Browser test: executes notebook 01 headless with small parameters, serves it from a real Jupyter
+# Notebook server (127.0.0.1, random port and token) and checks in Debian's Chromium, driven by
+# playwright-core, that the report's charts render as images, that no output is an error and that the
+# synthlab kernel is the notebook's kernel. Saves docs/screenshot.png. Last line: "RESULT: N passed, N failed".
+# Needs: /usr/bin/jupyter (classic notebook 6.x, Debian's jupyter-notebook), /usr/bin/chromium,
+# node_modules (playwright-core), dist/ built, SYNTHLAB_DATA_MIRROR for the real dataset.
+# The server's flags follow `jupyter notebook --version` (NotebookApp for 6, ServerApp for 7); the checker
+# itself covers 6.x only and says so clearly on 7.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+started=$(date +%s)
+tmp=$(mktemp -d)
+server_pid=""
+
+cleanup() {
+  # The server has its own process group (setsid); on TERM it shuts its kernels down itself.
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM -- "-$server_pid" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$server_pid" 2>/dev/null
+  fi
+  # Kernels run in their own sessions; the server stops them on TERM, this catches any it left behind.
+  # Matched by this run's private runtime folder, so no one else's process is touched.
+  for pid in $(pgrep -f -- "$tmp/jupyter-runtime/kernel-" 2>/dev/null); do kill -KILL -- "-$pid" "$pid" 2>/dev/null; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+fail_setup() {
+  echo "browser test set-up failed: $1"
+  echo "RESULT: 0 passed, 1 failed"
+  exit 1
+}
+
+[ -x /usr/bin/chromium ] || fail_setup "/usr/bin/chromium is missing; install it with: apt-get install -y chromium (scripts/setup.sh does)"
+[ -x /usr/bin/jupyter ] || fail_setup "/usr/bin/jupyter is missing; install it with: apt-get install -y jupyter-notebook"
+[ -d node_modules/playwright-core ] || fail_setup "playwright-core is missing; run: npm ci"
+[ -f dist/cli/main.js ] || fail_setup "dist/ is not built; run: npx tsc -p tsconfig.build.json"
+
+# Isolate Jupyter's config, data (trust database) and runtime files from the user's own.
+export JUPYTER_CONFIG_DIR="$tmp/jupyter-config" JUPYTER_DATA_DIR="$tmp/jupyter-data" JUPYTER_RUNTIME_DIR="$tmp/jupyter-runtime"
+node bin/synthlab.js kernel install --prefix "$tmp/prefix" >/dev/null || fail_setup "synthlab kernel install --prefix failed"
+export JUPYTER_PATH="$tmp/prefix/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+
+mkdir -p "$tmp/root"
+echo "executing notebooks/01-sales-prediction.ipynb (rows=1000, epochs=10)"
+if ! node bin/synthlab.js run notebooks/01-sales-prediction.ipynb -p rows=1000 -p epochs=10 \
+    --out "$tmp/root/01-sales-prediction.ipynb" >"$tmp/run.log" 2>&1; then
+  tail -20 "$tmp/run.log"
+  fail_setup "synthlab run of notebook 01 failed"
+fi
+# We produced this notebook ourselves, so sign it: the front end then renders its HTML (report styles) fully.
+# (Debian has no `jupyter trust` command; this is what it does, into the JUPYTER_DATA_DIR set above.)
+/usr/bin/python3 - "$tmp/root/01-sales-prediction.ipynb" <<'EOF' || fail_setup "signing the executed notebook failed"
+import sys, nbformat
+from nbformat.sign import NotebookNotary
+NotebookNotary().sign(nbformat.read(sys.argv[1], as_version=4))
+EOF
+
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+token=$(/usr/bin/python3 -c 'import secrets; print(secrets.token_hex(24))')
+major=$(/usr/bin/jupyter notebook --version 2>/dev/null | cut -d. -f1)
+if [ "${major:-0}" -ge 7 ]; then app=ServerApp; rootflag="--ServerApp.root_dir"; else app=NotebookApp; rootflag="--NotebookApp.notebook_dir"; fi
+rootopt=(); [ "$(id -u)" -eq 0 ] && rootopt=(--allow-root)  # containers and CI often run as root
+setsid /usr/bin/jupyter notebook "${rootopt[@]}" --no-browser --ip=127.0.0.1 --port="$port" --port-retries=0 \
+  "--$app.token=$token" "$rootflag=$tmp/root" "--$app.open_browser=False" \
+  >"$tmp/server.log" 2>&1 </dev/null &
+server_pid=$!
+
+ready=""
+for _ in $(seq 1 150); do
+  kill -0 "$server_pid" 2>/dev/null || break
+  if /usr/bin/python3 - "$port" "$token" <<'EOF' 2>/dev/null; then ready=1; break; fi
+import sys, urllib.request
+urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/status?token={sys.argv[2]}", timeout=2).read()
+EOF
+  sleep 0.2
+done
+if [ -z "$ready" ]; then
+  sed "s/$token/<token>/g" "$tmp/server.log" | tail -20
+  fail_setup "Jupyter Notebook server did not start on 127.0.0.1:$port"
+fi
+echo "jupyter notebook $(/usr/bin/jupyter notebook --version) serving on 127.0.0.1:$port"
+
+# The token reaches the checker only through the environment; the token is masked in what it prints.
+check_notebook() { # NAME SCREENSHOT LOG
+  JUPYTER_TEST_TOKEN="$token" node test/browser/browser-check.mjs \
+    --url "http://127.0.0.1:$port" --notebook "$1" --ipynb "$tmp/root/$1" --notebook-major "${major:-6}" \
+    --screenshot "$2" --profile "$(mktemp -d -p "$tmp" chromium-profile.XXXX)" 2>&1 \
+    | sed "s/$token/<token>/g" >"$3"
+  return "${PIPESTATUS[0]}"
+}
+
+check_notebook 01-sales-prediction.ipynb "$repo/docs/screenshot.png" "$tmp/check.log"
+status=$?
+grep -v '^RESULT:' "$tmp/check.log"
+result=$(grep '^RESULT:' "$tmp/check.log" | tail -1)
+passed=$(echo "$result" | sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+failed=$(echo "$result" | sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+if [ -z "$passed" ]; then passed=0; failed=1; fi
+[ $status -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+
+# Negative control: a copy with an error output and one report chart swapped for a 1x1 pixel must fail
+# exactly the checks that look for those faults, so a checker that sees nothing cannot pass.
+/usr/bin/python3 - "$tmp/root/01-sales-prediction.ipynb" "$tmp/root/broken.ipynb" <<'EOF'
+import re, sys, nbformat
+from nbformat.sign import NotebookNotary
+nb = nbformat.read(sys.argv[1], as_version=4)
+pixel = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+for cell in nb.cells:
+    for out in cell.get("outputs", []):
+        html = out.get("data", {}).get("text/html", "")
+        if "synthlab-report" in html:
+            out["data"]["text/html"] = re.sub(r'src="data:image/png;base64,[^"]*"', f'src="{pixel}"', html, count=1)
+code = [c for c in nb.cells if c.cell_type == "code"]
+code[-1].outputs.append(nbformat.v4.new_output("error", ename="TypeError", evalue="planted failure",
+                                               traceback=["TypeError: planted failure"]))
+nbformat.write(nb, sys.argv[2])
+NotebookNotary().sign(nb)
+EOF
+check_notebook broken.ipynb "$tmp/broken.png" "$tmp/broken.log"
+broken_status=$?
+want="FAIL - executed notebook file has no error outputs|FAIL - report charts are visible images|FAIL - no output shows an error"
+if [ $broken_status -eq 1 ] && [ "$(grep -cE "^($want)" "$tmp/broken.log")" -eq 3 ] \
+   && grep -q '^ok - image/png chart outputs' "$tmp/broken.log"; then
+  echo "ok - negative control: planted error output and 1x1 chart are caught"
+  passed=$((passed + 1))
+else
+  echo "FAIL - negative control: planted faults were not all caught; checker said:"
+  sed 's/^/    /' "$tmp/broken.log"
+  failed=$((failed + 1))
+fi
+
+echo "browser test took $(( $(date +%s) - started )) s"
+echo "RESULT: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
