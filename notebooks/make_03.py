@@ -85,7 +85,8 @@ against the schema and removes duplicates (also copies of real rows). `llm-progr
 write a generator *program* once; it runs in a QuickJS sandbox with a seeded random source, so it can
 make many rows for the price of one request. Both need `OPENAI_API_KEY`, or `OPENAI_BASE_URL` for an
 OpenAI-compatible server such as Ollama or vLLM; without either, this cell says so and the comparison
-goes on with the offline generators.
+goes on with the offline generators. They make only `llmRows` rows (each row costs tokens), so their
+scores rest on a smaller sample and move more from run to run than the others'.
 """),
     code("""
 const llmConfigured = Boolean(process.env.OPENAI_API_KEY || process.env.OPENAI_BASE_URL);

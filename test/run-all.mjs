@@ -50,6 +50,7 @@ if (v.status !== 0 && !failures.some((f) => f.startsWith("vitest"))) { failed++;
 for (const [name, script] of [
   ["jupyter_kernel_test", "test/kernel/run_kernel_test.sh"],
   ["notebooks (nbclient)", "test/notebooks/run_notebooks.sh"],
+  ["browser (chromium + Jupyter Notebook)", "test/browser/run_browser_test.sh"],
 ]) {
   if (!existsSync(join(root, script))) { failed++; failures.push(`${name}: ${script} missing`); continue; }
   const r = step(name, "bash", [script], { capture: true });

@@ -107,27 +107,47 @@ export function idfWeights(vocab: Vocabulary): Float32Array {
   return Float32Array.from(vocab.documentFrequency, (df) => Math.log((1 + n) / (1 + df)) + 1);
 }
 
-/** Rows of TF-IDF features, flattened row-major (texts.length × vocab.size). */
-export function tfidfMatrix(texts: readonly string[], vocab: Vocabulary, idf: Float32Array = idfWeights(vocab)): Float32Array {
-  const v = vocab.size;
-  const out = new Float32Array(texts.length * v);
+/** One text's TF-IDF features as a sparse row: vocabulary indices (ascending) and their weights. */
+export interface SparseRow {
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+/** TF-IDF rows in sparse form: a bag of words touches a few hundred of thousands of features. */
+export function tfidfRows(texts: readonly string[], vocab: Vocabulary, idf: Float32Array = idfWeights(vocab)): SparseRow[] {
   const counts = new Map<number, number>();
-  texts.forEach((text, row) => {
+  return texts.map((text) => {
     counts.clear();
     for (const i of vocab.encode(text)) counts.set(i, (counts.get(i) ?? 0) + 1);
+    const indices = Int32Array.from(counts.keys()).sort();
+    const values = new Float32Array(indices.length);
     let norm = 0;
-    const base = row * v;
-    for (const [i, c] of counts) {
-      const w = (1 + Math.log(c)) * idf[i]!;
-      out[base + i] = w;
+    indices.forEach((i, k) => {
+      const w = (1 + Math.log(counts.get(i)!)) * idf[i]!;
+      values[k] = w;
       norm += w * w;
-    }
+    });
     if (norm > 0) {
-      const s = 1 / Math.sqrt(norm);
-      for (const i of counts.keys()) out[base + i] = out[base + i]! * s;
+      const scale = 1 / Math.sqrt(norm);
+      for (let k = 0; k < values.length; k++) values[k] = values[k]! * scale;
     }
+    return { indices, values };
+  });
+}
+
+/** Sparse rows written densely into `out` (row-major, `width` columns), which is zeroed first. */
+export function densify(rows: readonly SparseRow[], width: number, out: Float32Array = new Float32Array(rows.length * width)): Float32Array {
+  out.fill(0, 0, rows.length * width);
+  rows.forEach((r, row) => {
+    const base = row * width;
+    for (let k = 0; k < r.indices.length; k++) out[base + r.indices[k]!] = r.values[k]!;
   });
   return out;
+}
+
+/** Rows of TF-IDF features, flattened row-major (texts.length × vocab.size). */
+export function tfidfMatrix(texts: readonly string[], vocab: Vocabulary, idf: Float32Array = idfWeights(vocab)): Float32Array {
+  return densify(tfidfRows(texts, vocab, idf), vocab.size);
 }
 
 /**

@@ -8,19 +8,10 @@ import { canonicalJson, sha256 } from "../../../src/generate/llm/cache.js";
 import { Checkpoint, type CheckpointBatch } from "../../../src/generate/llm/checkpoint.js";
 import { createLlmGenerator } from "../../../src/generate/llm/index.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
-import { TEST_KEY, llmRequest, recordingHooks, tempDir, removeTempDirs } from "./helpers.js";
+import { TEST_KEY, llmRequest, recordingHooks, tempDir, useLocalServer } from "./helpers.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-let server: OpenAiTestServer;
-let dir: string;
-beforeEach(async () => {
-  server = await startOpenAiServer({ apiKey: TEST_KEY, latencyMs: 120 });
-  dir = tempDir();
-});
-afterEach(async () => {
-  await server.close();
-  removeTempDirs();
-});
+const env = useLocalServer({ apiKey: TEST_KEY, latencyMs: 120 });
 
 function checkpointBatches(file: string): number {
   if (!fs.existsSync(file)) return 0;
@@ -29,8 +20,8 @@ function checkpointBatches(file: string): number {
 
 describe("JSONL checkpoint", () => {
   it("resumes after SIGKILL with exactly the requested rows, none lost or duplicated, no completed request repeated", async () => {
-    const request = llmRequest(server, dir, { rows: 60, batchSize: 5, concurrency: 2, runId: "kill-test" });
-    const cpFile = path.join(dir, "checkpoints", "kill-test.jsonl");
+    const request = llmRequest(env.server, env.dir, { rows: 60, batchSize: 5, concurrency: 2, runId: "kill-test" });
+    const cpFile = path.join(env.dir, "checkpoints", "kill-test.jsonl");
     const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "fixtures", "child-run.ts")], {
       env: { ...process.env, SYNTHLAB_CHILD_REQUEST: JSON.stringify(request) },
       stdio: ["ignore", "pipe", "pipe"],
@@ -49,7 +40,7 @@ describe("JSONL checkpoint", () => {
     const saved = checkpointBatches(cpFile);
     expect(saved).toBeGreaterThanOrEqual(3);
     expect(saved).toBeLessThan(12);
-    const killedAt = server.chatRequests().length;
+    const killedAt = env.server.chatRequests().length;
 
     const resumed = await createLlmGenerator("llm-rows").generate(request, recordingHooks());
     const rows = frameToRecords(resumed.frame);
@@ -59,18 +50,18 @@ describe("JSONL checkpoint", () => {
     expect(resumed.stats.requests).toBeLessThanOrEqual(12 - saved);
 
     // No request body was sent twice, except those in flight at the kill (at most `concurrency`).
-    const keyOf = (body: string): string => sha256(canonicalJson({ v: 1, baseURL: server.url, body: JSON.parse(body) as unknown }));
-    const keys = server.chatRequests().map((r) => keyOf(r.body));
+    const keyOf = (body: string): string => sha256(canonicalJson({ v: 1, baseURL: env.server.url, body: JSON.parse(body) as unknown }));
+    const keys = env.server.chatRequests().map((r) => keyOf(r.body));
     const repeats = keys.length - new Set(keys).size;
     expect(repeats).toBeLessThanOrEqual(2);
-    const cp = Checkpoint.open(path.join(dir, "checkpoints"), "kill-test", JSON.parse(fs.readFileSync(cpFile, "utf8").split("\n")[0]!).paramsHash as string);
+    const cp = Checkpoint.open(path.join(env.dir, "checkpoints"), "kill-test", JSON.parse(fs.readFileSync(cpFile, "utf8").split("\n")[0]!).paramsHash as string);
     const childBatches = cp.batches().slice(0, saved) as CheckpointBatch[];
     const afterKill = new Set(keys.slice(killedAt));
     for (const b of childBatches) for (const k of b.keys) expect(afterKill.has(k)).toBe(false);
 
     // Same rows as an uninterrupted run from scratch (fresh cache and checkpoint).
     const fresh = tempDir();
-    const clean = await createLlmGenerator("llm-rows").generate(llmRequest(server, fresh, { rows: 60, batchSize: 5, concurrency: 2, runId: "kill-test" }), recordingHooks());
+    const clean = await createLlmGenerator("llm-rows").generate(llmRequest(env.server, fresh, { rows: 60, batchSize: 5, concurrency: 2, runId: "kill-test" }), recordingHooks());
     expect(rows).toEqual(frameToRecords(clean.frame));
   });
 

@@ -4,24 +4,15 @@ import { LlmClient, retryAfterMs, resolveProvider } from "../../../src/generate/
 import { BudgetExceededError, LlmConfigError, LlmRequestError, scrubSecrets } from "../../../src/generate/llm/errors.js";
 import { costOf, estimateCost, priceFor, registerPrice } from "../../../src/generate/llm/prices.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
-import { TEST_KEY, readAll, tempDir, removeTempDirs } from "./helpers.js";
+import { TEST_KEY, readAll, useLocalServer } from "./helpers.js";
 
-let server: OpenAiTestServer;
-let dir: string;
-beforeEach(async () => {
-  server = await startOpenAiServer({ apiKey: TEST_KEY });
-  dir = tempDir();
-});
-afterEach(async () => {
-  await server.close();
-  removeTempDirs();
-});
+const env = useLocalServer({ apiKey: TEST_KEY });
 
 const SCHEMA = { type: "object", properties: { rows: { type: "array", items: { type: "object", properties: { x: { type: "integer", minimum: 1, maximum: 5 } }, required: ["x"], additionalProperties: false } } }, required: ["rows"], additionalProperties: false };
 const ask = (text = "Return exactly 3 rows") => ({ messages: [{ role: "user" as const, content: text }], jsonSchema: { name: "rows", schema: SCHEMA } });
 
 function client(extra: Partial<ConstructorParameters<typeof LlmClient>[0]> = {}): LlmClient {
-  return new LlmClient({ model: "gpt-4o-mini", baseURL: server.url, apiKey: TEST_KEY, env: {}, cache: `${dir}/cache`, backoffBaseMs: 5, ...extra });
+  return new LlmClient({ model: "gpt-4o-mini", baseURL: env.server.url, apiKey: TEST_KEY, env: {}, cache: `${env.dir}/cache`, backoffBaseMs: 5, ...extra });
 }
 
 describe("provider resolution", () => {
@@ -40,7 +31,7 @@ describe("provider resolution", () => {
 
 describe("retry policy", () => {
   it("honours retry-after-ms on 429 and counts the wait as a retry", async () => {
-    server.script({ kind: "status", status: 429, retryAfterMs: 300 });
+    env.server.script({ kind: "status", status: 429, retryAfterMs: 300 });
     const c = client();
     const t0 = Date.now();
     const res = await c.chat(ask());
@@ -51,7 +42,7 @@ describe("retry policy", () => {
   });
 
   it("honours retry-after in seconds on 503", async () => {
-    server.script({ kind: "status", status: 503, retryAfter: 1 });
+    env.server.script({ kind: "status", status: 503, retryAfter: 1 });
     const c = client();
     const t0 = Date.now();
     await c.chat(ask());
@@ -60,7 +51,7 @@ describe("retry policy", () => {
   });
 
   it("a 429 pauses other requests too (shared gate)", async () => {
-    server.script({ kind: "status", status: 429, retryAfterMs: 400 });
+    env.server.script({ kind: "status", status: 429, retryAfterMs: 400 });
     const c = client({ concurrency: 1 });
     const t0 = Date.now();
     const done: number[] = [];
@@ -70,7 +61,7 @@ describe("retry policy", () => {
   });
 
   it("retries 500s and malformed bodies with back-off, then succeeds", async () => {
-    server.script({ kind: "status", status: 500 }, { kind: "malformed" }, { kind: "status", status: 502 });
+    env.server.script({ kind: "status", status: 500 }, { kind: "malformed" }, { kind: "status", status: 502 });
     const c = client();
     const res = await c.chat(ask());
     expect(res.cached).toBe(false);
@@ -78,21 +69,21 @@ describe("retry policy", () => {
   });
 
   it("gives up after maxRetries with one clear error", async () => {
-    server.script(...Array.from({ length: 5 }, () => ({ kind: "status" as const, status: 500 })));
+    env.server.script(...Array.from({ length: 5 }, () => ({ kind: "status" as const, status: 500 })));
     const c = client({ maxRetries: 2 });
     await expect(c.chat(ask())).rejects.toThrow(/LLM request failed after 3 attempts: 500/);
-    expect(server.chatRequests()).toHaveLength(3);
+    expect(env.server.chatRequests()).toHaveLength(3);
   });
 
   it("gives up on a server that keeps rate-limiting, saying what to do", async () => {
-    server.script(...Array.from({ length: 3 }, () => ({ kind: "status" as const, status: 429, retryAfterMs: 10 })));
+    env.server.script(...Array.from({ length: 3 }, () => ({ kind: "status" as const, status: 429, retryAfterMs: 10 })));
     const c = client({ maxRateLimitRetries: 2 });
     await expect(c.chat(ask())).rejects.toThrow(/kept rate-limiting .* after 3 waits: lower --concurrency or try later/);
-    expect(server.chatRequests()).toHaveLength(3);
+    expect(env.server.chatRequests()).toHaveLength(3);
   });
 
   it("retries a timed-out request", async () => {
-    server.script({ kind: "hang" });
+    env.server.script({ kind: "hang" });
     const c = client({ timeoutMs: 300 });
     const res = await c.chat(ask());
     expect(res.content).toContain("rows");
@@ -100,13 +91,13 @@ describe("retry policy", () => {
   });
 
   it("does not retry a 400 and does not leak the key into errors", async () => {
-    server.script({ kind: "status", status: 400, message: `bad request for key ${TEST_KEY}` });
+    env.server.script({ kind: "status", status: 400, message: `bad request for key ${TEST_KEY}` });
     const c = client();
     const err = await c.chat(ask()).catch((e: unknown) => e as Error);
     expect(err).toBeInstanceOf(LlmRequestError);
     expect((err as Error).message).toMatch(/400/);
     expect((err as Error).message).not.toContain(TEST_KEY);
-    expect(server.chatRequests()).toHaveLength(1);
+    expect(env.server.chatRequests()).toHaveLength(1);
   });
 
   it("reports a wrong key as 401 with a hint and without the key", async () => {
@@ -127,11 +118,11 @@ describe("retry policy", () => {
 
 describe("concurrency, cache and cost", () => {
   it("never has more requests in flight than the concurrency limit", async () => {
-    await server.close();
-    server = await startOpenAiServer({ apiKey: TEST_KEY, latencyMs: 60 });
+    await env.server.close();
+    env.server = await startOpenAiServer({ apiKey: TEST_KEY, latencyMs: 60 });
     const c = client({ concurrency: 3 });
     await Promise.all(Array.from({ length: 12 }, (_, i) => c.chat(ask(`Return exactly ${i + 1} rows`))));
-    expect(server.maxInFlight).toBe(3);
+    expect(env.server.maxInFlight).toBe(3);
   });
 
   it("serves a repeated request from the cache; the cache key ignores the API key", async () => {
@@ -140,10 +131,10 @@ describe("concurrency, cache and cost", () => {
     const b = client({ apiKey: "sk-another-key-abcdefgh" });
     const res = await b.chat(ask());
     expect(res.cached).toBe(true);
-    expect(server.chatRequests()).toHaveLength(1);
+    expect(env.server.chatRequests()).toHaveLength(1);
     expect(a.key(ask())).toBe(b.key(ask()));
     expect(a.key(ask())).not.toBe(a.key({ ...ask(), temperature: 0.5 }));
-    expect(readAll(`${dir}/cache`)).not.toContain(TEST_KEY);
+    expect(readAll(`${env.dir}/cache`)).not.toContain(TEST_KEY);
   });
 
   it("accounts tokens and cost per model with the price table", async () => {
@@ -175,7 +166,7 @@ describe("concurrency, cache and cost", () => {
     expect(stop).toBeInstanceOf(BudgetExceededError);
     expect(served).toBeGreaterThan(0);
     expect(c.stats().costUsd).toBeLessThanOrEqual(0.5);
-    expect(server.chatRequests()).toHaveLength(served);
+    expect(env.server.chatRequests()).toHaveLength(served);
   });
 
   it("scrubs key-shaped strings", () => {
@@ -185,7 +176,7 @@ describe("concurrency, cache and cost", () => {
   it("writes cache entries atomically as readable JSON", async () => {
     const c = client();
     const res = await c.chat(ask());
-    const file = `${dir}/cache/${res.key.slice(0, 2)}/${res.key}.json`;
+    const file = `${env.dir}/cache/${res.key.slice(0, 2)}/${res.key}.json`;
     expect(JSON.parse(fs.readFileSync(file, "utf8"))).toMatchObject({ v: 1, content: res.content, finishReason: "stop" });
   });
 });

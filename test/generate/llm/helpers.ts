@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import type { Schema } from "../../../src/data/types.js";
 import type { GenerateHooks, GenerateRequest, Progress } from "../../../src/generate/types.js";
-import type { OpenAiTestServer } from "../../support/openai-server.js";
+import { afterEach, beforeEach } from "vitest";
+import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
 
 export const TEST_KEY = "sk-test-SECRET-0123456789abcdef";
 
@@ -64,4 +65,21 @@ export function readAll(dir: string): string {
     if (e.isFile()) out += fs.readFileSync(path.join(e.parentPath, e.name), "utf8");
   }
   return out;
+}
+
+/**
+ * Registers a fresh local OpenAI-compatible test server and a temp dir for every test of the file
+ * (closed and removed after each). Tests may replace `env.server` with one started differently.
+ */
+export function useLocalServer(options: Parameters<typeof startOpenAiServer>[0] = { apiKey: TEST_KEY }): { server: OpenAiTestServer; dir: string } {
+  const env = {} as { server: OpenAiTestServer; dir: string };
+  beforeEach(async () => {
+    env.server = await startOpenAiServer(options);
+    env.dir = tempDir();
+  });
+  afterEach(async () => {
+    await env.server.close();
+    removeTempDirs();
+  });
+  return env;
 }

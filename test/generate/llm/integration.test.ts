@@ -3,22 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generate } from "../../../src/generate/index.js";
 import type { Progress } from "../../../src/generate/types.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
-import { SALES_SCHEMA, TEST_KEY, llmRequest, tempDir, removeTempDirs } from "./helpers.js";
+import { SALES_SCHEMA, TEST_KEY, llmRequest, useLocalServer } from "./helpers.js";
 
-let server: OpenAiTestServer;
-let dir: string;
-beforeEach(async () => {
-  server = await startOpenAiServer({ apiKey: TEST_KEY });
-  dir = tempDir();
-});
-afterEach(async () => {
-  await server.close();
-  removeTempDirs();
-});
+const env = useLocalServer({ apiKey: TEST_KEY });
 
 describe("generate() with LLM modes", () => {
   it("runs llm-rows, llm-program and text through the same entry point", async () => {
-    const { options } = llmRequest(server, dir);
+    const { options } = llmRequest(env.server, env.dir);
     const events: Progress[] = [];
     const rows = await generate({ mode: "llm-rows", rows: 12, schema: SALES_SCHEMA, seed: 3, options, onProgress: (p) => events.push(p) });
     expect(rows.frame.rowCount).toBe(12);

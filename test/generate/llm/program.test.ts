@@ -6,43 +6,34 @@ import { createLlmGenerator } from "../../../src/generate/llm/index.js";
 import { runSandboxed } from "../../../src/generate/llm/sandbox.js";
 import { toSandboxScript } from "../../../src/generate/llm/program.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
-import { SALES_SCHEMA, TEST_KEY, llmRequest, recordingHooks, tempDir, removeTempDirs } from "./helpers.js";
+import { SALES_SCHEMA, TEST_KEY, llmRequest, recordingHooks, useLocalServer } from "./helpers.js";
 
-let server: OpenAiTestServer;
-let dir: string;
-beforeEach(async () => {
-  server = await startOpenAiServer({ apiKey: TEST_KEY });
-  dir = tempDir();
-});
-afterEach(async () => {
-  await server.close();
-  removeTempDirs();
-});
+const env = useLocalServer({ apiKey: TEST_KEY });
 
 const gen = createLlmGenerator("llm-program");
 const run = (src: string, extra: { timeoutMs?: number; memoryBytes?: number } = {}) => runSandboxed(src, { seed: 1, args: [3], ...extra });
 
 describe("llm-program", () => {
   it("runs the model's program in the sandbox and keeps the program in the result", async () => {
-    const res = await gen.generate(llmRequest(server, dir, { rows: 300 }), recordingHooks());
-    expect(server.chatRequests()).toHaveLength(1); // one request, any number of rows
+    const res = await gen.generate(llmRequest(env.server, env.dir, { rows: 300 }), recordingHooks());
+    expect(env.server.chatRequests()).toHaveLength(1); // one request, any number of rows
     expect(res.frame.rowCount).toBe(300);
     for (const r of frameToRecords(res.frame)) expect(validateRow(r, SALES_SCHEMA)).toEqual([]);
     expect(res.program).toMatch(/function generate\(rng, faker, n\)/);
-    const prompt = JSON.parse(server.chatRequests()[0]!.body).messages[1].content as string;
+    const prompt = JSON.parse(env.server.chatRequests()[0]!.body).messages[1].content as string;
     expect(prompt).toContain("JSON Schema:");
   });
 
   it("is deterministic for a seed and differs across seeds", async () => {
-    const a = await gen.generate(llmRequest(server, dir, { rows: 50 }, { checkpointDir: `${dir}/a` }), recordingHooks());
-    const b = await gen.generate(llmRequest(server, dir, { rows: 50 }, { checkpointDir: `${dir}/b` }), recordingHooks());
+    const a = await gen.generate(llmRequest(env.server, env.dir, { rows: 50 }, { checkpointDir: `${env.dir}/a` }), recordingHooks());
+    const b = await gen.generate(llmRequest(env.server, env.dir, { rows: 50 }, { checkpointDir: `${env.dir}/b` }), recordingHooks());
     expect(frameToRecords(a.frame)).toEqual(frameToRecords(b.frame));
-    const c = await gen.generate(llmRequest(server, dir, { rows: 50, seed: 99 }), recordingHooks());
+    const c = await gen.generate(llmRequest(env.server, env.dir, { rows: 50, seed: 99 }), recordingHooks());
     expect(frameToRecords(c.frame)).not.toEqual(frameToRecords(a.frame));
   });
 
   it("strips TypeScript types before running", async () => {
-    server.script({
+    env.server.script({
       kind: "content",
       content: [
         "```typescript",
@@ -55,15 +46,15 @@ describe("llm-program", () => {
         "```",
       ].join("\n"),
     });
-    const res = await gen.generate(llmRequest(server, dir, { rows: 20 }), recordingHooks());
+    const res = await gen.generate(llmRequest(env.server, env.dir, { rows: 20 }), recordingHooks());
     expect(res.frame.rowCount).toBe(20);
     expect(res.program).toContain("interface Row");
   });
 
   it("sends a malicious program back with the sandbox error, then uses the corrected one", async () => {
-    server.script({ kind: "content", content: "```js\nfunction generate(rng, faker, n) { return require('fs').readFileSync('/etc/passwd', 'utf8'); }\n```" });
-    const res = await gen.generate(llmRequest(server, dir, { rows: 10 }), recordingHooks());
-    const chats = server.chatRequests();
+    env.server.script({ kind: "content", content: "```js\nfunction generate(rng, faker, n) { return require('fs').readFileSync('/etc/passwd', 'utf8'); }\n```" });
+    const res = await gen.generate(llmRequest(env.server, env.dir, { rows: 10 }), recordingHooks());
+    const chats = env.server.chatRequests();
     expect(chats).toHaveLength(2);
     const fix = JSON.parse(chats[1]!.body).messages as { role: string; content: string }[];
     expect(fix.at(-1)!.content).toMatch(/reach outside the sandbox.*'require' is not defined/);
@@ -73,8 +64,8 @@ describe("llm-program", () => {
 
   it("gives up with one clear error when every program fails", async () => {
     const bad = { kind: "content" as const, content: "```js\nfunction generate() { return [{ nope: 1 }]; }\n```" };
-    server.script(bad, bad, bad, bad);
-    await expect(gen.generate(llmRequest(server, dir, { rows: 10 }, { maxAttempts: 2 }), recordingHooks())).rejects.toThrow(
+    env.server.script(bad, bad, bad, bad);
+    await expect(gen.generate(llmRequest(env.server, env.dir, { rows: 10 }, { maxAttempts: 2 }), recordingHooks())).rejects.toThrow(
       /no working generator program after 2 attempts; last problem: 1 of 1 rows are invalid/,
     );
   });

@@ -3,22 +3,13 @@ import { frameToRecords } from "../../../src/data/frame.js";
 import { createLlmGenerator } from "../../../src/generate/llm/index.js";
 import { verifySpans, type Entity } from "../../../src/generate/llm/text.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
-import { TEST_KEY, llmRequest, recordingHooks, tempDir, removeTempDirs } from "./helpers.js";
+import { TEST_KEY, llmRequest, recordingHooks, useLocalServer } from "./helpers.js";
 
-let server: OpenAiTestServer;
-let dir: string;
-beforeEach(async () => {
-  server = await startOpenAiServer({ apiKey: TEST_KEY });
-  dir = tempDir();
-});
-afterEach(async () => {
-  await server.close();
-  removeTempDirs();
-});
+const env = useLocalServer({ apiKey: TEST_KEY });
 
 const gen = createLlmGenerator("text");
 const textRequest = (extra: Parameters<typeof llmRequest>[2], options: Record<string, unknown> = {}) => {
-  const r = llmRequest(server, dir, extra, options);
+  const r = llmRequest(env.server, env.dir, extra, options);
   delete r.schema;
   return r;
 };
@@ -30,7 +21,7 @@ describe("text mode", () => {
     const count = (l: string) => labels.filter((x) => x === l).length;
     expect([count("pos"), count("neg"), count("neutral")]).toEqual([9, 8, 8]);
     // Each request asked for one label only (its schema enum has just that label).
-    for (const r of server.chatRequests()) {
+    for (const r of env.server.chatRequests()) {
       const body = JSON.parse(r.body) as { response_format: { json_schema: { schema: { properties: { items: { items: { properties: { label: { enum: string[] } } } } } } } } };
       expect(body.response_format.json_schema.schema.properties.items.items.properties.label.enum).toHaveLength(1);
     }
@@ -46,7 +37,7 @@ describe("text mode", () => {
 
   it("verifies NER spans against the text and repairs wrong offsets", async () => {
     const text = "Olena met Taras in Kyiv. Later Taras left.";
-    server.script({
+    env.server.script({
       kind: "content",
       content: JSON.stringify({
         items: [
