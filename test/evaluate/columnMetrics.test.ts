@@ -59,6 +59,8 @@ describe("column kinds", () => {
     expect(inferEvalKind([1, 2.5, null])).toBe("numeric");
     expect(inferEvalKind(["1.5", "2", "-3e2"])).toBe("numeric");
     expect(inferEvalKind(["2024-03-01", "2024-03-02T10:00:00Z", null])).toBe("datetime");
+    // Times of day (the coffee data's Time column) are a time axis, not free text, however many are distinct.
+    expect(inferEvalKind(Array.from({ length: 200 }, (_, i) => `${String(6 + (i % 15)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}:${String((i * 7) % 60).padStart(2, "0")}.${i}`))).toBe("datetime");
     expect(inferEvalKind(["a", "b", "a"])).toBe("categorical");
     expect(inferEvalKind([true, false])).toBe("categorical");
     expect(inferEvalKind(Array.from({ length: 100 }, (_, i) => `id-${i}`))).toBe("text");

@@ -3,21 +3,17 @@
  * datetimes (compared as epoch milliseconds) and categories; free text and identifiers
  * are skipped because every value is unique and no distribution can be compared.
  */
+import { parseDateTimeMs } from "../../data/datetime.js";
 import type { CellValue } from "../../data/types.js";
 import type { Column, EvalKind } from "../types.js";
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const ISO_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** Epoch ms of an ISO-like datetime string (no zone = UTC, so results never depend on the machine), else NaN. */
-export function parseDateMs(text: string): number {
-  const m = ISO_DATE_RE.exec(text.trim());
-  if (!m) return Number.NaN;
-  let iso = text.trim().replace(" ", "T");
-  if (!m[4]) iso += "T00:00:00";
-  if (!m[7]) iso += "Z";
-  return Date.parse(iso);
-}
+/**
+ * Epoch ms of a date, datetime or time-of-day string (NaN otherwise). One parser for the whole
+ * project (src/data/datetime.ts), so a column the data layer calls datetime is datetime here too.
+ */
+export const parseDateMs = parseDateTimeMs;
 
 /** The numeric value of one cell for a numeric or datetime column, NaN when missing or unparseable. */
 export function cellToNumber(v: CellValue, kind: EvalKind): number {

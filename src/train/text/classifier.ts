@@ -3,7 +3,6 @@
  * multinomial logistic regression (softmax) or a small MLP. Seeded: the same seed and data give
  * the same model. Training prints the TF.js backend like trainRegressor does.
  */
-import type { LayersModel, Tensor } from "@tensorflow/tfjs";
 import { chartBundle } from "../../charts/render.js";
 import { toFrame, type TableInput } from "../../data/frame.js";
 import type { DataFrame } from "../../data/dataframe.js";
@@ -13,6 +12,7 @@ import { describeBackend, loadTf, tfjs, type BackendName } from "../backend.js";
 import { chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "../display.js";
 import { permutation, seededRng } from "../rng.js";
 import { confusionChartSpec } from "./charts.js";
+import { TextNetwork } from "./network.js";
 import { classificationMetrics, majorityBaseline, type ClassificationMetrics } from "./metrics.js";
 import { densify, idfWeights, tfidfRows, Vocabulary, type SparseRow } from "./tokenizer.js";
 
@@ -191,7 +191,7 @@ const PREDICT_CHUNK = 512;
 
 export class TextClassifier {
   constructor(
-    readonly network: LayersModel,
+    readonly network: TextNetwork,
     readonly vocabulary: Vocabulary,
     /** Class labels; output unit i is labels[i]. */
     readonly labels: readonly string[],
@@ -230,7 +230,7 @@ export class TextClassifier {
       const chunk = rows.slice(start, start + PREDICT_CHUNK);
       const probs = tf.tidy(() => {
         const x = tf.tensor2d(densify(chunk, v), [chunk.length, v]);
-        return (this.network.predict(x) as Tensor).dataSync();
+        return this.network.predict(x).dataSync();
       });
       for (let r = 0; r < chunk.length; r++) out.push(Array.from(probs.subarray(r * k, (r + 1) * k)));
     }
@@ -260,7 +260,7 @@ export class TextClassifier {
     if (this.info.options.model !== "logistic") throw new TextClassifierError('topWords reads the weights of a logistic model: train with model: "logistic".');
     const c = this.labels.indexOf(label);
     if (c < 0) throw new TextClassifierError(`Unknown label "${label}": the model's labels are ${this.labels.join(", ")}.`);
-    const kernel = this.network.layers[0]!.getWeights()[0]!.dataSync(); // vocab × labels, row-major
+    const kernel = this.network.kernel(0); // vocab × labels, row-major
     const nl = this.labels.length;
     const scored = this.vocabulary.tokens.map((word, i) => {
       let others = 0;
@@ -333,45 +333,32 @@ export async function trainTextClassifier(table: TextTable, options: TextClassif
   const rows = tfidfRows(texts, vocab, idf);
   const classOf = Int32Array.from(labels, (l) => index.get(l)!);
 
-  const network = tf.sequential();
-  const reg = o.l2 > 0 ? tf.regularizers.l2({ l2: o.l2 }) : undefined;
-  if (o.model === "mlp") {
-    network.add(tf.layers.dense({ inputShape: [vocab.size], units: o.hidden, activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: o.seed * 7919 + 1 }), ...(reg ? { kernelRegularizer: reg } : {}) }));
-  }
-  network.add(tf.layers.dense({
-    ...(o.model === "mlp" ? {} : { inputShape: [vocab.size] }),
-    units: k,
-    activation: "softmax",
-    kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed * 7919 + 2 }),
-    ...(reg ? { kernelRegularizer: reg } : {}),
-  }));
-  network.compile({ optimizer: tf.train.adam(o.learningRate), loss: "categoricalCrossentropy" });
+  const network = TextNetwork.create(tf, vocab.size, o.model === "mlp" ? [o.hidden] : [], k, o.seed);
+  const optimizer = tf.train.adam(o.learningRate);
 
   const history: TextEpochLog[] = [];
   const rng = seededRng(o.seed);
-  {
-    for (let epoch = 1; epoch <= o.epochs; epoch++) {
-      const order = permutation(n, rng);
-      let total = 0;
-      let batches = 0;
-      for (let start = 0; start < n; start += o.batchSize) {
-        // Batches are densified from the sparse rows in JS: cheaper than gathering rows of one
-        // big dense tensor (measured ~2x per step on wasm), and no N × V matrix is ever held.
-        const picked = Array.from(order.subarray(start, Math.min(n, start + o.batchSize)), (i) => rows[i]!);
-        const onehot = new Float32Array(picked.length * k);
-        for (let r = 0; r < picked.length; r++) onehot[r * k + classOf[order[start + r]!]!] = 1;
-        const xb = tf.tensor2d(densify(picked, vocab.size), [picked.length, vocab.size]);
-        const yb = tf.tensor2d(onehot, [picked.length, k]);
-        const loss = await network.trainOnBatch(xb, yb);
-        tf.dispose([xb, yb]);
-        total += Array.isArray(loss) ? loss[0]! : loss;
-        batches++;
-      }
-      const entry = { epoch, loss: total / batches };
-      history.push(entry);
-      await options.onEpoch?.(entry);
-      await yieldNow();
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const order = permutation(n, rng);
+    let total = 0;
+    let batches = 0;
+    for (let start = 0; start < n; start += o.batchSize) {
+      // Batches are densified from the sparse rows in JS: cheaper than gathering rows of one
+      // big dense tensor (measured ~2x per step on wasm), and no N × V matrix is ever held.
+      const picked = Array.from(order.subarray(start, Math.min(n, start + o.batchSize)), (i) => rows[i]!);
+      const onehot = new Float32Array(picked.length * k);
+      for (let r = 0; r < picked.length; r++) onehot[r * k + classOf[order[start + r]!]!] = 1;
+      const xb = tf.tensor2d(densify(picked, vocab.size), [picked.length, vocab.size]);
+      const yb = tf.tensor2d(onehot, [picked.length, k]);
+      const loss = await network.trainOnBatch(xb, yb);
+      tf.dispose([xb, yb]);
+      total += Array.isArray(loss) ? loss[0]! : loss;
+      batches++;
     }
+    const entry = { epoch, loss: total / batches };
+    history.push(entry);
+    await options.onEpoch?.(entry);
+    await yieldNow();
   }
 
   const info: TextModelInfo = {
