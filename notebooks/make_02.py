@@ -171,7 +171,7 @@ const fresh = [
   "Dear friend, you have been selected to receive a FREE offer. Click here to claim your cash prize now!",
   "Thanks for the patch. I ran the test suite on my machine and it passes; can you update the docs too?",
 ];
-trtr.predict(fresh).map((label, i) => `${label.padEnd(5)} ← ${fresh[i]!.slice(0, 60)}…`).join("\\n")
+trtr.predict(fresh).forEach((label, i) => console.log(`${label.padEnd(5)} ← ${fresh[i]!.slice(0, 60)}…`));
 """),
     md("""
 ## 3. Synthetic text

@@ -168,9 +168,10 @@ comparisonTable
 ### One chart
 
 Grouped bars: one group per dimension, one bar per generator. The black tick over the fidelity group
-is the noise floor. Utility and privacy have no tick: a model trained on real rows scores exactly 1
-on the utility ratio by construction, and the privacy scores are already measured *against* the
-holdout (a copy rate or a distance compared with the holdout's own).
+is the noise floor. Utility and privacy have no tick: their reference is 1 by construction (a
+generator whose rows served prediction and aggregate queries as well as the real rows would score 1),
+and the privacy scores are already measured *against* the holdout (copy rates, distances and the
+attack all compare synthetic rows with real rows the generator never saw).
 """),
     code("""
 const scores = [...reports].map(([generator, report]) => ({ generator, ...report.toJSON().scores }));

@@ -14,7 +14,7 @@ import { permutation, seededRng } from "../rng.js";
 import { confusionChartSpec } from "./charts.js";
 import { TextNetwork } from "./network.js";
 import { classificationMetrics, majorityBaseline, type ClassificationMetrics } from "./metrics.js";
-import { densify, idfWeights, tfidfRows, Vocabulary, type SparseRow } from "./tokenizer.js";
+import { densify, idfWeights, tfidfRows, tfidfRowsFromTokens, tokenize, Vocabulary, type SparseRow } from "./tokenizer.js";
 
 export type TextTable = TableInput | DataFrame;
 export type TextModelKind = "logistic" | "mlp";
@@ -320,7 +320,8 @@ export async function trainTextClassifier(table: TextTable, options: TextClassif
   // Validate the test table before the (slower) training, so a typo fails fast.
   const testData = options.test === undefined ? undefined : readTextColumns(options.test, o.text, o.label, "test table");
   const texts = rawTexts.map((t) => t.slice(0, o.maxChars));
-  const vocab = Vocabulary.fit(texts, { maxSize: o.maxVocab, minCount: o.minCount });
+  const tokenized = texts.map(tokenize); // once, for both the vocabulary and the features
+  const vocab = Vocabulary.fitTokens(tokenized, { maxSize: o.maxVocab, minCount: o.minCount });
   const idf = idfWeights(vocab);
 
   const { tf, backend } = await loadTf();
@@ -330,7 +331,7 @@ export async function trainTextClassifier(table: TextTable, options: TextClassif
   const n = texts.length;
   const k = classes.length;
   const index = new Map(classes.map((c, i) => [c, i]));
-  const rows = tfidfRows(texts, vocab, idf);
+  const rows = tfidfRowsFromTokens(tokenized, vocab, idf);
   const classOf = Int32Array.from(labels, (l) => index.get(l)!);
 
   const network = TextNetwork.create(tf, vocab.size, o.model === "mlp" ? [o.hidden] : [], k, o.seed);
@@ -350,9 +351,9 @@ export async function trainTextClassifier(table: TextTable, options: TextClassif
       for (let r = 0; r < picked.length; r++) onehot[r * k + classOf[order[start + r]!]!] = 1;
       const xb = tf.tensor2d(densify(picked, vocab.size), [picked.length, vocab.size]);
       const yb = tf.tensor2d(onehot, [picked.length, k]);
-      const loss = await network.trainOnBatch(xb, yb);
-      tf.dispose([xb, yb]);
-      total += Array.isArray(loss) ? loss[0]! : loss;
+      const loss = optimizer.minimize(() => network.loss(xb, yb, o.l2), true, network.variables)!;
+      total += (await loss.data())[0]!;
+      tf.dispose([xb, yb, loss]);
       batches++;
     }
     const entry = { epoch, loss: total / batches };

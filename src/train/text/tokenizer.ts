@@ -52,12 +52,17 @@ export class Vocabulary {
 
   /** Fits on training texts (each tokenized with `tokenize`). */
   static fit(texts: readonly string[], opts: VocabularyOptions = {}): Vocabulary {
+    return Vocabulary.fitTokens(texts.map(tokenize), opts);
+  }
+
+  /** Fits on already tokenized training texts (lets a caller tokenize once for the vocabulary and the features). */
+  static fitTokens(tokenized: readonly (readonly string[])[], opts: VocabularyOptions = {}): Vocabulary {
     const maxSize = opts.maxSize ?? 5000;
     const minCount = opts.minCount ?? 2;
     if (!Number.isInteger(maxSize) || maxSize < 2) throw new VocabularyError(`maxSize must be a whole number ≥ 2 (the unknown token plus one word), got ${maxSize}.`);
     if (!Number.isInteger(minCount) || minCount < 1) throw new VocabularyError(`minCount must be a whole number ≥ 1, got ${minCount}.`);
     const df = new Map<string, number>();
-    const docs = texts.map((t) => new Set(tokenize(t)));
+    const docs = tokenized.map((t) => new Set(t));
     for (const d of docs) for (const tok of d) df.set(tok, (df.get(tok) ?? 0) + 1);
     const kept = [...df.entries()]
       .filter(([tok, c]) => c >= minCount && tok !== UNKNOWN_TOKEN)
@@ -68,7 +73,7 @@ export class Vocabulary {
     for (const d of docs) {
       for (const tok of d) if (!keptSet.has(tok)) { unknownDocs++; break; }
     }
-    return new Vocabulary([UNKNOWN_TOKEN, ...kept.map(([t]) => t)], [unknownDocs, ...kept.map(([, c]) => c)], texts.length);
+    return new Vocabulary([UNKNOWN_TOKEN, ...kept.map(([t]) => t)], [unknownDocs, ...kept.map(([, c]) => c)], tokenized.length);
   }
 
   static fromJSON(json: VocabularyJSON): Vocabulary {
@@ -115,10 +120,18 @@ export interface SparseRow {
 
 /** TF-IDF rows in sparse form: a bag of words touches a few hundred of thousands of features. */
 export function tfidfRows(texts: readonly string[], vocab: Vocabulary, idf: Float32Array = idfWeights(vocab)): SparseRow[] {
+  return tfidfRowsFromTokens(texts.map(tokenize), vocab, idf);
+}
+
+/** tfidfRows for already tokenized texts. */
+export function tfidfRowsFromTokens(tokenized: readonly (readonly string[])[], vocab: Vocabulary, idf: Float32Array = idfWeights(vocab)): SparseRow[] {
   const counts = new Map<number, number>();
-  return texts.map((text) => {
+  return tokenized.map((tokens) => {
     counts.clear();
-    for (const i of vocab.encode(text)) counts.set(i, (counts.get(i) ?? 0) + 1);
+    for (const t of tokens) {
+      const i = vocab.indexOf(t);
+      counts.set(i, (counts.get(i) ?? 0) + 1);
+    }
     const indices = Int32Array.from(counts.keys()).sort();
     const values = new Float32Array(indices.length);
     let norm = 0;

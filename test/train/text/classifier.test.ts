@@ -42,6 +42,18 @@ describe("trainTextClassifier", () => {
     expect(model.history.at(-1)!.loss).toBeLessThan(model.history[0]!.loss);
   });
 
+  it("predicts large batches in chunks with the same results as one by one", async () => {
+    const data = toyCorpus(1100, 11);
+    const model = await trainTextClassifier(data, { text: "text", label: "label", epochs: 2, seed: 1, ...quiet });
+    const texts = data.columns.text as string[];
+    const all = model.predictProba(texts);
+    expect(all).toHaveLength(1100);
+    for (const i of [0, 511, 512, 1023, 1024, 1099]) {
+      const one = model.predictProba([texts[i]!])[0]!;
+      one.forEach((p, j) => expect(all[i]![j]).toBeCloseTo(p, 6));
+    }
+  });
+
   it("the MLP learns it too", async () => {
     const { train, holdout } = splitTrainHoldout(toyCorpus(240, 2), { holdout: 0.25, seed: 2, stratify: "label" });
     const model = await trainTextClassifier(train, { text: "text", label: "label", test: holdout, model: "mlp", epochs: 15, seed: 3, ...quiet });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emailBody, idfWeights, tfidfMatrix, tokenize, UNKNOWN_TOKEN, Vocabulary } from "../../../src/train/text/tokenizer.js";
+import { densify, emailBody, idfWeights, tfidfMatrix, tfidfRows, tokenize, UNKNOWN_TOKEN, Vocabulary } from "../../../src/train/text/tokenizer.js";
 
 describe("tokenize", () => {
   it("lowercases, splits on punctuation and keeps Unicode letters and digits", () => {
@@ -67,6 +67,20 @@ describe("tfidfMatrix", () => {
     expect(row[1]).toBeCloseTo(wb / norm, 5);
     expect(row[2]).toBe(0);
     expect(row[3]).toBeCloseTo(wa / norm, 5);
+  });
+
+  it("sparse rows hold exactly the non-zero entries of the dense matrix", () => {
+    const v = Vocabulary.fit(["a a b", "b c", "c d e"], { minCount: 1 });
+    const texts = ["e d d a", "b", "q"];
+    const rows = tfidfRows(texts, v);
+    expect(Array.from(rows[1]!.indices)).toEqual([v.indexOf("b")]);
+    expect(rows[1]!.values[0]).toBeCloseTo(1, 6); // one word: unit length
+    expect(Array.from(rows[2]!.indices)).toEqual([0]); // only an unknown word
+    const dense = tfidfMatrix(texts, v);
+    expect(Array.from(densify(rows, v.size))).toEqual(Array.from(dense));
+    // densify zeroes a reused buffer first
+    const buf = new Float32Array(3 * v.size).fill(9);
+    expect(Array.from(densify(rows, v.size, buf))).toEqual(Array.from(dense));
   });
 
   it("gives a zero row for a text without tokens", () => {
