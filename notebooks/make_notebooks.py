@@ -20,6 +20,9 @@ def code(text, tags=None):
 def write(name, cells):
     nb = nbformat.v4.new_notebook()
     nb.cells = cells
+    # Stable ids, so that regenerating a notebook changes only what changed.
+    for i, c in enumerate(nb.cells):
+        c.id = f"{name.split('-')[0]}-{i:02d}"
     nb.metadata["kernelspec"] = {"name": "synthlab", "display_name": "TypeScript (synthlab)", "language": "typescript"}
     nb.metadata["language_info"] = {"name": "typescript", "file_extension": ".ts", "mimetype": "text/typescript"}
     nbformat.validate(nb)
@@ -50,9 +53,9 @@ overrides its values (papermill style). LLM generation runs only when an API is 
 (`OPENAI_API_KEY`, or `OPENAI_BASE_URL` for an OpenAI-compatible server such as Ollama or vLLM).
 """),
     code("""
-let rows = 3000;      // rows of generated coffee-shop sales in part 1
+let rows = 2000;      // rows of generated coffee-shop sales in part 1
 let seed = 7;         // one seed for every random choice: same seed, same notebook
-let epochs = 60;      // training epochs (early stopping usually ends sooner)
+let epochs = 30;      // training epochs (early stopping may end sooner)
 let llmRows = 200;    // rows asked from an LLM in part 2, when one is configured
 let llmModel = "gpt-4o-mini";
 """, tags=["parameters"]),
