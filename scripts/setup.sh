@@ -4,7 +4,7 @@
 # then the npm packages (npm ci also compiles TypeScript to dist/ through `prepare`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient python3-jupyter-kernel-test
+APT_PACKAGES=(jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient python3-jupyter-kernel-test
   python3-scipy python3-sklearn python3-pandas fonts-dejavu-core chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -52,6 +52,9 @@ check() { # name, command...
   fi
 }
 
+# `synthlab kernel install` made a kernelspec that Jupyter itself lists.
+check "jupyter kernelspec list shows synthlab" bash -c 'jupyter kernelspec list 2>/dev/null | grep -E "^ +synthlab +$0/share/jupyter/kernels/synthlab$"' "$prefix"
+
 nbconvert_and_check() { # notebook, out-dir
   /usr/bin/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=synthlab \
     --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.startup_timeout=120 --output-dir "$2" "$1" &&
