@@ -7,6 +7,7 @@ import type { MimeBundle } from "../../src/display/protocol.js";
 import type { CellIO } from "../../src/kernel/types.js";
 import dataset, { defaultVariableName } from "../../src/magics/library/dataset.js";
 import { MagicUsageError, type MagicContext } from "../../src/magics/types.js";
+import { runCli } from "../support/cli.js";
 
 const MIRROR = resolve(process.env.SYNTHLAB_DATA_MIRROR ?? "../shared/datasets");
 let cacheDir = "";
@@ -90,18 +91,7 @@ describe("%dataset", () => {
   });
 });
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "", stderr = "";
-  const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => { stdout += String(c); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => { stderr += String(c); return true; }) as typeof process.stderr.write;
-  try {
-    return { code: await datasetsCli(argv), stdout, stderr };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
+const cli = (argv: string[]) => runCli(datasetsCli, argv);
 
 describe("synthlab datasets", () => {
   it("lists datasets", async () => {

@@ -13,6 +13,7 @@ import { MagicUsageError, type MagicContext } from "../../src/magics/types.js";
 import { Report } from "../../src/evaluate/index.js";
 import { getMagic, loadLibraryMagics, runMagicCell } from "../../src/magics/index.js";
 import { fixtureTables } from "./helpers.js";
+import { runCli } from "../support/cli.js";
 
 const { real, synthetic, holdout } = fixtureTables();
 let dir = "";
@@ -25,19 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "", stderr = "";
-  const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => { stdout += String(c); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => { stderr += String(c); return true; }) as typeof process.stderr.write;
-  try {
-    const code = await reportCli(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
+const cli = (argv: string[]) => runCli(reportCli, argv);
 
 describe("synthlab report", () => {
   it("prints the summary and writes the JSON and a self-contained HTML page", async () => {

@@ -4,23 +4,13 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run as generateCli } from "../../src/cli/commands/generate.js";
 import { parseCsv, parseJsonl } from "../../src/data/csv.js";
+import { runCli } from "../support/cli.js";
 
 let dir: string;
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), "synthlab-gencli-")); });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "", stderr = "";
-  const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => { stdout += String(c); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => { stderr += String(c); return true; }) as typeof process.stderr.write;
-  try {
-    return { code: await generateCli(argv), stdout, stderr };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
+const cli = (argv: string[]) => runCli(generateCli, argv);
 
 describe("synthlab generate", () => {
   it("writes CSV for an example schema, progress on stderr, same seed same file", async () => {
