@@ -7,11 +7,17 @@ import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const wanted = process.argv.slice(2);
-const benches = readdirSync(join(root, "bench"))
+const all = readdirSync(join(root, "bench"))
   .filter((f) => f.endsWith(".bench.ts"))
   .map((f) => f.replace(/\.bench\.ts$/, ""))
-  .filter((n) => wanted.length === 0 || wanted.includes(n))
   .sort();
+const unknown = wanted.filter((n) => n !== "--assemble" && !all.includes(n));
+if (unknown.length) {
+  process.stderr.write(`unknown benchmark(s): ${unknown.join(", ")}; known: ${all.join(", ")}\n`);
+  process.exit(2);
+}
+// `--assemble` only rebuilds docs/benchmarks.md from the sections already written.
+const benches = wanted.includes("--assemble") ? [] : all.filter((n) => wanted.length === 0 || wanted.includes(n));
 let failed = 0;
 for (const name of benches) {
   process.stdout.write(`\n=== bench ${name}\n`);
@@ -27,7 +33,7 @@ function assemble() {
   const header = [
     "# Benchmarks",
     "",
-    "Made by `npm run bench` (all) or `npm run bench -- NAME` (one of: " + benches.join(", ") + ").",
+    "Made by `npm run bench` (all) or `npm run bench -- NAME` (one of: " + all.join(", ") + ").",
     "Each section below is written by its benchmark in bench/ and says the exact command, the machine",
     "(2 cores, 24 GiB, no GPU) and the peer it was measured against in the same run.",
     "",
