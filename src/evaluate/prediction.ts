@@ -78,7 +78,8 @@ export interface PredictionDetails {
   models: { real: Predictor; synthetic: Predictor };
 }
 
-function meanStd(xs: RegressionScores[]): { mean: RegressionScores; std: RegressionScores } {
+/** Mean and sample standard deviation of scores over seeds. */
+export function meanStd(xs: RegressionScores[]): { mean: RegressionScores; std: RegressionScores } {
   const keys = ["mae", "rmse", "r2"] as const;
   const mean = { mae: 0, rmse: 0, r2: 0 };
   const std = { mae: 0, rmse: 0, r2: 0 };
@@ -86,7 +87,9 @@ function meanStd(xs: RegressionScores[]): { mean: RegressionScores; std: Regress
     const v = xs.map((x) => x[k]);
     const m = v.reduce((a, b) => a + b, 0) / v.length;
     mean[k] = m;
-    std[k] = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
+    // Identical runs (the deterministic ridge) have no spread; rounding in the mean must not invent one.
+    const spread = Math.max(...v) - Math.min(...v);
+    std[k] = v.length > 1 && spread > 0 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
   }
   return { mean, std };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { frameFromColumns, takeRows } from "../../src/data/frame.js";
 import { qscore } from "../../src/evaluate/qscore.js";
-import { prediction, regressionScores, type Trainer } from "../../src/evaluate/prediction.js";
+import { meanStd, prediction, regressionScores, type Trainer } from "../../src/evaluate/prediction.js";
 import { featureImportance, kendallTau } from "../../src/evaluate/featureImportance.js";
 import { createGowerEncoder, gowerDistance, nearestNeighbors } from "../../src/evaluate/gower.js";
 import { dcr } from "../../src/evaluate/dcr.js";
@@ -54,6 +54,12 @@ describe("prediction and feature importance", () => {
     expect(seen).toEqual([0, 0, 1, 1, 2, 2]);
     expect(r.details.trtrStd.mae).toBeGreaterThan(0);
     expect(r.score).toBe(1);
+  });
+  it("reports a std of exactly 0 when every seed scores the same", () => {
+    // (1.77 + 1.77 + 1.77) / 3 is not exactly 1.77 in floating point, so a naive std is ~3e-16.
+    const same = { mae: 1.77, rmse: 0.7, r2: 0.1 };
+    expect(meanStd([same, same, same]).std).toEqual({ mae: 0, rmse: 0, r2: 0 });
+    expect(meanStd([same, { ...same, mae: 1.78 }]).std.mae).toBeCloseTo(Math.SQRT1_2 * 0.01, 12);
   });
   it("permutation importance ranks the strongest feature first for both models; τ = 1 → score 1", async () => {
     const p = await prediction(real, linearTable(400, 6), { holdout, target: "y", kinds, seeds: [0] });
