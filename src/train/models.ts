@@ -212,6 +212,22 @@ function buildNetwork(tf: TF, inputs: number, o: ResolvedTrainOptions): LayersMo
   return net;
 }
 
+/**
+ * The network's forward pass written directly on its variables (kernel, bias per dense layer; ReLU on
+ * every hidden layer, linear output), for the training step. Why: calling the Layers model inside
+ * `optimizer.minimize` goes through its symbolic call machinery on every batch, which on the wasm
+ * backend cost about as much as the arithmetic (2.5 vs 1.4 ms per batch of 64 measured here).
+ * The variables are the model's own, so `net.predict`, save and load see the trained weights.
+ */
+function denseForward(tf: TF, vars: readonly Tensor[], x: Tensor): Tensor {
+  let h = x;
+  for (let i = 0; i < vars.length; i += 2) {
+    h = tf.add(tf.matMul(h, vars[i] as Tensor<Rank.R2>), vars[i + 1]!);
+    if (i + 2 < vars.length) h = tf.relu(h);
+  }
+  return h;
+}
+
 /** Yields to the event loop so that an interrupt (AbortSignal) and display updates get through. */
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -248,6 +264,7 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
   const net = buildNetwork(tf, pre.featureNames.length, o);
   const optimizer = tf.train.adam(o.learningRate);
   const vars = net.trainableWeights.map((w) => w.read() as import("@tensorflow/tfjs").Variable);
+  if (vars.length !== 2 * (o.layers.length + 1)) throw new Error(`internal: expected a kernel and a bias per dense layer, got ${vars.length} weights`);
   const history: EpochLog[] = [];
   const shuffle = seededRng(o.seed + 1);
   let best = Number.POSITIVE_INFINITY;
@@ -292,7 +309,7 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
           const ids = tf.tensor1d(batch, "int32");
           const xb = tf.gather(Xtr, ids);
           const yb = tf.gather(ytr, ids);
-          return optimizer.minimize(() => tf.losses.meanSquaredError(yb, net.apply(xb) as Tensor) as import("@tensorflow/tfjs").Scalar, true, vars)!;
+          return optimizer.minimize(() => tf.losses.meanSquaredError(yb, denseForward(tf, vars, xb)) as import("@tensorflow/tfjs").Scalar, true, vars)!;
         });
         lossSum += lossT.dataSync()[0]! * batch.length;
         lossT.dispose();
