@@ -3,10 +3,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run as datasetsCli } from "../../src/cli/commands/datasets.js";
-import type { MimeBundle } from "../../src/display/protocol.js";
-import type { CellIO } from "../../src/kernel/types.js";
 import dataset, { defaultVariableName } from "../../src/magics/library/dataset.js";
-import { MagicUsageError, type MagicContext } from "../../src/magics/types.js";
+import { MagicUsageError } from "../../src/magics/types.js";
+import { fakeMagicContext } from "../support/magic-context.js";
 import { runCli } from "../support/cli.js";
 
 const MIRROR = resolve(process.env.SYNTHLAB_DATA_MIRROR ?? "../shared/datasets");
@@ -25,26 +24,7 @@ afterAll(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-function fakeContext() {
-  const vars = new Map<string, unknown>();
-  const out = { stdout: "", stderr: "", displays: [] as MimeBundle[] };
-  const io: CellIO = {
-    stdout: (t) => { out.stdout += t; },
-    stderr: (t) => { out.stderr += t; },
-    display: (b) => { out.displays.push(b); },
-    clearOutput: () => {},
-    input: () => Promise.reject(new Error("no stdin")),
-  };
-  const ctx: MagicContext = {
-    io,
-    scope: { get: (n) => vars.get(n), has: (n) => vars.has(n), set: (n, v) => { vars.set(n, v); }, names: () => [...vars.keys()] },
-    evaluate: () => Promise.reject(new Error("not used")),
-    runCell: () => Promise.reject(new Error("not used")),
-    signal: new AbortController().signal,
-    cwd: process.cwd(),
-  };
-  return { ctx, vars, out };
-}
+const fakeContext = () => fakeMagicContext();
 
 describe("%dataset", () => {
   it("stores a DataFrame under --as and shows the table and the attribution", async () => {

@@ -6,13 +6,12 @@ import { run as reportCli } from "../../src/cli/commands/report.js";
 import { writeCsv } from "../../src/data/csv.js";
 import { frameToRecords } from "../../src/data/frame.js";
 import { toDataFrame } from "../../src/data/dataframe.js";
-import type { MimeBundle } from "../../src/display/protocol.js";
-import type { CellIO } from "../../src/kernel/types.js";
 import reportMagic from "../../src/magics/library/report.js";
-import { MagicUsageError, type MagicContext } from "../../src/magics/types.js";
+import { MagicUsageError } from "../../src/magics/types.js";
 import { Report } from "../../src/evaluate/index.js";
 import { getMagic, loadLibraryMagics, runMagicCell } from "../../src/magics/index.js";
 import { fixtureTables } from "./helpers.js";
+import { fakeMagicContext } from "../support/magic-context.js";
 import { runCli } from "../support/cli.js";
 
 const { real, synthetic, holdout } = fixtureTables();
@@ -64,25 +63,7 @@ describe("synthlab report", () => {
   });
 });
 
-function fakeContext(vars: Map<string, unknown>) {
-  const out = { stdout: "", displays: [] as MimeBundle[] };
-  const io: CellIO = {
-    stdout: (t) => { out.stdout += t; },
-    stderr: () => {},
-    display: (b) => { out.displays.push(b); },
-    clearOutput: () => {},
-    input: () => Promise.reject(new Error("no stdin")),
-  };
-  const ctx: MagicContext = {
-    io,
-    scope: { get: (n) => vars.get(n), has: (n) => vars.has(n), set: (n, v) => { vars.set(n, v); }, names: () => [...vars.keys()] },
-    evaluate: () => Promise.reject(new Error("not used")),
-    runCell: () => Promise.reject(new Error("not used")),
-    signal: new AbortController().signal,
-    cwd: process.cwd(),
-  };
-  return { ctx, out };
-}
+const fakeContext = (vars: Map<string, unknown>) => fakeMagicContext(vars);
 
 describe("%%report", () => {
   it("evaluates notebook DataFrames and Frames, binds `report` and displays it", async () => {
