@@ -17,6 +17,7 @@ import { frameBundle } from "../src/data/display.js";
 import { inferSchema } from "../src/data/schema.js";
 import { splitTrainHoldout } from "../src/data/split.js";
 import { loadDataset } from "../src/datasets/index.js";
+import { medianTime } from "./support/timing.js";
 
 const MIRROR = resolve(process.env.SYNTHLAB_DATA_MIRROR ?? "../shared/datasets");
 
@@ -33,17 +34,6 @@ function time(fn: () => unknown, reps: number): number {
   return ts[Math.floor(ts.length / 2)]!;
 }
 
-async function timeAsync(fn: () => Promise<unknown>, reps: number): Promise<number> {
-  await fn();
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await fn();
-    ts.push(performance.now() - t);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[Math.floor(ts.length / 2)]!;
-}
 
 /** Medians of two functions timed alternately, so machine load hits both alike. */
 function timePair(a: () => unknown, b: () => unknown, reps: number): [number, number] {
@@ -101,7 +91,7 @@ t = performance.now();
 await loadDataset("spam-assassin");
 add("loadDataset spam-assassin (6046 files, first)", performance.now() - t);
 const cacheDir = await mkdtemp(join(tmpdir(), "synthlab-bench-"));
-add("loadDataset coffee-sales (cached, sha256 + parse + clean)", await timeAsync(() => loadDataset("coffee-sales", { quiet: true, cacheDir }), 5));
+add("loadDataset coffee-sales (cached, sha256 + parse + clean)", await medianTime(() => loadDataset("coffee-sales", { quiet: true, cacheDir }), 5));
 await rm(cacheDir, { recursive: true, force: true });
 
 const md = [

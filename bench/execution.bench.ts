@@ -17,6 +17,7 @@ import { chartBundle } from "../src/charts/render.js";
 import { toMimeBundle } from "../src/display/index.js";
 import { createExecutionHost } from "../src/kernel/execution/index.js";
 import type { CellIO, ExecuteRequest } from "../src/kernel/types.js";
+import { median, medianTime } from "./support/timing.js";
 
 const REPS = Number(process.env.BENCH_REPS ?? 40);
 const NOTEBOOKS = resolve("notebooks");
@@ -32,21 +33,7 @@ const io: CellIO = {
 let count = 0;
 const req = (code: string): ExecuteRequest => ({ code, silent: false, storeHistory: true, userExpressions: {}, allowStdin: false, executionCount: ++count });
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
-async function timed(fn: () => Promise<unknown> | unknown, reps: number): Promise<number> {
-  await fn();
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await fn();
-    ts.push(performance.now() - t);
-  }
-  return median(ts);
-}
 
 const CELLS = {
   trivial: (i: number) => `${i} + 1`,
@@ -137,8 +124,8 @@ async function charts(): Promise<Record<string, number>> {
   const t0 = performance.now();
   await chartBundle(spec);
   const first = performance.now() - t0;
-  const warm = await timed(() => chartBundle(spec), 10);
-  const plain = await timed(() => toMimeBundle({ a: 1, b: [1, 2, 3] }), 200);
+  const warm = await medianTime(() => chartBundle(spec), 10);
+  const plain = await medianTime(() => toMimeBundle({ a: 1, b: [1, 2, 3] }), 200);
   return { first, warm, plain };
 }
 
