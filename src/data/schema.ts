@@ -266,52 +266,73 @@ function compiled(pattern: string, column: string): RegExp {
   return re;
 }
 
+function issueOf(col: ColumnSchema, value: unknown, code: IssueCode, msg: string): ValidationIssue {
+  return { column: col.name, code, message: `column ${col.name}: ${msg}`, value };
+}
+
+function typeIssue(col: ColumnSchema, value: unknown): ValidationIssue {
+  return issueOf(col, value, "type", `expected ${EXPECTED[col.kind]}, got ${show(value)}`);
+}
+
+/** Parsed datetime bounds: a schema's min/max are read once, not once per validated value. */
+const boundCache = new Map<string, number>();
+function boundMs(text: string): number {
+  let ms = boundCache.get(text);
+  if (ms === undefined) {
+    ms = parseDateTimeMs(text);
+    if (boundCache.size > 1000) boundCache.clear(); // bound memory for generated schemas
+    boundCache.set(text, ms);
+  }
+  return ms;
+}
+
+function inCategories(values: readonly (string | number | boolean)[], s: string): boolean {
+  for (const v of values) if (String(v) === s) return true;
+  return false;
+}
+
+// Plain functions, no closures per call: validation runs on every generated row (LLM batches).
 /** Checks one value against its column (type first, then range/category/pattern). */
 function checkValue(col: ColumnSchema, value: unknown, opts: ValidateOptions): ValidationIssue | null {
-  const issue = (code: IssueCode, msg: string): ValidationIssue => ({ column: col.name, code, message: `column ${col.name}: ${msg}`, value });
   if (value === null || value === undefined || (typeof value === "number" && Number.isNaN(value))) {
     // A schema without a nullable share means "never missing": generated rows must be complete.
-    return (col.nullable ?? 0) > 0 ? null : issue("null", "is missing but the column allows no missing values");
+    return (col.nullable ?? 0) > 0 ? null : issueOf(col, value, "null", "is missing but the column allows no missing values");
   }
-  const typeErr = (): ValidationIssue => issue("type", `expected ${EXPECTED[col.kind]}, got ${show(value)}`);
   switch (col.kind) {
     case "numeric":
     case "integer": {
-      if (typeof value !== "number" || !Number.isFinite(value)) return typeErr();
-      if (col.kind === "integer" && !Number.isInteger(value)) return typeErr();
+      if (typeof value !== "number" || !Number.isFinite(value)) return typeIssue(col, value);
+      if (col.kind === "integer" && !Number.isInteger(value)) return typeIssue(col, value);
       if (opts.ranges !== false) {
-        if (typeof col.min === "number" && value < col.min) return issue("range", `${value} is below the minimum ${col.min}`);
-        if (typeof col.max === "number" && value > col.max) return issue("range", `${value} is above the maximum ${col.max}`);
+        if (typeof col.min === "number" && value < col.min) return issueOf(col, value, "range", `${value} is below the minimum ${col.min}`);
+        if (typeof col.max === "number" && value > col.max) return issueOf(col, value, "range", `${value} is above the maximum ${col.max}`);
       }
       return null;
     }
     case "boolean":
-      return typeof value === "boolean" ? null : typeErr();
+      return typeof value === "boolean" ? null : typeIssue(col, value);
     case "datetime": {
-      if (typeof value !== "string") return typeErr();
+      if (typeof value !== "string") return typeIssue(col, value);
       const ms = parseDateTimeMs(value);
-      if (Number.isNaN(ms)) return typeErr();
+      if (Number.isNaN(ms)) return typeIssue(col, value);
       if (opts.ranges !== false) {
-        if (typeof col.min === "string" && ms < parseDateTimeMs(col.min)) return issue("range", `${show(value)} is before the minimum ${col.min}`);
-        if (typeof col.max === "string" && ms > parseDateTimeMs(col.max)) return issue("range", `${show(value)} is after the maximum ${col.max}`);
+        if (typeof col.min === "string" && ms < boundMs(col.min)) return issueOf(col, value, "range", `${show(value)} is before the minimum ${col.min}`);
+        if (typeof col.max === "string" && ms > boundMs(col.max)) return issueOf(col, value, "range", `${show(value)} is after the maximum ${col.max}`);
       }
       return null;
     }
     case "categorical": {
-      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") return typeErr();
-      if (opts.categories !== false && col.values && col.values.length > 0) {
-        const s = String(value);
-        if (!col.values.some((v) => String(v) === s)) {
-          const list = col.values.slice(0, 10).map((v) => JSON.stringify(String(v))).join(", ");
-          return issue("category", `${show(value)} is not one of ${list}${col.values.length > 10 ? ", ..." : ""}`);
-        }
+      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") return typeIssue(col, value);
+      if (opts.categories !== false && col.values && col.values.length > 0 && !inCategories(col.values, String(value))) {
+        const list = col.values.slice(0, 10).map((v) => JSON.stringify(String(v))).join(", ");
+        return issueOf(col, value, "category", `${show(value)} is not one of ${list}${col.values.length > 10 ? ", ..." : ""}`);
       }
       return null;
     }
     case "text":
     case "id": {
-      if (typeof value !== "string" && !(col.kind === "id" && typeof value === "number" && Number.isInteger(value))) return typeErr();
-      if (col.pattern && !compiled(col.pattern, col.name).test(String(value))) return issue("pattern", `${show(value)} does not match ${col.pattern}`);
+      if (typeof value !== "string" && !(col.kind === "id" && typeof value === "number" && Number.isInteger(value))) return typeIssue(col, value);
+      if (col.pattern && !compiled(col.pattern, col.name).test(String(value))) return issueOf(col, value, "pattern", `${show(value)} does not match ${col.pattern}`);
       return null;
     }
   }
@@ -409,6 +430,11 @@ export function coerceValue(value: unknown, kind: ColumnKind): CellValue | undef
   }
 }
 
+function hasColumn(schema: Schema, name: string): boolean {
+  for (const c of schema.columns) if (c.name === name) return true;
+  return false;
+}
+
 /** Coerces and validates a record in one step (what the LLM generator needs per row). */
 export function coerceRow(
   row: Readonly<Record<string, unknown>>,
@@ -425,9 +451,13 @@ export function coerceRow(
       out[col.name] = null;
     } else out[col.name] = c;
   }
-  for (const k of Object.keys(row)) if (!(k in out) && !schema.columns.some((c) => c.name === k)) out[k] = row[k] as CellValue;
-  const typed = new Set(issues.map((i) => i.column));
-  for (const issue of validateRow(out, schema, opts)) if (!typed.has(issue.column)) issues.push(issue);
+  for (const k of Object.keys(row)) if (!(k in out) && !hasColumn(schema, k)) out[k] = row[k] as CellValue;
+  const typeIssues = issues.length;
+  for (const issue of validateRow(out, schema, opts)) {
+    let typed = false;
+    for (let i = 0; i < typeIssues; i++) if (issues[i]!.column === issue.column) typed = true;
+    if (!typed) issues.push(issue);
+  }
   return { row: out, issues };
 }
 

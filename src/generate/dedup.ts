@@ -100,7 +100,8 @@ function bandKeys(set: Set<string>): string[] {
   return keys;
 }
 
-function defaultTextColumns(frame: Frame, columns: readonly string[]): string[] {
+/** Text columns compared by similarity by default: string columns averaging ≥ 5 words (first 200 values). */
+export function defaultTextColumns(frame: Frame, columns: readonly string[]): string[] {
   return columns.filter((c) => {
     let words = 0, n = 0;
     for (const v of frame.columns[c]!) {
@@ -113,88 +114,127 @@ function defaultTextColumns(frame: Frame, columns: readonly string[]): string[] 
   });
 }
 
-/** Index of rows seen so far (real rows first, then kept generated rows). */
-class SeenIndex {
-  readonly exact = new Map<string, { source: "output" | "real"; index: number }>();
-  readonly near = new Map<string, { source: "output" | "real"; index: number }>();
-  readonly buckets = new Map<string, number[]>();
-  readonly sets: { set: Set<string>; ref: { source: "output" | "real"; index: number } }[] = [];
-}
+type Ref = { source: "output" | "real"; index: number };
 
-export function dedupRows(frame: Frame, options: DedupOptions = {}): DedupResult {
-  const mode = options.mode ?? "near";
-  if (mode !== "exact" && mode !== "near") throw new RangeError(`dedup mode must be "exact" or "near", got "${String(mode)}".`);
-  const threshold = options.jaccard ?? 0.8;
-  if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`jaccard threshold must be in (0, 1], got ${threshold}.`);
-  const against = options.against;
-  let columns = options.columns ?? frame.columnNames.filter((c) => !c.startsWith("_") && (!against || Object.hasOwn(against.columns, c)));
-  const missing = columns.filter((c) => !Object.hasOwn(frame.columns, c) || (against !== undefined && !Object.hasOwn(against.columns, c)));
-  if (missing.length) {
-    throw new RangeError(`dedup: column(s) ${missing.join(", ")} are not in ${against ? "both tables" : "the table"}; compare on shared columns.`);
+/**
+ * Incremental duplicate finder: rows are pushed in output order (in as many pieces as they come,
+ * e.g. one LLM batch at a time) and each is judged against the real rows and the rows kept before
+ * it. Pushing a table in pieces gives the same verdicts as pushing it whole, which lets the LLM
+ * engine dedup while it waits on the network instead of in one pass at the end.
+ */
+export class Deduplicator {
+  private readonly exact = new Map<string, Ref>();
+  private readonly near = new Map<string, Ref>();
+  private readonly buckets = new Map<string, number[]>();
+  private readonly sets: { set: Set<string>; ref: Ref }[] = [];
+  private readonly near_: boolean;
+  private readonly threshold: number;
+  /** Indices (over everything pushed) of the rows kept, in order. */
+  readonly kept: number[] = [];
+  readonly removed: RemovedRow[] = [];
+  private pushed = 0;
+
+  /** `columns` are compared; `textColumns` (near mode) also by word-bigram similarity. */
+  constructor(
+    readonly columns: readonly string[],
+    readonly textColumns: readonly string[],
+    options: { mode?: "exact" | "near"; jaccard?: number; against?: Frame } = {},
+  ) {
+    const mode = options.mode ?? "near";
+    if (mode !== "exact" && mode !== "near") throw new RangeError(`dedup mode must be "exact" or "near", got "${String(mode)}".`);
+    this.threshold = options.jaccard ?? 0.8;
+    if (!(this.threshold > 0 && this.threshold <= 1)) throw new RangeError(`jaccard threshold must be in (0, 1], got ${this.threshold}.`);
+    this.near_ = mode === "near";
+    const against = options.against;
+    if (against) for (let i = 0; i < against.rowCount; i++) this.remember(this.keysOf(against, i), { source: "real", index: i });
   }
-  columns = [...columns];
-  const textCols = mode === "near" ? [...(options.textColumns ?? defaultTextColumns(frame, columns))] : [];
-  const idx = new SeenIndex();
 
-  const rowValues = (f: Frame, i: number): CellValue[] => columns.map((c) => f.columns[c]![i] ?? null);
-  const textOf = (f: Frame, i: number): string => textCols.map((c) => String(f.columns[c]![i] ?? "")).join(" ");
+  /** Rows pushed so far. */
+  get size(): number {
+    return this.pushed;
+  }
 
-  const findDuplicate = (f: Frame, i: number): { reason: DedupReason; ref: { source: "output" | "real"; index: number } } | null => {
-    const vals = rowValues(f, i);
-    const ek = exactKey(vals);
-    const e = idx.exact.get(ek);
+  /** Judges the rows of `frame` (which must have every compared column) as the next rows of the output. */
+  push(frame: Frame): void {
+    for (let i = 0; i < frame.rowCount; i++) {
+      const index = this.pushed++;
+      const keys = this.keysOf(frame, i);
+      const dup = this.find(keys);
+      if (dup) { this.removed.push({ index, reason: dup.reason, duplicateOf: dup.ref }); continue; }
+      this.kept.push(index);
+      this.remember(keys, { source: "output", index });
+    }
+  }
+
+  private keysOf(f: Frame, i: number): { exact: string; near: string; shingles: Set<string> | undefined } {
+    const vals = this.columns.map((c) => f.columns[c]![i] ?? null);
+    const exact = exactKey(vals);
+    if (!this.near_) return { exact, near: "", shingles: undefined };
+    const text = this.textColumns.length ? this.textColumns.map((c) => String(f.columns[c]![i] ?? "")).join(" ") : undefined;
+    return { exact, near: exactKey(vals.map(nearValue)), shingles: text === undefined ? undefined : shingles(text) };
+  }
+
+  private find(keys: { exact: string; near: string; shingles: Set<string> | undefined }): { reason: DedupReason; ref: Ref } | null {
+    const e = this.exact.get(keys.exact);
     if (e) return { reason: "exact", ref: e };
-    if (mode === "exact") return null;
-    const nk = exactKey(vals.map(nearValue));
-    const nr = idx.near.get(nk);
+    if (!this.near_) return null;
+    const nr = this.near.get(keys.near);
     if (nr) return { reason: "near", ref: nr };
-    if (textCols.length) {
-      const set = shingles(textOf(f, i));
+    if (keys.shingles) {
       const seen = new Set<number>();
-      for (const key of bandKeys(set)) {
-        for (const cand of idx.buckets.get(key) ?? []) {
+      for (const key of bandKeys(keys.shingles)) {
+        for (const cand of this.buckets.get(key) ?? []) {
           if (seen.has(cand)) continue;
           seen.add(cand);
-          if (jaccardOf(set, idx.sets[cand]!.set) >= threshold) return { reason: "similar-text", ref: idx.sets[cand]!.ref };
+          if (jaccardOf(keys.shingles, this.sets[cand]!.set) >= this.threshold) return { reason: "similar-text", ref: this.sets[cand]!.ref };
         }
       }
     }
     return null;
-  };
+  }
 
-  const remember = (f: Frame, i: number, ref: { source: "output" | "real"; index: number }): void => {
-    const vals = rowValues(f, i);
-    const ek = exactKey(vals);
-    if (!idx.exact.has(ek)) idx.exact.set(ek, ref);
-    if (mode === "exact") return;
-    const nk = exactKey(vals.map(nearValue));
-    if (!idx.near.has(nk)) idx.near.set(nk, ref);
-    if (textCols.length) {
-      const set = shingles(textOf(f, i));
-      const slot = idx.sets.length;
-      idx.sets.push({ set, ref });
-      for (const key of bandKeys(set)) {
-        const b = idx.buckets.get(key);
-        if (b) b.push(slot); else idx.buckets.set(key, [slot]);
+  private remember(keys: { exact: string; near: string; shingles: Set<string> | undefined }, ref: Ref): void {
+    if (!this.exact.has(keys.exact)) this.exact.set(keys.exact, ref);
+    if (!this.near_) return;
+    if (!this.near.has(keys.near)) this.near.set(keys.near, ref);
+    if (keys.shingles) {
+      const slot = this.sets.length;
+      this.sets.push({ set: keys.shingles, ref });
+      for (const key of bandKeys(keys.shingles)) {
+        const b = this.buckets.get(key);
+        if (b) b.push(slot); else this.buckets.set(key, [slot]);
       }
     }
-  };
-
-  if (against) for (let i = 0; i < against.rowCount; i++) remember(against, i, { source: "real", index: i });
-
-  const kept: number[] = [];
-  const removed: RemovedRow[] = [];
-  for (let i = 0; i < frame.rowCount; i++) {
-    const dup = findDuplicate(frame, i);
-    if (dup) { removed.push({ index: i, reason: dup.reason, duplicateOf: dup.ref }); continue; }
-    kept.push(i);
-    remember(frame, i, { source: "output", index: i });
   }
+}
+
+/** The columns `dedupRows` compares by default: every column shared with `against`, minus "_"-prefixed ones. */
+export function dedupColumns(frame: Frame, options: Pick<DedupOptions, "columns" | "against"> = {}): string[] {
+  const against = options.against;
+  const columns = options.columns ?? frame.columnNames.filter((c) => !c.startsWith("_") && (!against || Object.hasOwn(against.columns, c)));
+  const missing = columns.filter((c) => !Object.hasOwn(frame.columns, c) || (against !== undefined && !Object.hasOwn(against.columns, c)));
+  if (missing.length) {
+    throw new RangeError(`dedup: column(s) ${missing.join(", ")} are not in ${against ? "both tables" : "the table"}; compare on shared columns.`);
+  }
+  return [...columns];
+}
+
+export function dedupRows(frame: Frame, options: DedupOptions = {}): DedupResult {
+  const mode = options.mode ?? "near";
+  const columns = dedupColumns(frame, options);
+  const textCols = mode === "near" ? [...(options.textColumns ?? defaultTextColumns(frame, columns))] : [];
+  const d = new Deduplicator(columns, textCols, {
+    mode,
+    ...(options.jaccard !== undefined ? { jaccard: options.jaccard } : {}),
+    ...(options.against ? { against: options.against } : {}),
+  });
+  d.push(frame);
+  const { kept, removed } = d;
   const count = (r: DedupReason): number => removed.filter((x) => x.reason === r).length;
   return {
     frame: removed.length ? takeRows(frame, kept) : frame,
-    kept,
-    removed,
+    kept: [...kept],
+    removed: [...removed],
     counts: {
       input: frame.rowCount,
       kept: kept.length,

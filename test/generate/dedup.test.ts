@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { frameFromRecords } from "../../src/data/frame.js";
-import { dedupRows } from "../../src/generate/dedup.js";
+import { Deduplicator, dedupRows } from "../../src/generate/dedup.js";
+import { createRowDeduper, dedupeRows } from "../../src/generate/llm/dedupe.js";
+import { takeRows } from "../../src/data/frame.js";
 import { roundSignificant } from "../../src/data/numbers.js";
 
 describe("dedup", () => {
@@ -57,5 +59,41 @@ describe("dedup", () => {
     expect(roundSignificant(3.14159265)).toBe(3.14159);
     expect(roundSignificant(123456789)).toBe(123457000);
     expect(roundSignificant(0)).toBe(0);
+  });
+
+  it("pushing a table in pieces gives the same verdicts as pushing it whole", () => {
+    const whole = dedupRows(synth, { against: real });
+    const d = new Deduplicator(["name", "price", "n"], [], { against: real });
+    d.push(takeRows(synth, [0, 1, 2]));
+    d.push(takeRows(synth, [3]));
+    d.push(takeRows(synth, [4, 5, 6]));
+    expect(d.size).toBe(7);
+    expect(d.kept).toEqual(whole.kept);
+    expect(d.removed).toEqual(whole.removed);
+  });
+
+  it("the LLM row filter decides its text columns on the first 200 rows, then judges batch by batch like a one-shot pass", () => {
+    const words = ["espresso", "crema", "bitter", "roast", "milk", "foam", "sweet", "cocoa", "beans", "grinder", "morning", "office"];
+    // The first 20 reviews are one word (a filter deciding on the first batch alone would compare no text);
+    // later ones are 6 words, every other one repeating the previous wording plus "today" (bigram Jaccard 5/6).
+    const rows = Array.from({ length: 260 }, (_, i) => ({
+      review: i < 20 ? `ok${i}` : Array.from({ length: 6 }, (_, k) => words[(Math.floor(i / 2) * (k + 1) + k) % words.length]).join(" ") + (i % 2 ? " today" : ""),
+      stars: 3,
+    }));
+    const cols = ["review", "stars"];
+    const reasons = dedupRows(frameFromRecords(rows), { columns: cols });
+    expect(reasons.counts.similarText).toBeGreaterThan(0);
+    const oneShot = dedupeRows(rows, cols, { mode: "near" });
+    expect(oneShot.removed).toBe(reasons.counts.removed);
+    const inc = createRowDeduper(cols, { mode: "near" });
+    for (let i = 0; i < rows.length; i += 20) inc.push(rows.slice(i, i + 20));
+    expect(inc.outcome()).toEqual(oneShot);
+  });
+
+  it("the LLM row filter with dedup off keeps every row", () => {
+    const off = createRowDeduper(["a"], { mode: "off" });
+    off.push([{ a: 1 }, { a: 1 }]);
+    off.push([{ a: 1 }]);
+    expect(off.outcome()).toEqual({ keep: [0, 1, 2], removed: 0, copiesOfReal: 0 });
   });
 });

@@ -170,6 +170,8 @@ type Failure =
 export class LlmClient {
   readonly model: string;
   readonly provider: Provider;
+  /** Requests in flight at once. */
+  readonly concurrency: number;
   readonly warnings: string[] = [];
   private readonly sdk: OpenAI;
   private readonly cache: CompletionCache | undefined;
@@ -197,6 +199,7 @@ export class LlmClient {
     if (options.budgetUsd !== undefined && !(options.budgetUsd >= 0)) {
       throw new LlmConfigError(`budget must be a non-negative number of US dollars, got ${String(options.budgetUsd)}.`);
     }
+    this.concurrency = concurrency;
     this.semaphore = new Semaphore(concurrency);
     this.opts = {
       maxRetries: options.maxRetries ?? 4,

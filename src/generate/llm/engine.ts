@@ -11,7 +11,7 @@
 import type { Row } from "../../data/frame.js";
 import type { Checkpoint, CheckpointBatch } from "./checkpoint.js";
 import type { ChatRequest, LlmClient } from "./client.js";
-import { BudgetExceededError, StructuredOutputUnsupportedError } from "./errors.js";
+import { BudgetExceededError, LlmError, StructuredOutputUnsupportedError } from "./errors.js";
 import { sha256, canonicalJson } from "./cache.js";
 
 export interface StreamSpec {
@@ -43,8 +43,10 @@ export interface EngineOptions {
   seed: number;
   buildRequest(ctx: BatchContext, attempt: number): ChatRequest;
   parse(content: string, ctx: BatchContext): ParsedBatch;
-  /** Duplicates among the ordered rows of one stream (also against real rows): indices to keep, in order. */
-  dedupe(rows: Row[], stream: string): { keep: number[]; removed: number };
+  /** A duplicate filter for one stream: fed its rows in batch order, as batches finish (also checks real rows). */
+  deduper(stream: string): StreamDeduper;
+  /** Batches worked on at once (default: the client's concurrency). */
+  concurrency?: number;
   /** Called when the server rejects json_schema; return true to retry with the schema in the prompt. */
   fallbackToPrompt?(): boolean;
   /** Fresh requests per batch after failures (default 3). */
@@ -53,6 +55,12 @@ export interface EngineOptions {
   maxRounds?: number;
   onBatch?(done: CheckpointBatch, summary: EngineProgress): void;
   signal?: AbortSignal;
+}
+
+export interface StreamDeduper {
+  push(rows: readonly Row[]): void;
+  /** Indices (over all rows pushed) to keep, in order, and how many were removed. */
+  outcome(): { keep: number[]; removed: number };
 }
 
 export interface EngineProgress {
@@ -162,25 +170,85 @@ export async function runEngine(opts: EngineOptions): Promise<EngineResult> {
     return { kind: "batch", stream: ctx.stream, index: ctx.index, keys, rows: [], invalidRows: invalid, failed: true, usage, promptHash: firstHash, seed: ctx.seed };
   }
 
-  const state = new Map<string, { next: number; result: StreamResult; removed: number; stalled: boolean }>();
-  for (const s of opts.streams) state.set(s.id, { next: 0, result: { rows: [], batches: [] }, removed: 0, stalled: false });
+  interface StreamState {
+    /** Next batch index to plan. */
+    next: number;
+    /** Next batch index to hand to the deduper (batches go in index order). */
+    pushed: number;
+    deduper: StreamDeduper;
+    /** Every row pushed, in order, with the batch it came from. */
+    ordered: Row[];
+    from: CheckpointBatch[];
+    result: StreamResult;
+    removed: number;
+    stalled: boolean;
+  }
+  const state = new Map<string, StreamState>();
+  for (const s of opts.streams) {
+    state.set(s.id, { next: 0, pushed: 0, deduper: opts.deduper(s.id), ordered: [], from: [], result: { rows: [], batches: [] }, removed: 0, stalled: false });
+  }
 
-  /** Dedups a stream's finished batches in index order; returns kept rows (trimmed to the target). */
+  /** Feeds finished batches to the stream's deduper in index order; `skipGaps` at a round's end passes over batches that never came. */
+  function advance(stream: string, skipGaps: boolean): void {
+    const st = state.get(stream)!;
+    while (st.pushed < st.next) {
+      const b = done.get(`${stream}\u0000${st.pushed}`);
+      if (!b && !skipGaps) return;
+      st.pushed += 1;
+      if (!b) continue;
+      st.deduper.push(b.rows);
+      for (const r of b.rows) { st.ordered.push(r); st.from.push(b); }
+    }
+  }
+
+  /** The stream's kept rows so far (trimmed to the target). */
   function assemble(stream: StreamSpec): void {
     const st = state.get(stream.id)!;
-    const batches: CheckpointBatch[] = [];
-    for (let i = 0; i < st.next; i++) {
-      const b = done.get(`${stream.id}\u0000${i}`);
-      if (b) batches.push(b);
-    }
-    const ordered: Row[] = [];
-    const from: CheckpointBatch[] = [];
-    for (const b of batches) for (const r of b.rows) { ordered.push(r); from.push(b); }
-    const { keep, removed } = opts.dedupe(ordered, stream.id);
+    advance(stream.id, true);
+    const { keep, removed } = st.deduper.outcome();
     const idx = keep.slice(0, stream.target);
     st.removed = removed;
-    st.result = { rows: idx.map((i) => ordered[i]!), batches: idx.map((i) => from[i]!) };
+    st.result = { rows: idx.map((i) => st.ordered[i]!), batches: idx.map((i) => st.from[i]!) };
   }
+
+  /** One planned batch: from the checkpoint, or requested; then committed, counted and deduplicated. */
+  async function runBatch(ctx: BatchContext): Promise<void> {
+    const key = `${ctx.stream}\u0000${ctx.index}`;
+    let batch = done.get(key);
+    if (!batch) {
+      if (stoppedByBudget || fatal !== undefined || opts.signal?.aborted) return;
+      try {
+        batch = await processBatch(ctx);
+      } catch (err) {
+        if (err instanceof BudgetExceededError) {
+          if (!stoppedByBudget) warnings.push(err.message);
+          stoppedByBudget = true;
+        } else if (fatal === undefined) fatal = err;
+        return;
+      }
+      if (!batch) return;
+      try {
+        await opts.checkpoint.commit(batch);
+      } catch (err) {
+        throw new LlmError(
+          `Could not write the checkpoint ${opts.checkpoint.file} (${err instanceof Error ? err.message : String(err)}): ` +
+            `free disk space or choose another checkpoint directory, then run again (with the response cache on, answers already received are not paid for again).`,
+        );
+      }
+      done.set(key, batch);
+    }
+    if (batch.failed) failedBatches += 1;
+    invalidRows += batch.invalidRows;
+    progressRows = Math.min(totalTarget, progressRows + batch.rows.length);
+    advance(ctx.stream, false);
+    opts.onBatch?.(batch, { rows: progressRows, target: totalTarget, invalidRows, failedBatches });
+  }
+
+  // A pool of workers, not one promise per batch: a request is built only when a worker is free
+  // to send it, so a run of thousands of batches starts sending at once instead of after building
+  // every request. Twice the client's concurrency keeps a built request queued for each slot, so a
+  // slot is refilled the moment a response arrives, before that response is parsed.
+  const poolSize = Math.max(1, opts.concurrency ?? 2 * opts.client.concurrency);
 
   for (let round = 0; round < maxRounds; round++) {
     const plan: BatchContext[] = [];
@@ -198,29 +266,17 @@ export async function runEngine(opts: EngineOptions): Promise<EngineResult> {
     }
     if (plan.length === 0) break;
     const before = new Map([...state].map(([k, v]) => [k, v.result.rows.length]));
-    await Promise.allSettled(
-      plan.map(async (ctx) => {
-        const key = `${ctx.stream}\u0000${ctx.index}`;
-        let batch = done.get(key);
-        if (!batch) {
-          if (stoppedByBudget || fatal !== undefined || opts.signal?.aborted) return;
+    let cursor = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(poolSize, plan.length) }, async () => {
+        while (cursor < plan.length) {
+          const ctx = plan[cursor++]!;
           try {
-            batch = await processBatch(ctx);
+            await runBatch(ctx);
           } catch (err) {
-            if (err instanceof BudgetExceededError) {
-              if (!stoppedByBudget) warnings.push(err.message);
-              stoppedByBudget = true;
-            } else if (fatal === undefined) fatal = err;
-            return;
+            if (fatal === undefined) fatal = err; // e.g. the checkpoint could not be written
           }
-          if (!batch) return;
-          await opts.checkpoint.commit(batch);
-          done.set(key, batch);
         }
-        if (batch.failed) failedBatches += 1;
-        invalidRows += batch.invalidRows;
-        progressRows = Math.min(totalTarget, progressRows + batch.rows.length);
-        opts.onBatch?.(batch, { rows: progressRows, target: totalTarget, invalidRows, failedBatches });
       }),
     );
     if (fatal !== undefined) throw fatal;

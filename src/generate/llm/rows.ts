@@ -12,7 +12,7 @@ import { compileExpression, evaluateRecord } from "../expression.js";
 import { GenerateError, type GenerateHooks, type GenerateRequest, type GenerateResult } from "../types.js";
 import { canonicalJson, sha256 } from "./cache.js";
 import type { ChatRequest } from "./client.js";
-import { dedupeRows, type DedupMode } from "./dedupe.js";
+import { createRowDeduper, type DedupMode } from "./dedupe.js";
 import { runEngine, type BatchContext, type ParsedBatch } from "./engine.js";
 import { extractList } from "./extract.js";
 import { describeColumn, generatedColumns, listJsonSchema, rowJsonSchema } from "./jsonschema.js";
@@ -172,10 +172,16 @@ export async function generateLlmRows(request: GenerateRequest, hooks: GenerateH
     seed: request.seed,
     buildRequest,
     parse: (content: string) => parseRows(content, schema),
-    dedupe: (rows: Row[]) => {
-      const d = dedupeRows(rows, names, { mode, real });
-      copiesOfReal = d.copiesOfReal;
-      return d;
+    deduper: () => {
+      const d = createRowDeduper(names, { mode, real });
+      return {
+        push: (rows: readonly Row[]) => d.push(rows),
+        outcome: () => {
+          const o = d.outcome();
+          copiesOfReal = o.copiesOfReal;
+          return o;
+        },
+      };
     },
     fallbackToPrompt: () => {
       if (structuredSetting !== "auto") return false;

@@ -10,7 +10,7 @@ import { GenerateError, type GenerateHooks, type GenerateRequest, type GenerateR
 import { textQuality } from "../text/quality.js";
 import { canonicalJson, sha256 } from "./cache.js";
 import type { ChatRequest } from "./client.js";
-import { dedupeRows } from "./dedupe.js";
+import { createRowDeduper } from "./dedupe.js";
 import { runEngine, type BatchContext, type ParsedBatch, type StreamSpec } from "./engine.js";
 import { extractList } from "./extract.js";
 import { listJsonSchema, type JsonSchema } from "./jsonschema.js";
@@ -218,7 +218,7 @@ export async function generateLlmText(request: GenerateRequest, hooks: GenerateH
     seed: request.seed,
     buildRequest,
     parse,
-    dedupe: (rows) => dedupeRows(rows, [keyCol], { mode, real }),
+    deduper: () => createRowDeduper([keyCol], { mode, real }),
     fallbackToPrompt: () => {
       if ((run.options.structuredOutput ?? "auto") !== "auto") return false;
       if (structured) warnings.push("The server does not support structured output (json_schema): the schema now goes in the prompt.");
