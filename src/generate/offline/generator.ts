@@ -217,23 +217,19 @@ function genDatetime(c: OfflineColumn, rng: Rng, rows: number): CellValue[] {
   // Times and datetimes at whole seconds unless the bounds show a fraction.
   const unit = style.fraction > 0 ? 1 : 1000;
   const steps = Math.floor((hi - lo) / unit) + 1;
+  // Whole-second times of day: "HH:MM:SS" from a two-digit table, no general formatter.
+  const first = Math.round(lo / 1000);
+  const format: (k: number) => string =
+    kind === "time" && unit === 1000 && style.fraction === 0
+      ? (k) => { const t = first + k; return `${TWO_DIGITS[Math.floor(t / 3600) % 24]}:${TWO_DIGITS[Math.floor(t / 60) % 60]}:${TWO_DIGITS[t % 60]}`; }
+      : (k) => formatDateValue(lo + k * unit, style);
   if (steps <= 200_000 && steps <= rows) {
     // Few distinct values (06:00:00–21:00:00 is 54,001 seconds): format each once, then index.
     const table = new Array<string>(steps);
-    for (let k = 0; k < steps; k++) table[k] = formatDateValue(lo + k * unit, style);
+    for (let k = 0; k < steps; k++) table[k] = format(k);
     return fillUnique(c, rows, () => table[Math.floor(rng.next() * steps)]!);
   }
-  if (kind === "time" && unit === 1000 && style.fraction >= 0) {
-    // Whole-second times of day: "HH:MM:SS" from a two-digit table, no Date objects.
-    const first = Math.round(lo / 1000);
-    const draw = (): string => {
-      const t = first + Math.floor(rng.next() * steps);
-      return `${TWO_DIGITS[Math.floor(t / 3600) % 24]}:${TWO_DIGITS[Math.floor(t / 60) % 60]}:${TWO_DIGITS[t % 60]}`;
-    };
-    return fillUnique(c, rows, draw);
-  }
-  const draw = (): string => formatDateValue(lo + Math.floor(rng.next() * steps) * unit, style);
-  return fillUnique(c, rows, draw);
+  return fillUnique(c, rows, () => format(Math.floor(rng.next() * steps)));
 }
 
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
