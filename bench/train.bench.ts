@@ -189,7 +189,7 @@ async function speed(): Promise<void> {
       "per dense layer forward, gradients with explicit transposes (its transposed matMul is ~6× slower than transpose + " +
       "matMul at these sizes), no input gradient for the first layer, one Adam update over all weights at once instead of " +
       "one per variable, and batches copied from JavaScript arrays instead of gathered. That took the epoch from 2.47× to " +
-      "about 1.4× PyTorch. What remains is mostly per-kernel overhead (about 50 small kernels per batch), so a 4× larger " +
+      "1.2–1.4× PyTorch (runs on this shared machine vary). What remains is mostly per-kernel overhead (about 50 small kernels per batch), so a 4× larger " +
       "batch costs well under 4× per batch (see the batch-256 row): `--batch-size 256` shortens epochs on large tables.",
     "",
     "No native backend here: `@tensorflow/tfjs-node` in node_modules is an npm alias of pure-JS `@tensorflow/tfjs` (danfojs-node's " +

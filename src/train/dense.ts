@@ -4,7 +4,8 @@
  *
  * Why not the Layers call and TF.js's own gradients (measured on the wasm backend, batch 64):
  * - the gradient of `matMul` uses matMul with transposeA / transposeB, which the wasm kernel runs
- *   about 6× slower than an explicit transpose followed by a plain matMul (150 vs 25 µs for 64×64·64×32);
+ *   about 6× slower than an explicit transpose followed by a plain matMul (150 vs 25 µs for 64×64·64×32),
+ *   so on wasm the transposes are explicit;
  * - the forward pass as one fused kernel per layer (matMul + bias + ReLU) instead of three;
  * - the first layer's gradient with respect to the input batch is never needed, so it is not computed.
  * The variables are the Layers model's own (kernel, bias per layer), so `predict`, save and load
@@ -24,6 +25,11 @@ export interface DenseTrainer {
 }
 
 export function denseTrainer(tf: TF): DenseTrainer {
+  // a·bᵀ and aᵀ·b. Only the wasm kernel is slow with transpose flags; on cpu and tensorflow they are
+  // free and an explicit transpose would be an extra copy.
+  const explicit = tf.getBackend() === "wasm";
+  const matMulBT = (a: Tensor2D, b: Tensor2D): Tensor2D => (explicit ? tf.matMul(a, tf.transpose(b)) : tf.matMul(a, b, false, true));
+  const matMulAT = (a: Tensor2D, b: Tensor2D): Tensor2D => (explicit ? tf.matMul(tf.transpose(a), b) : tf.matMul(a, b, true, false));
   /** dL/dz for z before the activation: ReLU passes the gradient where its output is positive. */
   const preActivation = (dy: Tensor, out: Tensor, relu: boolean): Tensor => (relu ? tf.mul(dy, tf.step(out)) : dy);
 
@@ -37,7 +43,7 @@ export function denseTrainer(tf: TF): DenseTrainer {
         gradFunc: (dy: Tensor, saved: Tensor[]) => {
           const [xs, ws, outs] = saved as [Tensor2D, Tensor2D, Tensor2D];
           const dz = preActivation(dy, outs, relu) as Tensor2D;
-          return [tf.matMul(dz, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dz), tf.sum(dz, 0)];
+          return [matMulBT(dz, ws), matMulAT(xs, dz), tf.sum(dz, 0)];
         },
       };
     });
@@ -52,7 +58,7 @@ export function denseTrainer(tf: TF): DenseTrainer {
         value: out,
         gradFunc: (dy: Tensor, saved: Tensor[]) => {
           const dz = preActivation(dy, saved[0]!, relu) as Tensor2D;
-          return [tf.matMul(tf.transpose(x), dz), tf.sum(dz, 0)];
+          return [matMulAT(x, dz), tf.sum(dz, 0)];
         },
       };
     })(w, b);

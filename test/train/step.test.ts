@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Tensor, Tensor2D, Variable } from "@tensorflow/tfjs";
-import { loadTf, type TF } from "../../src/train/backend.js";
+import { loadTf, selectBackend, type BackendName, type TF } from "../../src/train/backend.js";
 import { FlatAdam } from "../../src/train/adam.js";
 import { denseTrainer } from "../../src/train/dense.js";
 
@@ -30,9 +30,12 @@ function maxAbsDiff(a: Float32Array | Int32Array | Uint8Array, b: Float32Array |
 }
 
 describe("training step", () => {
-  for (const shapes of [[[5, 1], [1]], [[5, 8], [8], [8, 4], [4], [4, 1], [1]]]) {
-    it(`dense gradients equal TF.js's automatic ones (${shapes.length / 2} layer${shapes.length > 2 ? "s" : ""})`, async () => {
+  // wasm transposes explicitly, cpu uses matMul's transpose flags: both paths are checked.
+  for (const [backend, shapes] of [["wasm", [[5, 1], [1]]], ["wasm", [[5, 8], [8], [8, 4], [4], [4, 1], [1]]], ["cpu", [[5, 8], [8], [8, 4], [4], [4, 1], [1]]]] as [BackendName, number[][]][]) {
+    it(`dense gradients equal TF.js's automatic ones (${backend}, ${shapes.length / 2} layer${shapes.length > 2 ? "s" : ""})`, async () => {
+      await selectBackend(backend);
       const { tf } = await loadTf();
+      expect(tf.getBackend()).toBe(backend);
       const vars = seededVars(tf, shapes, 11);
       const x = tf.randomNormal([16, 5], 0, 1, "float32", 3) as Tensor2D;
       const y = tf.randomNormal([16, 1], 0, 1, "float32", 4) as Tensor2D;
@@ -52,6 +55,7 @@ describe("training step", () => {
   }
 
   it("FlatAdam takes the same steps as tf.train.adam, also after a learning-rate change", async () => {
+    await selectBackend("wasm");
     const { tf } = await loadTf();
     const shapes = [[5, 8], [8], [8, 1], [1]];
     const a = seededVars(tf, shapes, 21);
