@@ -8,7 +8,9 @@ import { toFrame, type TableInput } from "../../data/frame.js";
 import type { DataFrame } from "../../data/dataframe.js";
 import type { Frame } from "../../data/types.js";
 import { displaySymbol, type MimeBundle } from "../../display/protocol.js";
+import { FlatAdam } from "../adam.js";
 import { describeBackend, loadTf, tfjs, type BackendName } from "../backend.js";
+import { denseTrainer } from "../dense.js";
 import { chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "../display.js";
 import { permutation, seededRng } from "../rng.js";
 import { confusionChartSpec } from "./charts.js";
@@ -335,31 +337,36 @@ export async function trainTextClassifier(table: TextTable, options: TextClassif
   const classOf = Int32Array.from(labels, (l) => index.get(l)!);
 
   const network = TextNetwork.create(tf, vocab.size, o.model === "mlp" ? [o.hidden] : [], k, o.seed);
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = new FlatAdam(tf, network.variables, { learningRate: o.learningRate });
+  const trainer = denseTrainer(tf);
 
   const history: TextEpochLog[] = [];
   const rng = seededRng(o.seed);
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    const order = permutation(n, rng);
-    let total = 0;
-    let batches = 0;
-    for (let start = 0; start < n; start += o.batchSize) {
-      // Batches are densified from the sparse rows in JS: cheaper than gathering rows of one
-      // big dense tensor (measured ~2x per step on wasm), and no N × V matrix is ever held.
-      const picked = Array.from(order.subarray(start, Math.min(n, start + o.batchSize)), (i) => rows[i]!);
-      const onehot = new Float32Array(picked.length * k);
-      for (let r = 0; r < picked.length; r++) onehot[r * k + classOf[order[start + r]!]!] = 1;
-      const xb = tf.tensor2d(densify(picked, vocab.size), [picked.length, vocab.size]);
-      const yb = tf.tensor2d(onehot, [picked.length, k]);
-      const loss = optimizer.minimize(() => network.loss(xb, yb, o.l2), true, network.variables)!;
-      total += (await loss.data())[0]!;
-      tf.dispose([xb, yb, loss]);
-      batches++;
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const order = permutation(n, rng);
+      let total = 0;
+      let batches = 0;
+      for (let start = 0; start < n; start += o.batchSize) {
+        // Batches are densified from the sparse rows in JS: cheaper than gathering rows of one
+        // big dense tensor (measured ~2x per step on wasm), and no N × V matrix is ever held.
+        const picked = Array.from(order.subarray(start, Math.min(n, start + o.batchSize)), (i) => rows[i]!);
+        const onehot = new Float32Array(picked.length * k);
+        for (let r = 0; r < picked.length; r++) onehot[r * k + classOf[order[start + r]!]!] = 1;
+        const xb = tf.tensor2d(densify(picked, vocab.size), [picked.length, vocab.size]);
+        const yb = tf.tensor2d(onehot, [picked.length, k]);
+        const loss = optimizer.minimize(() => network.loss(xb, yb, o.l2, trainer));
+        total += (await loss.data())[0]!;
+        tf.dispose([xb, yb, loss]);
+        batches++;
+      }
+      const entry = { epoch, loss: total / batches };
+      history.push(entry);
+      await options.onEpoch?.(entry);
+      await yieldNow();
     }
-    const entry = { epoch, loss: total / batches };
-    history.push(entry);
-    await options.onEpoch?.(entry);
-    await yieldNow();
+  } finally {
+    optimizer.dispose();
   }
 
   const info: TextModelInfo = {

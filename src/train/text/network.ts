@@ -1,10 +1,11 @@
 /**
  * The classifier's network as plain TF.js variables and ops: dense layers (ReLU between, logits
- * out) trained with `optimizer.minimize`. For this small model the Layers API's per-step
+ * out) trained with FlatAdam and the dense trainer's gradients (../adam.ts, ../dense.ts). For this small model the Layers API's per-step
  * bookkeeping cost several times the maths itself (measured on wasm), so it is not used.
  */
 import type { Scalar, Tensor2D, Variable } from "@tensorflow/tfjs";
 import type { TF } from "../backend.js";
+import type { DenseTrainer } from "../dense.js";
 
 interface Dense {
   kernel: Variable;
@@ -45,10 +46,15 @@ export class TextNetwork {
     return this.tf.tidy(() => this.tf.softmax(this.logits(x)));
   }
 
-  /** Mean cross-entropy of one batch plus `l2` × the sum of squared kernel weights. */
-  loss(x: Tensor2D, yOneHot: Tensor2D, l2: number): Scalar {
+  /**
+   * Mean cross-entropy of one batch plus `l2` × the sum of squared kernel weights. With `trainer`
+   * the logits come from its dense layers with hand-written gradients (the training step's fast path,
+   * src/train/dense.ts); the values are the same as `logits(x)`.
+   */
+  loss(x: Tensor2D, yOneHot: Tensor2D, l2: number, trainer?: DenseTrainer): Scalar {
     const tf = this.tf;
-    let loss = tf.losses.softmaxCrossEntropy(yOneHot, this.logits(x)) as Scalar;
+    const logits = trainer ? trainer.forward(this.variables, x) : this.logits(x);
+    let loss = tf.losses.softmaxCrossEntropy(yOneHot, logits) as Scalar;
     if (l2 > 0) for (const d of this.dense) loss = tf.add(loss, tf.mul(l2, tf.sum(tf.square(d.kernel)))) as Scalar;
     return loss;
   }
