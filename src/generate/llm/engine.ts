@@ -45,7 +45,7 @@ export interface EngineOptions {
   parse(content: string, ctx: BatchContext): ParsedBatch;
   /** A duplicate filter for one stream: fed its rows in batch order, as batches finish (also checks real rows). */
   deduper(stream: string): StreamDeduper;
-  /** Batches worked on at once (default: the client's concurrency). */
+  /** Batches worked on at once (default: twice the client's concurrency, so a built request waits at every slot). */
   concurrency?: number;
   /** Called when the server rejects json_schema; return true to retry with the schema in the prompt. */
   fallbackToPrompt?(): boolean;
