@@ -25,11 +25,15 @@ export {
 export {
   isMagicCode,
   splitMagicCell,
+  splitMixedCell,
   runMagicCell,
   resolveArgs,
   usageErrorOutcome,
   isUsageError,
   type MagicInvocation,
   type MagicCellResult,
+  type CellPart,
+  type TypeScriptPart,
 } from "./run.js";
+export { blankMagicLines, topLevelMagicLines } from "./mixed.js";
 export * from "./builtin/index.js";

@@ -3,12 +3,15 @@
  *
  * A cell is a magic cell when
  * - its first non-blank line starts with `%%` (a cell magic: `%%name args`, the rest is the body), or
- * - every non-blank line starts with `%` (line magics, run in order; `//` comment lines are allowed).
- * Anything else is TypeScript for the execution host (a `%` line mixed with code is not supported).
- * `%name?` / `%%name?` print the generated help.
+ * - every non-blank line starts with `%` (line magics, run in order; `//` comment lines are allowed), or
+ * - TypeScript with line magics at its top level (`%name …` at column 0, outside brackets, strings and
+ *   comments; see mixed.ts): run as parts in order, TypeScript parts as cells of the same notebook.
+ * Anything else is TypeScript for the execution host. `%name?` / `%%name?` print the generated help.
  */
 import type { ExecuteOutcome } from "../kernel/types.js";
 import { formatHelp, parseTokens, suggest } from "./args.js";
+import { outcomeValue } from "./builtin/util.js";
+import { topLevelMagicLines } from "./mixed.js";
 import { getMagic, listMagics } from "./registry.js";
 import { interpolateText, resolveTokens, tokenize } from "./tokenize.js";
 import { MagicUsageError, type MagicArgs, type MagicContext, type MagicDefinition } from "./types.js";
@@ -25,6 +28,13 @@ export interface MagicInvocation {
   /** Cell body (cell magics only). */
   body?: string;
 }
+
+/** TypeScript between the magic lines of a mixed cell. */
+export interface TypeScriptPart {
+  code: string;
+}
+
+export type CellPart = MagicInvocation | TypeScriptPart;
 
 export interface MagicCellResult {
   handled: boolean;
@@ -58,7 +68,28 @@ function firstMeaningfulChar(code: string): string | undefined {
 
 /** True when runMagicCell would handle this cell. */
 export function isMagicCode(code: string): boolean {
-  return splitMagicCell(code) !== null;
+  return splitMagicCell(code) !== null || topLevelMagicLines(code).length > 0;
+}
+
+/** A TypeScript cell with top-level magic lines, cut into parts in order; null when it has none. */
+export function splitMixedCell(code: string): CellPart[] | null {
+  const magicLines = topLevelMagicLines(code);
+  if (magicLines.length === 0) return null;
+  const lines = code.split("\n");
+  const parts: CellPart[] = [];
+  let from = 0;
+  const typescript = (to: number): void => {
+    const text = lines.slice(from, to).join("\n");
+    if (text.trim() !== "") parts.push({ code: text });
+  };
+  for (const i of magicLines) {
+    typescript(i);
+    const line = lines[i]!.replace(/\r$/, "");
+    parts.push({ ...parseHead(line, false, undefined), ...(line.startsWith("%%") ? { misplaced: true } : {}) });
+    from = i + 1;
+  }
+  typescript(lines.length);
+  return parts;
 }
 
 /** The magic invocations in a cell, or null when the cell is TypeScript. */
@@ -99,7 +130,7 @@ function parseHead(line: string, cell: boolean, body: string | undefined): Magic
  */
 export async function runMagicCell(code: string, ctx: MagicContext): Promise<MagicCellResult> {
   const invocations = splitMagicCell(code);
-  if (!invocations) return { handled: false };
+  if (!invocations) return runMixedCell(code, ctx);
   // Refuse a misplaced %% line before running anything in the cell.
   const misplaced = invocations.find((i) => i.misplaced);
   if (misplaced) await runInvocation(misplaced, ctx);
@@ -107,6 +138,20 @@ export async function runMagicCell(code: string, ctx: MagicContext): Promise<Mag
   for (const inv of invocations) {
     if (ctx.signal.aborted) break;
     value = await runInvocation(inv, ctx);
+  }
+  return { handled: true, value };
+}
+
+/** TypeScript with magic lines: the parts run in order; an error in one stops the cell. */
+async function runMixedCell(code: string, ctx: MagicContext): Promise<MagicCellResult> {
+  const parts = splitMixedCell(code);
+  if (!parts) return { handled: false };
+  const misplaced = parts.find((p): p is MagicInvocation => "name" in p && p.misplaced === true);
+  if (misplaced) await runInvocation(misplaced, ctx);
+  let value: unknown;
+  for (const part of parts) {
+    if (ctx.signal.aborted) break;
+    value = "code" in part ? outcomeValue(await ctx.runCell(part.code, ctx.io)) : await runInvocation(part, ctx);
   }
   return { handled: true, value };
 }

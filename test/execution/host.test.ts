@@ -330,6 +330,29 @@ describe("magics", () => {
     expect(plain((await run("typeof captured")).outcome)).toBe("'object'");
   });
 
+  it("runs line magics between TypeScript statements, in order, sharing the notebook's names", async () => {
+    const code = [
+      "const base = 20;",
+      "%time const doubled = base * 2",
+      "console.log('after the magic', doubled);",
+      "const note = `",
+      "%not a magic: inside a template literal",
+      "`;",
+      "doubled + 2",
+    ].join("\n");
+    const { outcome, io } = await run(code);
+    expect(plain(outcome)).toBe("42");
+    expect(io.stdoutText).toMatch(/Wall time: [\s\S]*after the magic 40/);
+    expect(plain((await run("note.trim()")).outcome)).toBe("'%not a magic: inside a template literal'");
+  });
+
+  it("a failing TypeScript part of a mixed cell stops the cell before the next magic", async () => {
+    const { outcome, io } = await run("throw new Error('first part fails');\n%env SYNTHLAB_MIXED_NEVER=1");
+    expect(errorOf(outcome).evalue).toContain("first part fails");
+    expect(process.env.SYNTHLAB_MIXED_NEVER).toBeUndefined();
+    expect(io.stdoutText).not.toContain("SYNTHLAB_MIXED_NEVER");
+  });
+
   it("a usage error is one line", async () => {
     const e = errorOf((await run("%%nosuchmagic")).outcome);
     expect(e.ename).toBe("UsageError");
@@ -363,6 +386,13 @@ describe("completion, inspection, is_complete", () => {
     const c = await host.complete("%%cap", 5);
     expect(c.matches).toEqual(["%%capture"]);
     expect(c.cursorStart).toBe(0);
+  });
+
+  it("completes TypeScript in a cell that has magic lines (the magics are hidden from the language service)", async () => {
+    const code = "%time const unused = 1\ncompleteMe.al";
+    const r = await host.complete(code, code.length);
+    expect(r.matches).toEqual(expect.arrayContaining(["alpha", "alpine"]));
+    expect(r.cursorEnd - r.cursorStart).toBe(2);
   });
 
   it("inspects a symbol with its type and documentation", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   isMagicCode,
+  splitMixedCell,
   registerMagic,
   runMagicCell,
   splitMagicCell,
@@ -40,9 +41,10 @@ describe("isMagicCode / splitMagicCell", () => {
       ["who", false, " number"],
     ]);
   });
-  it("leaves TypeScript (also mixed with % lines) to the host", () => {
+  it("leaves TypeScript to the host; TypeScript with a top-level magic line is a mixed cell", () => {
     expect(isMagicCode("const x = 1 % 2;")).toBe(false);
-    expect(isMagicCode("%time x\nconst y = 2;")).toBe(false);
+    expect(isMagicCode("const x = 1\n  % 2;")).toBe(false); // indented: a continued expression
+    expect(isMagicCode("%time x\nconst y = 2;")).toBe(true);
     expect(isMagicCode("")).toBe(false);
     expect(isMagicCode("// only a comment")).toBe(false);
     expect(isMagicCode("%lsmagic")).toBe(true);
@@ -50,6 +52,31 @@ describe("isMagicCode / splitMagicCell", () => {
   it("recognizes help requests", () => {
     expect(splitMagicCell("%%time?")![0]).toMatchObject({ name: "time", cell: true, help: true });
     expect(splitMagicCell("%env??")![0]).toMatchObject({ name: "env", help: true });
+  });
+});
+
+describe("splitMixedCell (line magics inside TypeScript)", () => {
+  it("cuts the cell at top-level magic lines only", () => {
+    const code = [
+      "const a = 1;",
+      "%rec a b",
+      "function f() {",
+      "%inside_a_block",
+      "}",
+      "const s = `",
+      "%inside_a_template ${a}",
+      "`; /* a comment",
+      "%inside_a_comment */",
+      "const r = /[`(]/; const q = a / 2;",
+      "%who",
+    ].join("\n");
+    const parts = splitMixedCell(code)!;
+    expect(parts.map((p) => ("code" in p ? `ts:${p.code.split("\n").length}` : `%${p.name}`))).toEqual(["ts:1", "%rec", "ts:8", "%who"]);
+    expect(parts[1]).toMatchObject({ name: "rec", argLine: " a b" });
+  });
+  it("is null for TypeScript without magic lines, and marks a %% line below the first as misplaced", () => {
+    expect(splitMixedCell("const a = `\n%x\n`;")).toBeNull();
+    expect(splitMixedCell("let x = 1;\n%%time\nx")!.find((p) => "name" in p)).toMatchObject({ name: "time", misplaced: true });
   });
 });
 
@@ -67,6 +94,19 @@ describe("runMagicCell", () => {
     expect(r).toEqual({ handled: true, value: "rec_cell:1" });
     expect(rec.calls[0]).toEqual({ args: { rows: 3, words: ["a", "b c"] }, body: "line 1\nline 2" });
     unregisterMagic("rec_cell");
+  });
+
+  it("runs a mixed cell's parts in order; a misplaced %% line stops it before anything runs", async () => {
+    const rec = recorder({ name: "rec_mixed" });
+    const t = makeContext();
+    t.ctx.scope.set("order", []);
+    const r = await runMagicCell("order.push('ts 1');\n%rec_mixed one\norder.push('ts 2');", t.ctx);
+    expect(r.handled).toBe(true);
+    expect(t.ctx.scope.get("order")).toEqual(["ts 1", "ts 2"]);
+    expect(rec.calls.map((c) => c.args.words)).toEqual([["one"]]);
+    await expect(runMagicCell("order.push('never');\n%%rec_mixed\nbody", t.ctx)).rejects.toThrow(/must be the first line of its cell/);
+    expect(t.ctx.scope.get("order")).toEqual(["ts 1", "ts 2"]);
+    unregisterMagic("rec_mixed");
   });
 
   it("runs several line magics in order; the value is the last one's", async () => {

@@ -385,7 +385,9 @@ export class TypeScriptExecutionHost implements ExecutionHost {
       return { matches: names, cursorStart: utf16ToCodePoint(code, start), cursorEnd: cursorPos, metadata: {} };
     }
     this.flushPendingDecls();
-    const info = this.converter.complete(this.prevDecl, code, pos);
+    // Magic lines inside TypeScript are blanked (same length), so the language service sees only TypeScript.
+    const tsView = (await this.magics())?.blankMagicLines(code) ?? code;
+    const info = this.converter.complete(this.prevDecl, tsView, pos);
     return {
       matches: info.candidates,
       cursorStart: utf16ToCodePoint(code, info.start),
@@ -397,8 +399,9 @@ export class TypeScriptExecutionHost implements ExecutionHost {
   async inspect(code: string, cursorPos: number, _detailLevel: number): Promise<InspectResult> {
     const pos = codePointToUtf16(code, cursorPos);
     this.flushPendingDecls();
+    const tsView = (await this.magics())?.blankMagicLines(code) ?? code;
     // A cursor right after an identifier (the usual "shift-tab" position) is one past its end.
-    const info = this.converter.inspect(this.prevDecl, code, pos) ?? (pos > 0 ? this.converter.inspect(this.prevDecl, code, pos - 1) : undefined);
+    const info = this.converter.inspect(this.prevDecl, tsView, pos) ?? (pos > 0 ? this.converter.inspect(this.prevDecl, tsView, pos - 1) : undefined);
     if (!info || !info.displayParts) return { found: false, data: {} };
     const signature = info.displayParts.map((p) => p.text).join("");
     const docs = (info.documentation ?? []).map((p) => p.text).join("");
