@@ -82,10 +82,10 @@ describe("cells and scope", () => {
     expect(outcome.userExpressions?.["broken"]).toMatchObject({ status: "error" });
   });
 
-  it("explains how to keep the type of a dynamic import", async () => {
-    const e = errorOf((await run("const lib = await import('simple-statistics');")).outcome);
+  it("explains how to keep the type of a dynamic import that is not a plain `const x = await import(...)`", async () => {
+    const e = errorOf((await run("const lib = (await import('simple-statistics'));")).outcome);
     expect(e.traceback).toHaveLength(2); // one message, not one per module file of the package
-    expect(e.evalue).toMatch(/Annotate it/);
+    expect(e.evalue).toMatch(/cannot be carried to later cells\. Use a static import/);
     expect(plain((await run("const lib2: typeof import('simple-statistics') = await import('simple-statistics');\nlib2.sum([1, 2])")).outcome)).toBe("3");
     expect(plain((await run("lib2.max([4, 9])")).outcome)).toBe("9");
   });
@@ -265,6 +265,13 @@ describe("errors", () => {
 });
 
 describe("modern module resolution", () => {
+  it("gives `const x = await import(\"pkg\")` its type, so the module's type carries to later cells", async () => {
+    expect(plain((await run('const stats = await import("simple-statistics");\nstats.mean([1, 2, 3])')).outcome)).toBe("2");
+    expect(plain((await run("stats.median([5, 1, 3])")).outcome)).toBe("3");
+    // Typed, not any: a wrong call is a compile error naming the argument.
+    expect(errorOf((await run("stats.mean('x')")).outcome).evalue).toMatch(/Argument of type/);
+  });
+
   it("imports ESM-only and CommonJS packages with their types", async () => {
     const { outcome } = await run(
       [

@@ -253,6 +253,36 @@ export function expandShorthandProperties(code: string): string {
   return out;
 }
 
+/**
+ * Gives top-level `const x = await import("spec")` its type, `const x: typeof import("spec") = …`.
+ * Why: a declaration's type is carried to later cells as a .d.ts, and TypeScript cannot always name
+ * an inferred module type there (TS2742), which made a plain dynamic import of many packages a
+ * compile error. `typeof import("spec")` is exactly the type `await import("spec")` resolves to.
+ * Only plain string specifiers and declarations without a type are touched.
+ */
+export function annotateDynamicImports(code: string): string {
+  if (!/\bawait\s+import\s*\(/.test(code)) return code;
+  const ts = loadConverterModule().ts as unknown as typeof import("typescript");
+  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, true);
+  const inserts: { at: number; text: string }[] = [];
+  for (const stmt of file.statements) {
+    if (!ts.isVariableStatement(stmt)) continue;
+    for (const decl of stmt.declarationList.declarations) {
+      const init = decl.initializer;
+      // A destructuring pattern would not help: each bound name's own type still cannot be named.
+      if (decl.type || !ts.isIdentifier(decl.name) || !init || !ts.isAwaitExpression(init)) continue;
+      const call = init.expression;
+      if (!ts.isCallExpression(call) || call.expression.kind !== ts.SyntaxKind.ImportKeyword || call.arguments.length !== 1) continue;
+      const spec = call.arguments[0]!;
+      if (!ts.isStringLiteral(spec) && !ts.isNoSubstitutionTemplateLiteral(spec)) continue;
+      inserts.push({ at: decl.name.getEnd(), text: `: typeof import(${JSON.stringify(spec.text)})` });
+    }
+  }
+  let out = code;
+  for (const { at, text } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + text + out.slice(at);
+  return out;
+}
+
 /** Split the source maps appended by the wrapped transpileModule off converted code. */
 export function splitSourceMaps(code: string): { code: string; maps: RawSourceMap[] } {
   const at = code.lastIndexOf(SOURCE_MAPS_MARKER);

@@ -75,7 +75,10 @@ function formatDiagnostic(d: Diagnostic): string {
   const where = `${d.fileName ? `${d.fileName} ` : ""}${d.start.line + 1}:${d.start.character + 1}`;
   if (d.code === 2742) {
     const name = /^The inferred type of '([^']+)'/.exec(d.messageText)?.[1] ?? "this variable";
-    return `${where} - The type of '${name}' cannot be carried to later cells. Annotate it (e.g. \`const ${name}: typeof import("pkg") = await import("pkg")\`) or use a static import.`;
+    return (
+      `${where} - The type of '${name}' cannot be carried to later cells. Use a static import (\`import … from "pkg"\`), ` +
+      `bind the whole module (\`const m = await import("pkg")\`, typed for you), or annotate '${name}' with its type.`
+    );
   }
   return `${where} - ${d.messageText}`;
 }

@@ -30,6 +30,7 @@ import {
   type ConvertResult,
   hasSyntaxErrors,
   expandShorthandProperties,
+  annotateDynamicImports,
 } from "./converter.js";
 import {
   CellRegistry,
@@ -260,7 +261,7 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     active: ActiveRun,
   ): Promise<{ status: "ok"; value: unknown } | Extract<ExecuteOutcome, { status: "error" }>> {
     this.flushPendingDecls();
-    const converted = this.converter.convert(this.prevDecl, expandShorthandProperties(code));
+    const converted = this.converter.convert(this.prevDecl, expandShorthandProperties(annotateDynamicImports(code)));
     if (converted.sideOutputs) {
       for (const side of converted.sideOutputs) {
         this.sideModules.delete(side.path);
