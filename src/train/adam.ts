@@ -5,7 +5,7 @@
  * tensors per variable per step. On the wasm backend a small kernel costs ~10 µs however little it
  * computes, so for the MLP (6 variables) the optimizer alone was about a third of each batch of 64.
  * Here the gradients are concatenated into one vector and the moments are single vectors: one
- * concat, 11 element-wise kernels, one split and one subtraction per variable.
+ * concat, 12 element-wise kernels, one split and one subtraction per variable.
  *
  * The update is Kingma & Ba's Adam as TF.js writes it (epsilon added to √v̂):
  *   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,
