@@ -45,8 +45,6 @@ export interface EngineOptions {
   parse(content: string, ctx: BatchContext): ParsedBatch;
   /** A duplicate filter for one stream: fed its rows in batch order, as batches finish (also checks real rows). */
   deduper(stream: string): StreamDeduper;
-  /** Batches worked on at once (default: twice the client's concurrency, so a built request waits at every slot). */
-  concurrency?: number;
   /** Called when the server rejects json_schema; return true to retry with the schema in the prompt. */
   fallbackToPrompt?(): boolean;
   /** Fresh requests per batch after failures (default 3). */
@@ -248,7 +246,7 @@ export async function runEngine(opts: EngineOptions): Promise<EngineResult> {
   // to send it, so a run of thousands of batches starts sending at once instead of after building
   // every request. Twice the client's concurrency keeps a built request queued for each slot, so a
   // slot is refilled the moment a response arrives, before that response is parsed.
-  const poolSize = Math.max(1, opts.concurrency ?? 2 * opts.client.concurrency);
+  const poolSize = 2 * opts.client.concurrency;
 
   for (let round = 0; round < maxRounds; round++) {
     const plan: BatchContext[] = [];
