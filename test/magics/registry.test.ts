@@ -9,6 +9,20 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** loadLibraryMagics with its stderr warnings captured instead of printed. */
+async function loadCapturingStderr(folder?: string): Promise<{ names: string[]; writes: string[] }> {
+  const writes: string[] = [];
+  const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    writes.push(String(chunk));
+    return true;
+  });
+  try {
+    return { names: await loadLibraryMagics(folder), writes };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 describe("loadLibraryMagics", () => {
   it("registers every module's default MagicDefinition and warns about the rest", async () => {
     dir = await mkdtemp(join(tmpdir(), "synthlab-lib-"));
@@ -19,17 +33,7 @@ describe("loadLibraryMagics", () => {
     await writeFile(join(dir, "c-not-magic.js"), `export default { hello: "world" };`);
     await writeFile(join(dir, "d-broken.js"), `throw new Error("boom at import");`);
     await writeFile(join(dir, "notes.txt"), `not a module`);
-    const writes: string[] = [];
-    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-      writes.push(String(chunk));
-      return true;
-    });
-    let names: string[];
-    try {
-      names = await loadLibraryMagics(dir);
-    } finally {
-      spy.mockRestore();
-    }
+    const { names, writes } = await loadCapturingStderr(dir);
     expect(names).toEqual(["libgood", "libx", "liby"]);
     expect(getMagic("libgood")?.description).toBe("Good.");
     expect(writes.join("")).toContain("c-not-magic.js does not export a MagicDefinition");
@@ -38,17 +42,7 @@ describe("loadLibraryMagics", () => {
   });
 
   it("loads the project's own library folder without warnings", async () => {
-    const writes: string[] = [];
-    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-      writes.push(String(chunk));
-      return true;
-    });
-    let names: string[];
-    try {
-      names = await loadLibraryMagics();
-    } finally {
-      spy.mockRestore();
-    }
+    const { names, writes } = await loadCapturingStderr();
     expect(writes).toEqual([]);
     for (const n of names) expect(getMagic(n)?.name).toBe(n);
   });
