@@ -47,14 +47,13 @@ export class TextNetwork {
   }
 
   /**
-   * Mean cross-entropy of one batch plus `l2` × the sum of squared kernel weights. With `trainer`
-   * the logits come from its dense layers with hand-written gradients (the training step's fast path,
-   * src/train/dense.ts); the values are the same as `logits(x)`.
+   * Mean cross-entropy of one batch plus `l2` × the sum of squared kernel weights, for training: the
+   * logits come from `trainer`'s dense layers with hand-written gradients (src/train/dense.ts), the
+   * same values as `logits(x)`.
    */
-  loss(x: Tensor2D, yOneHot: Tensor2D, l2: number, trainer?: DenseTrainer): Scalar {
+  loss(x: Tensor2D, yOneHot: Tensor2D, l2: number, trainer: DenseTrainer): Scalar {
     const tf = this.tf;
-    const logits = trainer ? trainer.forward(this.variables, x) : this.logits(x);
-    let loss = tf.losses.softmaxCrossEntropy(yOneHot, logits) as Scalar;
+    let loss = tf.losses.softmaxCrossEntropy(yOneHot, trainer.forward(this.variables, x)) as Scalar;
     if (l2 > 0) for (const d of this.dense) loss = tf.add(loss, tf.mul(l2, tf.sum(tf.square(d.kernel)))) as Scalar;
     return loss;
   }
