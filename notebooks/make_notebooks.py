@@ -5,6 +5,17 @@ import nbformat
 
 HERE = pathlib.Path(__file__).parent
 
+# The kernel's language_info (src/kernel/protocol/info.ts, LANGUAGE_INFO) without its version:
+# the same object the kernel sends, so opening and saving a notebook keeps it (and its colours).
+# codemirror_mode names a mode every front end loads (Notebook 6 has no "text/typescript" mode).
+LANGUAGE_INFO = {
+    "name": "typescript",
+    "mimetype": "text/typescript",
+    "file_extension": ".ts",
+    "codemirror_mode": {"name": "javascript", "typescript": True},
+    "pygments_lexer": "typescript",
+}
+
 
 def md(text):
     return nbformat.v4.new_markdown_cell(text.strip())
@@ -24,7 +35,7 @@ def write(name, cells):
     for i, c in enumerate(nb.cells):
         c.id = f"{name.split('-')[0]}-{i:02d}"
     nb.metadata["kernelspec"] = {"name": "synthlab", "display_name": "TypeScript (synthlab)", "language": "typescript"}
-    nb.metadata["language_info"] = {"name": "typescript", "file_extension": ".ts", "mimetype": "text/typescript"}
+    nb.metadata["language_info"] = LANGUAGE_INFO
     nbformat.validate(nb)
     nbformat.write(nb, HERE / name)
 

@@ -42,7 +42,7 @@ describe("one kernel, many requests", () => {
       status: "ok",
       protocol_version: "5.3",
       implementation: "synthlab",
-      language_info: { name: "typescript", mimetype: "text/typescript", file_extension: ".ts" },
+      language_info: { name: "typescript", mimetype: "text/typescript", file_extension: ".ts", codemirror_mode: { name: "javascript", typescript: true } },
     });
     expect(typeof reply.content.banner).toBe("string");
     // Also on control, as front ends use it to check liveness.

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConnectionInfo, endpoint } from "../../src/kernel/protocol/connection.js";
 import { globToRegExp, HistoryStore } from "../../src/kernel/protocol/history.js";
+import { kernelInfoContent, LANGUAGE_INFO } from "../../src/kernel/protocol/info.js";
 import { parsePagerRequest } from "../../src/kernel/protocol/pager.js";
 import { createSigner, decodeFrames, encodeFrames, type JupyterMessage } from "../../src/kernel/protocol/wire.js";
 import { REPO } from "./client.js";
@@ -134,6 +135,24 @@ describe("pager requests", () => {
     expect(parsePagerRequest("a ? b : c")).toBeNull();
     expect(parsePagerRequest("x?.y")).toBeNull();
     expect(parsePagerRequest("%generate?")).toBeNull();
+  });
+});
+
+describe("syntax highlighting mode", () => {
+  // Notebook 6 loads codemirror/mode/<name>/<name>.js for a mode it does not know by MIME type, and
+  // CodeMirror 5's meta.js has no "text/typescript": a string mode like that 404s and leaves code black.
+  it("names CodeMirror's javascript mode with the TypeScript flag, not a MIME string", () => {
+    const info = (kernelInfoContent() as { language_info: Record<string, unknown> }).language_info;
+    expect(typeof info.codemirror_mode).toBe("object");
+    expect(info.codemirror_mode).toEqual({ name: "javascript", typescript: true });
+    expect(info).toMatchObject({ ...LANGUAGE_INFO });
+  });
+
+  it("the shipped notebooks carry the kernel's language_info, so a save keeps their colours", () => {
+    for (const name of ["01-sales-prediction.ipynb", "02-text-data.ipynb", "03-compare-generators.ipynb"]) {
+      const nb = JSON.parse(readFileSync(join(REPO, "notebooks", name), "utf8")) as { metadata: { language_info: unknown } };
+      expect(nb.metadata.language_info, name).toEqual(LANGUAGE_INFO);
+    }
   });
 });
 

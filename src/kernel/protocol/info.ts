@@ -14,6 +14,21 @@ function packageVersion(spec: string): string | null {
   }
 }
 
+/**
+ * The language_info every front end and saved notebook gets (kernel_info_reply adds the TypeScript
+ * version). `codemirror_mode` is CodeMirror 5's javascript mode with its TypeScript flag: Notebook 6
+ * loads a mode by name from codemirror/mode/<name>/, and has no "text/typescript" mode (a 404 and no
+ * colours); JupyterLab and Notebook 7 find the same mode by its name. The shipped notebooks
+ * (notebooks/make_notebooks.py) carry this same object, so a save leaves their metadata unchanged.
+ */
+export const LANGUAGE_INFO = {
+  name: "typescript",
+  mimetype: "text/typescript",
+  file_extension: ".ts",
+  codemirror_mode: { name: "javascript", typescript: true },
+  pygments_lexer: "typescript",
+} as const;
+
 let cached: Record<string, unknown> | null = null;
 
 export function kernelInfoContent(): Record<string, unknown> {
@@ -26,14 +41,7 @@ export function kernelInfoContent(): Record<string, unknown> {
     protocol_version: PROTOCOL_VERSION,
     implementation: "synthlab",
     implementation_version: own,
-    language_info: {
-      name: "typescript",
-      version: ts,
-      mimetype: "text/typescript",
-      file_extension: ".ts",
-      codemirror_mode: "text/typescript",
-      pygments_lexer: "typescript",
-    },
+    language_info: { ...LANGUAGE_INFO, version: ts },
     banner: `synthlab ${own}: TypeScript ${ts} on Node.js ${process.versions.node}. Magics: %lsmagic; help: name?`,
     help_links: [
       { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
