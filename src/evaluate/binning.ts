@@ -2,11 +2,13 @@
  * Shared binning for every binned metric (histogram similarity, contingency similarity,
  * mutual information, QScore). Numeric and datetime columns: 20 equal-width bins over the
  * REAL column's [min, max]; synthetic values outside that range fall into the edge bins.
+ * Whole-number columns: bins of ⌈(max − min + 1) / 20⌉ whole values (at most 20 bins).
  * Categorical columns: the union of categories (real first, in first-seen order). Missing
  * values always get their own "(null)" bin, the last one, so they are never dropped silently.
  */
 import type { Column, EvalKind } from "./types.js";
 import { categoryOf, isNumericKind, toNumeric } from "./internal/columns.js";
+import { dateTimeShape } from "../data/datetime.js";
 
 export const NUMERIC_BINS = 20;
 export const NULL_LABEL = "(null)";
@@ -21,31 +23,56 @@ export interface Binner {
   codes(col: Column): Int32Array;
 }
 
+/** How bin edges read: numbers, whole numbers, calendar dates, or clock times (a time-of-day column). */
+type EdgeFormat = "number" | "date" | "time";
+
+/** A time-of-day column ("HH:MM[:SS]" strings, read as ms since midnight): its bins read as clock times. */
+function isTimeOfDay(real: Column): boolean {
+  let seen = false;
+  for (const v of real) {
+    if (v === null) continue;
+    if (typeof v !== "string" || dateTimeShape(v) !== "time") return false;
+    seen = true;
+  }
+  return seen;
+}
+
 function numericBinner(real: Column, kind: EvalKind, bins: number): Binner {
   let min = Infinity;
   let max = -Infinity;
+  let whole = true;
   for (const x of toNumeric(real, kind).values) {
     if (Number.isNaN(x)) continue;
     if (x < min) min = x;
     if (x > max) max = x;
+    if (!Number.isInteger(x)) whole = false;
   }
   const hasRange = Number.isFinite(min) && max > min;
+  const format: EdgeFormat = kind !== "datetime" ? "number" : isTimeOfDay(real) ? "time" : "date";
+  // Whole-number columns (counts, hours, ratings) get bins of a whole number of values, so no
+  // bin falls between two integers (no empty [1.3, 1.6) bins) and each label names its values.
+  const integer = hasRange && whole && kind !== "datetime";
+  const width = !hasRange ? 0 : integer ? Math.ceil((max - min + 1) / bins) : (max - min) / bins;
   // A constant (or empty) real column: one bin for the value, plus one edge bin on each side
   // for synthetic values below or above it.
-  const n = hasRange ? bins : 3;
+  const n = !hasRange ? 3 : integer ? Math.ceil((max - min + 1) / width) : bins;
   const edges: number[] = [];
   const labels: string[] = [];
-  if (hasRange) {
-    const width = (max - min) / bins;
-    for (let i = 0; i <= bins; i++) edges.push(i === bins ? max : min + i * width);
-    for (let i = 0; i < bins; i++) labels.push(`[${fmt(edges[i]!, kind)}, ${fmt(edges[i + 1]!, kind)}${i === bins - 1 ? "]" : ")"}`);
+  if (integer) {
+    for (let i = 0; i <= n; i++) edges.push(min + i * width);
+    for (let i = 0; i < n; i++) {
+      const last = Math.min(edges[i + 1]! - 1, max);
+      labels.push(last === edges[i] ? String(last) : `${edges[i]}–${last}`);
+    }
+  } else if (hasRange) {
+    for (let i = 0; i <= n; i++) edges.push(i === n ? max : min + i * width);
+    for (let i = 0; i < n; i++) labels.push(`[${fmt(edges[i]!, format)}, ${fmt(edges[i + 1]!, format)}${i === n - 1 ? "]" : ")"}`);
   } else {
     const v = Number.isFinite(min) ? min : 0;
     edges.push(v, v, v, v);
-    labels.push(`< ${fmt(v, kind)}`, fmt(v, kind), `> ${fmt(v, kind)}`);
+    labels.push(`< ${fmt(v, format)}`, fmt(v, format), `> ${fmt(v, format)}`);
   }
   labels.push(NULL_LABEL);
-  const width = hasRange ? (max - min) / bins : 0;
   return {
     kind,
     labels,
@@ -69,8 +96,9 @@ function numericBinner(real: Column, kind: EvalKind, bins: number): Binner {
   };
 }
 
-function fmt(x: number, kind: EvalKind): string {
-  if (kind === "datetime") return new Date(x).toISOString().slice(0, 10);
+function fmt(x: number, format: EdgeFormat): string {
+  if (format === "date") return new Date(x).toISOString().slice(0, 10);
+  if (format === "time") return new Date(x).toISOString().slice(11, 16);
   return Number(x.toPrecision(4)).toString();
 }
 

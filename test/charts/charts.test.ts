@@ -4,6 +4,7 @@ import {
   acfChart, correlationHeatmaps, dcrHistogram, distributionChart, featureImportanceChart, mutualInformationHeatmap,
   predictionBars, rocChart, VEGA_LITE_SCHEMA, type VegaLiteSpec,
 } from "../../src/charts/index.js";
+import { binPair, binShares, NULL_LABEL } from "../../src/evaluate/binning.js";
 
 const pairs = [
   { a: "x", b: "y", real: 0.9, synthetic: 0.5 },
@@ -66,5 +67,46 @@ describe("chart builders", () => {
     for (const s of ["synthetic", "holdout"]) {
       expect(values.filter((v) => v.source === s).reduce((t, v) => t + v.share, 0)).toBeCloseTo(1, 12);
     }
+  });
+});
+
+/** Bins a real and a synthetic column as the report does and builds its distribution chart. */
+function chartOf(real: (string | number | null)[], synthetic: (string | number | null)[], kind: "numeric" | "datetime"): VegaLiteSpec {
+  const b = binPair(real, synthetic, kind);
+  return distributionChart("c", { labels: b.labels, real: [...binShares(b.real, b.size)], synthetic: [...binShares(b.synthetic, b.size)] });
+}
+const binsOf = (spec: VegaLiteSpec): string[] =>
+  [...new Set(((spec.data as { values: { bin: string }[] }).values).map((v) => v.bin))];
+
+async function svgOf(spec: VegaLiteSpec): Promise<string> {
+  const vega = await import("vega");
+  const view = new vega.View(vega.parse(vl.compile(spec as never).spec), { renderer: "none" });
+  try { return await view.toSVG(); } finally { view.finalize(); }
+}
+
+describe("distribution charts describe the data", () => {
+  it("a whole-number column gets one bar per whole value, no fractional bins or gaps", () => {
+    const bins = binsOf(chartOf([1, 2, 3, 3, 2, 1, 2], [1, 3, 3, 2], "numeric"));
+    expect(bins).toEqual(["1", "2", "3"]);
+  });
+  it("a time-of-day column is charted on a clock axis (HH:MM), not as 1970-01-01 dates", () => {
+    const times = Array.from({ length: 40 }, (_, i) => `${String(6 + Math.floor(i * 15 / 40)).padStart(2, "0")}:${String((i * 7) % 60).padStart(2, "0")}:00.000`);
+    const bins = binsOf(chartOf(times, times.slice(0, 20), "datetime"));
+    expect(bins.length).toBe(20); // every bin its own bar: no two bins share a label
+    expect(bins.join(" ")).not.toContain("1970");
+    for (const b of bins) expect(b).toMatch(/^\[\d\d:\d\d, \d\d:\d\d[)\]]$/);
+  });
+  it("the (null) bar appears only when a side has missing values", () => {
+    expect(binsOf(chartOf([1.5, 2.5, 3.5], [2.5, 3], "numeric"))).not.toContain(NULL_LABEL);
+    expect(binsOf(chartOf([1.5, 2.5, 3.5], [2.5, null], "numeric"))).toContain(NULL_LABEL);
+    expect(binsOf(chartOf([1.5, null, 3.5], [2.5, 3], "numeric"))).toContain(NULL_LABEL);
+  });
+  it("date bin labels are drawn whole, not cut off with an ellipsis", async () => {
+    const dates = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2024, 2, 1 + i * 6)).toISOString().slice(0, 10));
+    const spec = chartOf(dates, dates.slice(10), "datetime");
+    const svg = await svgOf(spec);
+    expect(binsOf(spec)[0]).toMatch(/^\[2024-03-01, 2024-03-\d\d\)$/);
+    expect(svg).toContain(binsOf(spec)[0]!); // the full first label
+    expect(svg).not.toContain("…");
   });
 });
