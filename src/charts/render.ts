@@ -4,7 +4,7 @@
  * resvg load on first use so importing this module stays cheap (the kernel imports it at start).
  */
 import { existsSync } from "node:fs";
-import { displaySymbol, type Displayable, type MimeBundle } from "../display/protocol.js";
+import { displaySymbol, withMetadata, type Displayable, type MimeBundle } from "../display/protocol.js";
 
 export const VEGA_LITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
@@ -154,16 +154,25 @@ export async function renderChart(spec: object, opts: RenderOptions = {}): Promi
 /**
  * The display bundle of a chart: the spec for front ends that render Vega-Lite, a PNG for
  * those that do not (and for static HTML/nbconvert), and a text line. Never text/html:
- * JupyterLab would prefer it and lose the interactive renderer.
+ * JupyterLab would prefer it and lose the interactive renderer. The PNG's display size rides
+ * along as metadata (see withMetadata), so a 2× PNG is not shown twice as large.
  */
 export async function chartBundle(spec: object, opts: RenderOptions = {}): Promise<MimeBundle> {
   const normalized = normalizeSpec(spec);
-  const { png } = await renderChart(normalized, opts);
-  return {
+  const { png, width, height } = await renderChart(normalized, opts);
+  return withMetadata({
     [VEGA_LITE_MIME]: normalized,
     "image/png": Buffer.from(png).toString("base64"),
     "text/plain": describeChart(normalized),
-  };
+  }, { "image/png": displaySize({ width, height }, opts.scale ?? 2) });
+}
+
+/**
+ * The CSS size to show a PNG rendered at `scale` (a 2× PNG is drawn at half its pixel size, as
+ * the chart was designed): Jupyter's image metadata, and the width/height of an embedded <img>.
+ */
+export function displaySize(png: { width: number; height: number }, scale: number): { width: number; height: number } {
+  return { width: Math.round(png.width / scale), height: Math.round(png.height / scale) };
 }
 
 /** A chart value: wraps a spec and displays itself as a chart bundle in the kernel. */

@@ -92,6 +92,12 @@ export interface ReportJson {
     membershipInference: { auc: number; score: number } | null;
   };
   warnings: string[];
+  /**
+   * Additive: why a headline score is null, one sentence per dimension (only null scores appear).
+   * Privacy without a holdout is null: copies can be counted, but "private" cannot be told apart
+   * from "similar" without real rows the generator never saw.
+   */
+  notMeasured: Partial<Record<keyof ReportJson["scores"], string>>;
 }
 
 /** What charts and findings need beyond the JSON (kept out of toJSON to keep it small). */
@@ -301,14 +307,20 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   }
   timings.total = Math.round(performance.now() - t0);
 
+  const scores: ReportJson["scores"] = {
+    fidelity: fidelityScore(fid.parts),
+    utility: meanOrNull([predictionJson?.score, fiJson?.score, q.score]),
+    privacy: holdout ? meanOrNull([em.score, neighborsJson?.score, miaJson?.score]) : null,
+  };
+  const notMeasured: ReportJson["notMeasured"] = {};
+  if (scores.fidelity === null) notMeasured.fidelity = "no column could be compared (see the warnings)";
+  if (scores.utility === null) notMeasured.utility = "no groupable column for aggregate queries, and no holdout with a numeric target for prediction";
+  if (!holdout) notMeasured.privacy = `needs a holdout of real rows the generator never saw to tell copying apart from resemblance; exact copies of training rows: ${em.details.count}`;
+
   const json: ReportJson = {
     version: 1,
     rows: { real: real.rowCount, synthetic: synth.rowCount, holdout: holdout ? holdout.rowCount : null },
-    scores: {
-      fidelity: fidelityScore(fid.parts),
-      utility: meanOrNull([predictionJson?.score, fiJson?.score, q.score]),
-      privacy: meanOrNull([em.score, neighborsJson?.score, miaJson?.score]),
-    },
+    scores,
     fidelity: {
       columns: fid.colReports,
       columnShapes: fid.parts.columnShapes,
@@ -333,6 +345,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
       membershipInference: miaJson,
     },
     warnings: [...new Set(warnings)],
+    notMeasured,
   };
   const worstQueries = [...q.details.queries].sort((a, b) => a.score - b.score).slice(0, 5);
   return new Report(json, { histograms: fid.histograms, autocorrelation: fid.ac?.details ?? null, dcr: dcrExtras, roc, worstQueries, timings });

@@ -1,5 +1,6 @@
 /** The report as HTML (notebook display and a standalone offline page) and as plain text. */
-import type { Report } from "./report.js";
+import type { Report, ReportJson } from "./report.js";
+import type { ReportCharts } from "./reportCharts.js";
 import { chartHtml, escapeHtml, fmt } from "./internal/html.js";
 
 /** Distribution charts shown for at most this many columns (the JSON has them all). */
@@ -11,16 +12,41 @@ const CSS = `
 .synthlab-report th,.synthlab-report td{border-bottom:1px solid #ddd;padding:3px 10px;text-align:right}
 .synthlab-report th:first-child,.synthlab-report td:first-child{text-align:left}
 .synthlab-report .scores td.score{font-size:20px;font-weight:600}
+.synthlab-report .scores td.about{text-align:left;color:#555;font-size:13px}
 .synthlab-report .warn{color:#8a5300}
 .synthlab-report figure{margin:8px 0}
-.synthlab-report h2{font-size:20px}.synthlab-report h3{font-size:16px;margin-top:18px}
+.synthlab-report details{margin:6px 0;border-top:1px solid #ddd;padding-top:4px}
+.synthlab-report summary{cursor:pointer;font-weight:600;font-size:15px}
+.synthlab-report h2{font-size:20px}.synthlab-report h3{font-size:16px;margin-top:14px}
 `;
 
 function table(header: string[], rows: string[][], cls = ""): string {
   return `<table${cls ? ` class="${cls}"` : ""}><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td${cls === "scores" && c === r[1] ? ' class="score"' : ""}>${escapeHtml(c)}</td>`).join("")}</tr>`)
+    .map((r) => `<tr>${r.map((c, i) => `<td${cls === "scores" && i === 1 ? ' class="score"' : cls === "scores" && i === r.length - 1 ? ' class="about"' : ""}>${escapeHtml(c)}</td>`).join("")}</tr>`)
     .join("")}</tbody></table>`;
 }
+
+/**
+ * One collapsible part of the report: a `<details>` with its summary line. The notebook display
+ * keeps parts closed so the report fits the screen (the scores and findings come first); the
+ * standalone page opens them. Every part below the summary goes through here.
+ */
+function section(summary: string, body: string, open: boolean): string {
+  return `<details class="synthlab-section"${open ? " open" : ""}><summary>${escapeHtml(summary)}</summary>\n${body}\n</details>`;
+}
+
+/** A score cell: the number, or "not measured" when the report has a reason instead. */
+function scoreCell(report: Report, dimension: keyof ReportJson["scores"]): string {
+  const j = report.json;
+  return j.scores[dimension] === null && j.notMeasured[dimension] ? "not measured" : fmt(j.scores[dimension]);
+}
+
+/** What each headline score averages (docs/metrics.md), said next to it so two utility numbers never look alike. */
+const SCORE_MEANING: Record<keyof ReportJson["scores"], string> = {
+  fidelity: "columns and their relations look alike",
+  utility: "mean of: prediction (ridge, trained on synthetic vs real, tested on the holdout), feature importance, aggregate queries (QScore)",
+  privacy: "mean of: exact copies, distance to closest record, membership inference",
+};
 
 function summaryHtml(report: Report, title: string): string {
   const j = report.json;
@@ -28,15 +54,22 @@ function summaryHtml(report: Report, title: string): string {
   const parts: string[] = [];
   parts.push(`<h2>${escapeHtml(title)}</h2>`);
   parts.push(`<p>${j.rows.real} real rows, ${j.rows.synthetic} synthetic rows${j.rows.holdout !== null ? `, ${j.rows.holdout} holdout rows` : ", no holdout"}.</p>`);
-  parts.push(table(["dimension", "score", "noise floor (real vs holdout)"], [
-    ["fidelity", fmt(j.scores.fidelity), fmt(nf?.fidelity ?? null)],
-    ["utility", fmt(j.scores.utility), "–"],
-    ["privacy", fmt(j.scores.privacy), "–"],
+  parts.push(table(["dimension", "score", "noise floor (real vs holdout)", "what it measures"], [
+    ["fidelity", scoreCell(report, "fidelity"), fmt(nf?.fidelity ?? null), SCORE_MEANING.fidelity],
+    ["utility", scoreCell(report, "utility"), "–", SCORE_MEANING.utility],
+    ["privacy", scoreCell(report, "privacy"), "–", SCORE_MEANING.privacy],
   ], "scores"));
+  const reasons = Object.entries(j.notMeasured).map(([dim, why]) => `<li>${escapeHtml(`${dim} not measured: ${why}`)}</li>`);
+  if (reasons.length) parts.push(`<ul class="warn">${reasons.join("")}</ul>`);
   parts.push(`<h3>Findings</h3><ul>${report.findings().map((f) => `<li>${escapeHtml(f)}</li>`).join("")}</ul>`);
   if (j.warnings.length) parts.push(`<h3>Warnings</h3><ul class="warn">${j.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul>`);
-  parts.push("<h3>Fidelity</h3>");
-  parts.push(table(["part", "synthetic", "noise floor"], [
+  return parts.join("\n");
+}
+
+function fidelityTables(report: Report): string {
+  const j = report.json;
+  const nf = j.fidelity.noiseFloor;
+  return table(["part", "synthetic", "noise floor"], [
     ["column shapes (KS / TV complement)", fmt(j.fidelity.columnShapes), fmt(nf?.columnShapes ?? null)],
     ["histogram similarity", fmt(j.fidelity.histogramSimilarity), fmt(nf?.histogramSimilarity ?? null)],
     ["correlation (all pairs)", fmt(j.fidelity.correlation.score), fmt(nf?.correlation ?? null)],
@@ -46,55 +79,75 @@ function summaryHtml(report: Report, title: string): string {
       ? [["autocorrelation ACF", fmt(j.fidelity.autocorrelation.acfScore), fmt(nf?.autocorrelation?.acfScore ?? null)],
          ["autocorrelation PACF", fmt(j.fidelity.autocorrelation.pacfScore), fmt(nf?.autocorrelation?.pacfScore ?? null)]]
       : []),
-  ]));
-  parts.push(table(["column", "kind", "shape", "histogram", "mean sim.", "median sim.", "std sim.", "missing real", "missing synth."],
+  ]) + table(["column", "kind", "shape", "histogram", "mean sim.", "median sim.", "std sim.", "missing real", "missing synth."],
     j.fidelity.columns.map((c) => [
       c.name, c.kind, fmt(c.ksComplement ?? c.tvComplement ?? null), fmt(c.histogramSimilarity),
       fmt(c.statisticSimilarity?.mean ?? null), fmt(c.statisticSimilarity?.median ?? null), fmt(c.statisticSimilarity?.std ?? null),
       String(c.real.missing), String(c.synthetic.missing),
-    ])));
-  parts.push("<h3>Utility</h3>");
-  const u = j.utility;
+    ]));
+}
+
+function utilityTable(report: Report): string {
+  const u = report.json.utility;
   const urows: string[][] = [["QScore", fmt(u.qscore.score), u.qscore.ci95 ? `95% CI ${fmt(u.qscore.ci95[0])}–${fmt(u.qscore.ci95[1])}, ${u.qscore.queries} queries` : ""]];
   if (u.prediction) {
     const p = u.prediction;
     urows.push([`prediction of ${p.target} (${p.model})`, fmt(p.score), `MAE TRTR ${fmt(p.trtr.mae)} ± ${fmt(p.std.trtr.mae)}, TSTR ${fmt(p.tstr.mae)} ± ${fmt(p.std.tstr.mae)}; R² ${fmt(p.trtr.r2)} vs ${fmt(p.tstr.r2)}`]);
   }
   if (u.featureImportance) urows.push(["feature importance", fmt(u.featureImportance.score), `Kendall τ ${fmt(u.featureImportance.tau)}`]);
-  parts.push(table(["metric", "score", "detail"], urows));
-  parts.push("<h3>Privacy</h3>");
-  const p = j.privacy;
+  return table(["metric", "score", "detail"], urows);
+}
+
+function privacyTable(report: Report): string {
+  const p = report.json.privacy;
   const prows: string[][] = [["exact matches", fmt(p.exactMatch.score), `${p.exactMatch.count} rows (${fmt(p.exactMatch.rate * 100)}%; holdout ${p.exactMatch.holdoutRate === null ? "–" : `${fmt(p.exactMatch.holdoutRate * 100)}%`})`]];
   if (p.neighbors) prows.push(["closest records", fmt(p.neighbors.score), `p = ${fmt(p.neighbors.p)}; DCR p5 synthetic ${fmt(p.neighbors.dcrSynthetic.p5)} vs holdout ${fmt(p.neighbors.dcrHoldout.p5)}`]);
   if (p.membershipInference) prows.push(["membership inference", fmt(p.membershipInference.score), `AUC ${fmt(p.membershipInference.auc)}`]);
-  parts.push(table(["metric", "score", "detail"], prows));
-  return parts.join("\n");
+  return table(["metric", "score", "detail"], prows);
 }
 
-async function chartsHtml(report: Report): Promise<string> {
-  const c = report.charts();
-  const specs: [string, Record<string, unknown> | null][] = [
-    ["correlation heatmaps", c.correlation],
-    ["mutual information heatmap", c.mutualInformation],
-    ["autocorrelation", c.autocorrelation],
-    ["TRTR vs TSTR", c.prediction],
-    ["feature importance", c.featureImportance],
-    ["distance to closest record", c.dcr],
-    ["membership inference ROC", c.membershipInference],
-    ...c.distributions.slice(0, MAX_DISTRIBUTION_CHARTS).map((d) => [`distribution of ${d.column}`, d.spec] as [string, Record<string, unknown>]),
-  ];
-  const out: string[] = ["<h3>Charts</h3>"];
+/** The charts of a list, in order, skipping the ones the report has no data for. */
+async function charts(specs: [string, Record<string, unknown> | null][]): Promise<string> {
+  const out: string[] = [];
   for (const [alt, spec] of specs) if (spec) out.push(await chartHtml(spec, alt));
-  if (c.distributions.length > MAX_DISTRIBUTION_CHARTS) {
-    out.push(`<p>Distribution charts shown for the first ${MAX_DISTRIBUTION_CHARTS} of ${c.distributions.length} columns; report.charts() has them all.</p>`);
-  }
   return out.join("\n");
 }
 
+async function distributionsHtml(all: ReportCharts["distributions"], open: boolean): Promise<string> {
+  if (all.length === 0) return "";
+  const shown = all.slice(0, MAX_DISTRIBUTION_CHARTS);
+  let body = await charts(shown.map((d) => [`distribution of ${d.column}`, d.spec]));
+  if (all.length > shown.length) {
+    body += `\n<p>Distribution charts shown for the first ${MAX_DISTRIBUTION_CHARTS} of ${all.length} columns; report.charts() has them all.</p>`;
+  }
+  return section(`Column distributions, real vs synthetic (${shown.length} charts)`, body, open);
+}
+
 export async function renderReportHtml(report: Report, opts: { page: boolean; title: string }): Promise<string> {
-  const body = `<div class="synthlab-report"><style>${CSS}</style>${summaryHtml(report, opts.title)}\n${await chartsHtml(report)}</div>`;
-  if (!opts.page) return body;
-  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(opts.title)}</title></head><body>\n${body}\n</body></html>\n`;
+  const c = report.charts();
+  const open = opts.page;
+  const body = [
+    summaryHtml(report, opts.title),
+    section("Fidelity: parts, columns, correlations", fidelityTables(report) + await charts([
+      ["correlation heatmaps", c.correlation], ["mutual information heatmap", c.mutualInformation], ["autocorrelation", c.autocorrelation],
+    ]), open),
+    section("Utility: queries, prediction, feature importance", utilityTable(report) + await charts([
+      ["TRTR vs TSTR", c.prediction], ["feature importance", c.featureImportance],
+    ]), open),
+    section("Privacy: copies, closest records, membership inference", privacyTable(report) + await charts([
+      ["distance to closest record", c.dcr], ["membership inference ROC", c.membershipInference],
+    ]), open),
+    await distributionsHtml(c.distributions, open),
+  ].filter((part) => part !== "").join("\n");
+  const html = `<div class="synthlab-report"><style>${CSS}</style>${body}</div>`;
+  if (!opts.page) return html;
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(opts.title)}</title></head><body>\n${html}\n</body></html>\n`;
+}
+
+/** A headline score in the text report: the number, or "not measured: reason". */
+function textScore(j: ReportJson, dimension: keyof ReportJson["scores"]): string {
+  const why = j.notMeasured[dimension];
+  return j.scores[dimension] === null && why ? `not measured: ${why}` : fmt(j.scores[dimension]);
 }
 
 export function reportText(report: Report): string {
@@ -102,9 +155,9 @@ export function reportText(report: Report): string {
   const nf = j.fidelity.noiseFloor;
   const lines = [
     `synthlab quality report: ${j.rows.real} real, ${j.rows.synthetic} synthetic${j.rows.holdout !== null ? `, ${j.rows.holdout} holdout` : ""} rows`,
-    `  fidelity ${fmt(j.scores.fidelity)}${nf ? ` (noise floor ${fmt(nf.fidelity)})` : ""}`,
-    `  utility  ${fmt(j.scores.utility)}`,
-    `  privacy  ${fmt(j.scores.privacy)}`,
+    `  fidelity ${textScore(j, "fidelity")}${nf ? ` (noise floor ${fmt(nf.fidelity)})` : ""}`,
+    `  utility  ${textScore(j, "utility")}`,
+    `  privacy  ${textScore(j, "privacy")}`,
     "Findings:",
     ...report.findings().map((f) => `  - ${f}`),
   ];

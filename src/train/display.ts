@@ -2,7 +2,7 @@
  * Small HTML helpers for the train stage's rich display, and a bridge to the chart renderer
  * (src/charts/render.ts), loaded lazily so that training code works without it.
  */
-import type { MimeBundle } from "../display/protocol.js";
+import { bundleMetadata, type MimeBundle } from "../display/protocol.js";
 import type { VegaLiteSpec } from "./charts.js";
 
 export function escapeHtml(s: string): string {
@@ -51,7 +51,10 @@ export async function chartBundle(spec: VegaLiteSpec, alt: string): Promise<Mime
 /** An <img> for a chart bundle's PNG or SVG, to embed a chart inside an HTML summary; "" when it has neither. */
 export function chartImageHtml(bundle: MimeBundle, alt: string): string {
   const png = bundle["image/png"];
-  if (typeof png === "string") return `<img alt="${escapeHtml(alt)}" src="data:image/png;base64,${png}"/>`;
+  // Drawn at the chart's design size: the renderer's PNG has 2× the pixels (see displaySize).
+  const size = bundleMetadata(bundle)["image/png"] as { width?: number; height?: number } | undefined;
+  const attrs = size?.width && size.height ? ` width="${size.width}" height="${size.height}"` : "";
+  if (typeof png === "string") return `<img alt="${escapeHtml(alt)}"${attrs} src="data:image/png;base64,${png}"/>`;
   const svg = bundle["image/svg+xml"];
   if (typeof svg === "string") return `<div>${svg}</div>`;
   return "";

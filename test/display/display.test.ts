@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { inflateSync } from "node:zlib";
 import { Chart, chartBundle, describeChart, isVegaLiteSpec, renderChart } from "../../src/charts/render.js";
 import { listFormatters, registerFormatter, toMimeBundle, unregisterFormatter } from "../../src/display/index.js";
-import { displaySymbol } from "../../src/display/protocol.js";
+import { bundleMetadata, displaySymbol } from "../../src/display/protocol.js";
+import { NotebookRecorder } from "../../src/kernel/runner/recorder.js";
+import type { Output } from "../../src/kernel/runner/nbformat.js";
 
 const barSpec = {
   $schema: "https://vega.github.io/schema/vega-lite/v4.json",
@@ -145,6 +147,20 @@ describe("charts", () => {
     expect(decodePng(png).width).toBeGreaterThan(100);
     expect(bundle["text/plain"]).toBe('<Vega-Lite chart: 3 data rows, mark bar, "Cups per day">');
     expect(bundle).not.toHaveProperty("text/html");
+  });
+
+  it("a 2× chart PNG carries its display size as output metadata, so it is not shown twice as large", async () => {
+    const bundle = await toMimeBundle(new Chart(barSpec));
+    const { width, height } = decodePng(Buffer.from(String(bundle["image/png"]), "base64"));
+    const size = { width: Math.round(width / 2), height: Math.round(height / 2) };
+    expect(bundleMetadata(bundle)).toEqual({ "image/png": size });
+    expect(JSON.stringify(bundle)).not.toMatch(/"width"/); // metadata rides beside the data, never in it
+    // The notebook runner writes it into the output, for display_data and execute_result alike.
+    const outputs: Output[] = [];
+    const io = new NotebookRecorder().cellIO(outputs);
+    io.display(bundle);
+    io.finish({ status: "ok", result: bundle }, 1);
+    expect(outputs.map((o) => (o as { metadata?: unknown }).metadata)).toEqual([{ "image/png": size }, { "image/png": size }]);
   });
 
   it("Chart wraps a spec and displays through the display symbol", async () => {

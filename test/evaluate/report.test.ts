@@ -14,7 +14,8 @@ describe("evaluate → Report", () => {
   it("produces the DESIGN.md section 5 JSON (version 1, stable keys) with scores in [0, 1]", async () => {
     const r = await evaluate({ real, synthetic, holdout, target: "y", timeColumn: "date" });
     const j = JSON.parse(JSON.stringify(r));
-    expect(keys(j)).toEqual(["fidelity", "privacy", "rows", "scores", "utility", "version", "warnings"]);
+    expect(keys(j)).toEqual(["fidelity", "notMeasured", "privacy", "rows", "scores", "utility", "version", "warnings"]);
+    expect(j.notMeasured).toEqual({}); // every score measured
     expect(j.version).toBe(1);
     expect(j.rows).toEqual({ real: 60, synthetic: 45, holdout: 60 });
     for (const k of ["fidelity", "utility", "privacy"]) {
@@ -88,6 +89,21 @@ describe("evaluate → Report", () => {
     expect(r.json.privacy.exactMatch.holdoutRate).toBeNull();
     expect(r.warnings.join(" ")).toMatch(/No holdout/);
   });
+
+  it("without a holdout privacy is not measured: null with its reason in JSON, HTML and text, never a lone 1", async () => {
+    const r = await evaluate({ real, synthetic });
+    expect(r.scores.privacy).toBeNull();
+    expect(r.json.notMeasured.privacy).toMatch(/needs a holdout/);
+    expect(r.json.notMeasured.privacy).toMatch(/exact copies of training rows: 3/);
+    expect(r.json.privacy.exactMatch.count).toBe(3); // the copies are still counted
+    expect(r.scores.utility).not.toBeNull(); // QScore needs no holdout
+    expect(r.json.notMeasured.utility).toBeUndefined();
+    const bundle = (await r[displaySymbol]()) as Record<string, string>;
+    const privacyRow = /<tr><td>privacy<\/td><td[^>]*>([^<]*)<\/td>/.exec(bundle["text/html"]!);
+    expect(privacyRow?.[1]).toBe("not measured");
+    expect(bundle["text/html"]).toMatch(/privacy not measured: needs a holdout/);
+    expect(bundle["text/plain"]).toMatch(/privacy {2}not measured: needs a holdout/);
+  });
 });
 
 describe("input validation", () => {
@@ -140,6 +156,27 @@ describe("display and HTML", () => {
     expect(html).toMatch(/noise floor/);
     expect(html).not.toMatch(/<script/i);
     expect((html.match(/<svg|<img/g) ?? []).length).toBeGreaterThanOrEqual(8);
+  });
+  it("fits the screen: scores and findings first, every chart in a closed section, each PNG at its design size", async () => {
+    const r = await evaluate({ real, synthetic, holdout, target: "y", timeColumn: "date" });
+    const html = ((await r[displaySymbol]()) as Record<string, string>)["text/html"]!;
+    const firstSection = html.indexOf("<details");
+    expect(html.indexOf('class="scores"')).toBeLessThan(firstSection);
+    expect(html.indexOf("<h3>Findings</h3>")).toBeLessThan(firstSection);
+    expect(html.slice(0, firstSection)).not.toMatch(/<img|<svg/);
+    const sections = html.match(/<details[^>]*>/g) ?? [];
+    expect(sections.length).toBe(4); // fidelity, utility, privacy, column distributions
+    expect(sections.every((d) => !/\bopen\b/.test(d))).toBe(true);
+    expect(html).toMatch(/<summary>Column distributions, real vs synthetic \(5 charts\)<\/summary>/);
+    const imgs = [...html.matchAll(/<img [^>]*width="(\d+)" height="(\d+)" src="data:image\/png;base64,([^"]+)"/g)];
+    expect(imgs.length).toBe((html.match(/<img/g) ?? []).length);
+    for (const [, w, h, b64] of imgs) {
+      const png = Buffer.from(b64!, "base64");
+      expect(Number(w) * 2).toBeCloseTo(png.readUInt32BE(16), -1); // IHDR width: the PNG has 2× the pixels
+      expect(Number(h) * 2).toBeCloseTo(png.readUInt32BE(20), -1);
+    }
+    // The standalone page opens every section.
+    expect((await r.toHTML()).match(/<details[^>]*\bopen\b/g)?.length).toBe(4);
   });
   it("toHTML is one self-contained page (nothing fetched from the network)", async () => {
     const r = await evaluate({ real, synthetic, holdout });

@@ -1,5 +1,6 @@
 /** HTML helpers for the report page and its Jupyter display. */
-import type { MimeBundle } from "../../display/protocol.js";
+import { bundleMetadata } from "../../display/protocol.js";
+import { chartBundle } from "../../charts/render.js";
 
 export type VegaLiteSpec = Record<string, unknown>;
 
@@ -16,9 +17,7 @@ export function fmt(x: number | null | undefined, digits = 3): string {
   return Number(x.toPrecision(digits)).toString();
 }
 
-type ChartBundleFn = (spec: VegaLiteSpec) => MimeBundle | Promise<MimeBundle>;
-
-/** Vega-Lite → SVG with vega itself, when the shared renderer (src/charts/render.ts) is not available. */
+/** Vega-Lite → SVG with vega itself, when the PNG renderer (resvg) fails. */
 async function svgWithVega(spec: VegaLiteSpec): Promise<string> {
   const vl = (await import("vega-lite")) as unknown as { compile(s: unknown): { spec: unknown } };
   const vega = (await import("vega")) as unknown as {
@@ -34,17 +33,16 @@ async function svgWithVega(spec: VegaLiteSpec): Promise<string> {
 }
 
 /**
- * An offline HTML fragment for a chart: the PNG from the shared renderer (src/charts/render.ts)
- * when present, otherwise inline SVG rendered here; on any failure a short note, never a throw.
+ * An offline HTML fragment for a chart: the shared renderer's PNG (src/charts/render.ts) drawn at
+ * its design size (width/height attributes: the PNG has 2× the pixels, for sharp high-DPI screens),
+ * or vega's own SVG when the PNG cannot be made; on any failure a short note, never a throw.
  */
 export async function chartHtml(spec: VegaLiteSpec, alt: string): Promise<string> {
   try {
-    const mod = (await import("../../charts/render.js" as string)) as { chartBundle?: ChartBundleFn };
-    if (typeof mod.chartBundle === "function") {
-      const b = await mod.chartBundle(spec);
-      if (typeof b["image/png"] === "string") return `<figure><img alt="${escapeHtml(alt)}" src="data:image/png;base64,${b["image/png"]}"/></figure>`;
-      if (typeof b["image/svg+xml"] === "string") return `<figure>${b["image/svg+xml"]}</figure>`;
-    }
+    const b = await chartBundle(spec);
+    const size = bundleMetadata(b)["image/png"] as { width?: number; height?: number } | undefined;
+    const attrs = size?.width && size.height ? ` width="${size.width}" height="${size.height}"` : "";
+    if (typeof b["image/png"] === "string") return `<figure><img alt="${escapeHtml(alt)}"${attrs} src="data:image/png;base64,${b["image/png"]}"/></figure>`;
   } catch {
     // fall through to vega's own SVG
   }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Worker } from "node:worker_threads";
-import type { MimeBundle } from "../../display/protocol.js";
+import { bundleMetadata, type MimeBundle } from "../../display/protocol.js";
 import type { CellIO, DisplayOptions, ExecuteOutcome, ExecutionHost } from "../types.js";
 import type { ConnectionInfo } from "./connection.js";
 import { HistoryStore, type HistoryEntry, type HistoryQuery } from "./history.js";
@@ -322,7 +322,7 @@ export class Kernel {
 
     if (outcome.status === "ok") {
       if (outcome.result && !silent && Object.keys(outcome.result).length > 0) {
-        this.publish(req.message, "execute_result", { execution_count: count, data: outcome.result, metadata: {} });
+        this.publish(req.message, "execute_result", { execution_count: count, data: outcome.result, metadata: bundleMetadata(outcome.result) });
         const text = outcome.result["text/plain"];
         if (storeHistory && typeof text === "string") this.history.addOutput(count, text);
       }
@@ -444,7 +444,7 @@ class KernelCellIO implements CellIO {
     }
     this.kernel.publish(this.req.message, options.update ? "update_display_data" : "display_data", {
       data: bundle,
-      metadata: options.metadata ?? {},
+      metadata: { ...bundleMetadata(bundle), ...options.metadata },
       transient,
     });
   }

@@ -5,7 +5,7 @@
  * the next output arrives.
  */
 import type { CellIO, DisplayOptions, ExecuteOutcome } from "../types.js";
-import type { MimeBundle } from "../../display/protocol.js";
+import { bundleMetadata, type MimeBundle } from "../../display/protocol.js";
 import type { DisplayDataOutput, Output } from "./nbformat.js";
 
 const NO_STDIN =
@@ -69,7 +69,7 @@ export class CellRecorder implements CellIO {
 
   display(bundle: MimeBundle, options?: DisplayOptions): void {
     const data = jsonBundle(bundle);
-    const metadata = options?.metadata ?? {};
+    const metadata = { ...bundleMetadata(bundle), ...options?.metadata };
     const id = options?.displayId;
     if (options?.update) {
       // Like Jupyter: an update for an unknown id is ignored; a known one changes every copy.
@@ -109,7 +109,7 @@ export class CellRecorder implements CellIO {
         output_type: "execute_result",
         execution_count: executionCount,
         data: jsonBundle(outcome.result),
-        metadata: {},
+        metadata: bundleMetadata(outcome.result),
       });
     } else if (outcome.status === "error") {
       this.beforeOutput();
