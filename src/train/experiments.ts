@@ -48,6 +48,15 @@ function meanStd(values: readonly number[]): { mean: number; std: number } {
   return { mean, std };
 }
 
+/**
+ * What the comparison's score is called on screen. It is one model's prediction score, not the
+ * report's "utility" (the mean of a ridge-model prediction score, feature importance and QScore):
+ * the two differ, and the note says so where both appear (notebook 01).
+ */
+const TSTR_SCORE_NAME = "TSTR prediction score of this model:";
+const TSTR_SCORE_NOTE =
+  "One model's MAE ratio on the holdout. The quality report's \"utility\" is another number: the mean of a ridge-regression prediction score, feature importance and aggregate queries (QScore).";
+
 export class ComparisonResult {
   constructor(
     readonly target: string,
@@ -60,7 +69,7 @@ export class ComparisonResult {
     return this.settings.find((s) => s.setting === setting);
   }
 
-  /** Utility score, min(1, MAE_TRTR / MAE_TSTR) (1 = synthetic data trains as well as real). */
+  /** TSTR prediction score of this model, min(1, MAE_TRTR / MAE_TSTR) (1 = synthetic data trains as well as real). */
   get score(): number | null {
     const trtr = this.get("TRTR");
     const tstr = this.get("TSTR");
@@ -87,7 +96,7 @@ export class ComparisonResult {
   }
 
   toString(): string {
-    const score = this.score === null ? "" : `\nutility score min(1, MAE_TRTR / MAE_TSTR) = ${fmt(this.score)}`;
+    const score = this.score === null ? "" : `\n${TSTR_SCORE_NAME} min(1, MAE_TRTR / MAE_TSTR) = ${fmt(this.score)}\n${TSTR_SCORE_NOTE}`;
     const seeds = this.settings[0]?.runs.length ?? 0;
     return `${this.model} regressor for "${this.target}", ${seeds} seeds, mean ± std on the real holdout (${this.backend})\n` +
       textTable(["setting", "train rows", "MAE", "RMSE", "R²", "MAPE %"], this.rows()) + score;
@@ -99,7 +108,7 @@ export class ComparisonResult {
 
   async [displaySymbol](): Promise<MimeBundle> {
     const chart = await chartBundle(this.chart(), "TRTR / TSTR / augmented comparison chart");
-    const score = this.score === null ? "" : `<p>Utility score min(1, MAE<sub>TRTR</sub> / MAE<sub>TSTR</sub>) = <b>${fmt(this.score)}</b></p>`;
+    const score = this.score === null ? "" : `<p>${escapeHtml(TSTR_SCORE_NAME)} min(1, MAE<sub>TRTR</sub> / MAE<sub>TSTR</sub>) = <b>${fmt(this.score)}</b><br><small>${escapeHtml(TSTR_SCORE_NOTE)}</small></p>`;
     const html = `<div><p>${escapeHtml(this.toString().split("\n")[0]!)}</p>` +
       htmlTable(["setting", "train rows", "MAE", "RMSE", "R²", "MAPE %"], this.rows()) + score + chartImageHtml(chart, "comparison chart") + "</div>";
     return { "text/html": html, "text/plain": this.toString() };

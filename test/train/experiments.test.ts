@@ -38,6 +38,12 @@ describe("compareTraining", () => {
     expect(good.get("TSTR")!.mean.mae).toBeCloseTo(maes.reduce((x, y) => x + y) / 3, 12);
     const bundle = await good[displaySymbol]();
     expect(String(bundle["text/plain"])).toMatch(/TSTR.*±/);
+    // Its score is named for what it is, and told apart from the report's utility (a different mean).
+    for (const text of [String(bundle["text/plain"]), String(bundle["text/html"])]) {
+      expect(text).toMatch(/TSTR prediction score of this model/);
+      expect(text).not.toMatch(/utility score/i);
+      expect(text).toMatch(/report('|&#39;)s ("|&quot;)utility("|&quot;) is another number/); // plain or HTML-escaped
+    }
     expect(JSON.stringify(good.chart())).toContain("errorbar");
     expect(bad.settings.map((s) => s.setting)).toEqual(["TRTR", "TSTR"]);
   }, 120_000);
