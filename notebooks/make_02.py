@@ -23,8 +23,8 @@ the prose printed below comes from a cell, so re-running with other parameters c
     md("""
 ## Parameters
 
-The cell below is tagged `parameters`: `synthlab run notebooks/02-text-data.ipynb -p corpusRows=6000`
-overrides its values (papermill style). `corpusRows` subsamples the 6,046 messages (keeping the
+Change a value in the cell below and run the notebook again. The cell is tagged `parameters`, so
+from a terminal `synthlab run notebooks/02-text-data.ipynb -p corpusRows=6000` overrides its values (papermill style). `corpusRows` subsamples the 6,046 messages (keeping the
 spam/ham ratio) so that the notebook runs in well under a minute; use more for steadier numbers.
 LLM generation runs only when `OPENAI_API_KEY` or `OPENAI_BASE_URL` (an OpenAI-compatible server such
 as Ollama or vLLM) is set.
@@ -251,8 +251,10 @@ if (results.length > 1) {
     md("""
 ## What to try next
 
-- Use the whole corpus (`-p corpusRows=6046`) and see how much the baseline gains from more data.
-- Ask the LLM for more messages (`-p llmRows=400`) and watch TSTR as the synthetic set grows.
+- Use the whole corpus (set `corpusRows = 6046` in the parameters cell and run all cells again)
+  and see how much the baseline gains from more data.
+- Ask the LLM for more messages (`llmRows = 400` in the parameters cell) and watch TSTR as the
+  synthetic set grows.
 - Train the small MLP instead (`trainTextClassifier(real, { ..., model: "mlp" })`) and compare.
 - `docs/text.md` describes the tokenizer, the features and the metrics.
 """),

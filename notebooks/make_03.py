@@ -23,8 +23,8 @@ sentences with the results.
     md("""
 ## Parameters
 
-The cell below is tagged `parameters`: `synthlab run notebooks/03-compare-generators.ipynb -p seed=11`
-overrides its values (papermill style). `rows = 0` means "as many synthetic rows as real training
+Change a value in the cell below and run the notebook again. The cell is tagged `parameters`, so
+from a terminal `synthlab run notebooks/03-compare-generators.ipynb -p seed=11` overrides its values (papermill style). `rows = 0` means "as many synthetic rows as real training
 rows", which keeps the comparison fair: every metric is then computed at the same sample size as its
 noise floor.
 """),
@@ -216,7 +216,8 @@ for (const [name, report] of reports) {
 
 - Display one report in full (`reports.get("copula")`) to see per-column distributions, correlation
   heatmaps, the DCR histogram and the ROC curve of the attack.
-- Re-run with another seed (`-p seed=11`) to see how much the scores move by chance alone.
+- Change `seed` in the parameters cell (say to 11) and run all cells again (Kernel → Restart & Run
+  All) to see how much the scores move by chance alone.
 - Configure an LLM (`OPENAI_API_KEY`, or `OPENAI_BASE_URL` for a local server) to add `llm-rows` and
   `llm-program` to the comparison.
 - Read `docs/metrics.md` for the formula behind each score.

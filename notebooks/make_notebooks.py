@@ -21,10 +21,14 @@ def md(text):
     return nbformat.v4.new_markdown_cell(text.strip())
 
 
-def code(text, tags=None):
+def code(text, tags=None, scrolled=None):
     c = nbformat.v4.new_code_cell(text.strip())
     if tags:
         c.metadata["tags"] = tags
+    if scrolled is not None:
+        # Notebook 6 puts outputs taller than 100 lines in a small scrolled box unless the cell says
+        # "scrolled": false (JupyterLab and Notebook 7 read the same key).
+        c.metadata["scrolled"] = scrolled
     return c
 
 
@@ -59,8 +63,8 @@ sentences change with the results.
     md("""
 ## Parameters
 
-The cell below is tagged `parameters`: `synthlab run notebooks/01-sales-prediction.ipynb -p rows=5000`
-overrides its values (papermill style). LLM generation runs only when an API is configured
+Change a value in the cell below and run the notebook again. The cell is tagged `parameters`, so
+from a terminal `synthlab run notebooks/01-sales-prediction.ipynb -p rows=5000` overrides its values (papermill style). LLM generation runs only when an API is configured
 (`OPENAI_API_KEY`, or `OPENAI_BASE_URL` for an OpenAI-compatible server such as Ollama or vLLM).
 """),
     code("""
@@ -172,22 +176,31 @@ comparison
 
 Fidelity (do columns and their relations look alike?), utility (is it as useful for prediction?)
 and privacy (does it copy real rows?), each next to its *noise floor*: the same scores for two real
-samples, which is what a perfect generator could reach at this size.
+samples, which is what a perfect generator could reach at this size. The scores and findings come
+first; click a section (fidelity, utility, privacy, column distributions) to open its tables and charts.
+
+The report's **utility** is not the *TSTR prediction score* printed above, and the two numbers
+differ: that one is the MAE ratio of one MLP, while the report's utility is the mean of three
+checks, a prediction score with a ridge regression, whether the same features matter (feature
+importance), and whether aggregate queries give the same answers (QScore).
 """),
-    code("%%report --real real --synth synth --holdout holdout --target money --time Date --seed {seed}"),
+    code("%%report --real real --synth synth --holdout holdout --target money --time Date --seed {seed}", scrolled=False),
     code("""
 const s = report.toJSON().scores;
 const trtr = comparison.get("TRTR")!;
 const tstr = comparison.get("TSTR")!;
+const show = (x: number | null) => (x === null ? "not measured" : x.toFixed(2));
 console.log(
-  `The copula data scores ${s.fidelity.toFixed(2)} for fidelity, ${s.utility.toFixed(2)} for utility and ${s.privacy.toFixed(2)} for privacy. ` +
-  `A model trained on it predicts the real holdout with an MAE of ${tstr.mean.mae.toFixed(2)} UAH, against ${trtr.mean.mae.toFixed(2)} UAH when trained on real rows.`,
+  `The copula data scores ${show(s.fidelity)} for fidelity, ${show(s.utility)} for utility (the report's mean of three checks) and ${show(s.privacy)} for privacy. ` +
+  `The MLP trained on it predicts the real holdout with an MAE of ${tstr.mean.mae.toFixed(2)} UAH, against ${trtr.mean.mae.toFixed(2)} UAH when trained on real rows ` +
+  `(TSTR prediction score ${comparison.score?.toFixed(2)}).`,
 );
 """),
     md("""
 ## What to try next
 
-- Re-run with another seed (`-p seed=11`) and see which numbers move.
+- Change `seed = 7` to `seed = 11` in the parameters cell, then run all cells again
+  (Kernel → Restart & Run All), and see which numbers move.
 - Configure an LLM and compare `llm-rows` with the copula (notebook 03 compares all generators).
 - Read `docs/metrics.md` for the formula behind each score.
 """),

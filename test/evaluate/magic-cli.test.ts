@@ -74,13 +74,14 @@ describe("%%report", () => {
     expect(r).toBeInstanceOf(Report);
     expect((r as Report).json.rows).toEqual({ real: 60, synthetic: 45, holdout: 60 });
     expect(String(out.displays[0]!["text/html"])).toMatch(/Findings/);
-    expect(out.stdout).toMatch(/report = Report/);
+    expect(out.stdout).toBe("Stored in report (a Report): report.scores has the three scores, report.toJSON() every number, await report.toHTML() a page to save.\n");
   });
   it("binds under --as", async () => {
     const vars = new Map<string, unknown>([["a", real], ["b", synthetic]]);
-    const { ctx } = fakeContext(vars);
+    const { ctx, out } = fakeContext(vars);
     await reportMagic.run({ real: "a", synth: "b", as: "r2" }, undefined, ctx);
     expect(vars.get("r2")).toBeInstanceOf(Report);
+    expect(out.stdout).toMatch(/^Stored in r2 \(a Report\): r2\.scores/); // the names the user typed
   });
   it("unknown variables and bad tables are usage errors naming them", async () => {
     const vars = new Map<string, unknown>([["a", real], ["bad", [{ x: 1, other: 2 }]]]);

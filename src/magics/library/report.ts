@@ -67,7 +67,7 @@ const report: MagicDefinition = {
     }
     ctx.scope.set(variable, result);
     ctx.io.display(await result[displaySymbol]());
-    ctx.io.stdout(`${variable} = Report (report.toJSON(), await report.toHTML())\n`);
+    ctx.io.stdout(`Stored in ${variable} (a Report): ${variable}.scores has the three scores, ${variable}.toJSON() every number, await ${variable}.toHTML() a page to save.\n`);
     return undefined;
   },
 };
