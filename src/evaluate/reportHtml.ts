@@ -16,7 +16,7 @@ const CSS = `
 .synthlab-report .warn{color:#8a5300}
 .synthlab-report figure{margin:8px 0}
 .synthlab-report details{margin:6px 0;border-top:1px solid #ddd;padding-top:4px}
-.synthlab-report summary{cursor:pointer;font-weight:600;font-size:15px}
+.synthlab-report summary{display:list-item;cursor:pointer;font-weight:600;font-size:15px}
 .synthlab-report h2{font-size:20px}.synthlab-report h3{font-size:16px;margin-top:14px}
 `;
 

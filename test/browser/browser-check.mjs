@@ -1,8 +1,10 @@
-// Opens an executed notebook in a running classic Jupyter Notebook (6.x) server with Debian's Chromium
-// (driven by playwright-core, no browser download) and checks what a person would see: the charts are
-// real images, no output is an error, and the notebook runs on the synthlab kernel.
+// Opens a notebook in a running classic Jupyter Notebook (6.x) server with Debian's Chromium (driven by
+// playwright-core, no browser download) and checks what a person would see: TypeScript is highlighted,
+// the report is not squeezed into a scrolled box, the charts are real images, no output is an error,
+// and the notebook runs on the synthlab kernel. With --run it first runs every cell in the browser
+// (Cell → Run All), saves the notebook and reloads it, so the checks see what a saved notebook shows.
 // Usage: JUPYTER_TEST_TOKEN=T node test/browser/browser-check.mjs --url U --notebook NAME --ipynb FILE
-//          --screenshot PNG --profile DIR [--notebook-major 6]
+//          --screenshot PNG --profile DIR [--notebook-major 6] [--run]
 // Prints "ok - ..." / "FAIL - ..." per check and "RESULT: N passed, N failed" last; exit 1 on any failure.
 import { readFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -12,6 +14,7 @@ import { chromium } from "playwright-core";
 const KERNEL_DISPLAY_NAME = "TypeScript (synthlab)";
 const MIN_CHART_WIDTH = 100; // px; smaller than any chart the report draws, larger than an icon
 const RENDER_TIMEOUT_MS = 60_000;
+const RUN_TIMEOUT_MS = 8 * 60_000; // Run All of notebook 01 at the test's small parameters
 
 const { values: args } = parseArgs({
   options: {
@@ -21,6 +24,7 @@ const { values: args } = parseArgs({
     screenshot: { type: "string" },
     profile: { type: "string" },
     "notebook-major": { type: "string", default: "6" },
+    run: { type: "boolean", default: false },
   },
 });
 const token = process.env.JUPYTER_TEST_TOKEN;
@@ -55,7 +59,11 @@ function expectedFromIpynb(file) {
       if (html.includes("synthlab-report")) reportImages += (html.match(/<img\b/g) ?? []).length;
     }
   }
-  return { outputs, pngOutputs, reportImages, errors, kernel: nb.metadata?.kernelspec?.display_name };
+  const codeCells = nb.cells.filter((c) => c.cell_type === "code");
+  // Cells with TypeScript keywords: each must show CodeMirror keyword tokens once highlighted.
+  const keywordCells = codeCells.filter((c) => /\b(const|let|import|await|for|if)\b/.test(join(c.source)) && !/^%%/.test(join(c.source))).length;
+  const unrun = codeCells.filter((c) => typeof c.execution_count !== "number").length;
+  return { outputs, pngOutputs, reportImages, errors, kernel: nb.metadata?.kernelspec?.display_name, keywordCells, unrun, codeCells: codeCells.length };
 }
 
 const results = [];
@@ -93,8 +101,22 @@ function badImages(list) {
     && m.height > 50 && m.visible && m.colours > 8));
 }
 
-const expected = expectedFromIpynb(args.ipynb);
-check("executed notebook file has no error outputs", expected.errors.length === 0, expected.errors.join("; "));
+/** Runs in the page: how many code cells show CodeMirror keyword tokens (TypeScript highlighting). */
+function highlightedCells() {
+  return [...document.querySelectorAll("#notebook-container .code_cell .CodeMirror")]
+    .filter((cm) => cm.querySelector(".cm-keyword")).length;
+}
+
+/** Runs in the page: report outputs that the notebook put in a scrolled box (class output_scroll). */
+function scrolledReports() {
+  return [...document.querySelectorAll("#notebook-container .output_wrapper .output")]
+    .filter((out) => out.querySelector(".synthlab-report") && out.classList.contains("output_scroll")).length;
+}
+
+/** Runs in the page: number of report outputs. */
+function reportOutputs() {
+  return document.querySelectorAll("#notebook-container .synthlab-report").length;
+}
 
 // A persistent context is how playwright takes a fresh --user-data-dir (the profile folder is new per run).
 const browser = await chromium.launchPersistentContext(args.profile, {
@@ -110,7 +132,47 @@ try {
   const page = browser.pages()[0] ?? await browser.newPage();
   const pageErrors = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));
-  await page.goto(`${args.url}/notebooks/${encodeURIComponent(args.notebook)}?token=${token}`, { waitUntil: "load" });
+  const url = `${args.url}/notebooks/${encodeURIComponent(args.notebook)}?token=${token}`;
+  const kernelIdle = () => page.waitForSelector("#kernel_indicator_icon.kernel_idle_icon", { timeout: RENDER_TIMEOUT_MS })
+    .then(() => true, () => false);
+  await page.goto(url, { waitUntil: "load" });
+
+  if (args.run) {
+    // As a teacher would: wait for the kernel, see highlighted code, Cell → Run All, save, reopen.
+    const started = await kernelIdle();
+    const source = expectedFromIpynb(args.ipynb);
+    const before = await page.evaluate(highlightedCells);
+    check("TypeScript is highlighted in a fresh notebook (CodeMirror keyword tokens)", started && source.keywordCells > 0
+      && before >= source.keywordCells, `${before} of ${source.keywordCells} TypeScript cells highlighted; kernel idle: ${started}`);
+    await page.click("#celllink");
+    await page.click("#run_all_cells > a");
+    const t0 = Date.now();
+    // Done when no cell is running and the kernel is idle, twice in a row (queued cells start in between).
+    const finished = await page.waitForFunction(() => {
+      const w = window;
+      const quiet = !document.querySelector("#notebook-container .code_cell.running")
+        && document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null;
+      w.__quietSince = quiet ? (w.__quietSince ?? Date.now()) : undefined;
+      return quiet && Date.now() - w.__quietSince > 2000;
+    }, undefined, { timeout: RUN_TIMEOUT_MS, polling: 500 }).then(() => true, () => false);
+    console.log(`run all: ${Math.round((Date.now() - t0) / 1000)} s`);
+    const live = await page.evaluate(() => [...document.querySelectorAll("#notebook-container .code_cell .input_prompt")]
+      .map((p) => p.textContent.trim()));
+    const numbered = live.filter((p) => /\[\d+\]/.test(p)).length;
+    check("every code cell runs in the browser (Cell → Run All)", finished && numbered === source.codeCells,
+      `${numbered} of ${source.codeCells} cells numbered; prompts: ${live.join(" ")}`);
+    const liveReports = await page.evaluate(reportOutputs);
+    const liveScrolled = await page.evaluate(scrolledReports);
+    check("the report is not squeezed into a scrolled box while running", liveReports > 0 && liveScrolled === 0,
+      `${liveScrolled} of ${liveReports} report outputs scrolled`);
+    const saved = await page.evaluate(() => window.Jupyter.notebook.save_notebook().then(() => true, (e) => String(e)));
+    check("the notebook saves", saved === true, String(saved));
+    await page.goto(url, { waitUntil: "load" });
+  }
+
+  const expected = expectedFromIpynb(args.ipynb);
+  check("executed notebook file has no error outputs", expected.errors.length === 0 && expected.unrun === 0,
+    `${expected.errors.join("; ")}${expected.unrun ? `; ${expected.unrun} cells never ran` : ""}`);
 
   // Classic notebook: one .output_area per stored output once the notebook model has loaded.
   const rendered = await page.waitForFunction(
@@ -130,6 +192,12 @@ try {
     && pngs.length === expected.pngOutputs && badPngs.length === 0,
     `${pngs.length - badPngs.length} good of ${expected.pngOutputs} expected; bad: ${JSON.stringify(badPngs)}`);
 
+  // The report's charts sit in closed sections: open them, as a reader clicks each summary.
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll("#notebook-container .synthlab-report details")) d.open = true;
+  });
+  await page.waitForFunction(() => [...document.querySelectorAll("#notebook-container .synthlab-report img")]
+    .every((img) => img.complete), undefined, { timeout: RENDER_TIMEOUT_MS }).catch(() => undefined);
   const reportImgs = await page.evaluate(measureImages, "#notebook-container .synthlab-report img");
   const badReport = badImages(reportImgs);
   check("report charts are visible images wider than 100 px", expected.reportImages > 0
@@ -155,16 +223,25 @@ try {
     && expected.kernel === KERNEL_DISPLAY_NAME, `page: ${kernelName}; file: ${expected.kernel}`);
 
   // Opening the notebook starts its kernel through the installed kernelspec; it must come up idle.
-  const idle = await page.waitForSelector("#kernel_indicator_icon.kernel_idle_icon", { timeout: RENDER_TIMEOUT_MS })
-    .then(() => true, () => false);
+  const idle = await kernelIdle();
   const iconTitle = await page.locator("#kernel_indicator_icon").getAttribute("title");
   check("the synthlab kernel starts from the browser and goes idle", idle, `indicator: ${iconTitle}`);
 
+  const highlighted = await page.evaluate(highlightedCells);
+  check(`TypeScript is highlighted${args.run ? " after a save and reload" : ""} (CodeMirror keyword tokens)`,
+    expected.keywordCells > 0 && highlighted >= expected.keywordCells, `${highlighted} of ${expected.keywordCells} TypeScript cells highlighted`);
+
+  const reports = await page.evaluate(reportOutputs);
+  const scrolled = await page.evaluate(scrolledReports);
+  check("report outputs are not scrolled boxes", reports > 0 && scrolled === 0, `${scrolled} of ${reports} report outputs scrolled`);
+
   check("no uncaught JavaScript errors in the page", pageErrors.length === 0, pageErrors.join(" | ").slice(0, 400));
 
-  // Screenshot for the README: the report cell (code + rendered report), its scroll box expanded.
+  // Screenshot for the README: the report cell as a reader sees it (scores and findings, sections
+  // closed) with the column-distribution section opened to show its first chart.
   await page.evaluate(() => {
-    for (const el of document.querySelectorAll(".output_scroll")) el.classList.remove("output_scroll");
+    const sections = [...document.querySelectorAll("#notebook-container .synthlab-report details")];
+    sections.forEach((d, i) => { d.open = i === sections.length - 1; });
   });
   const reportCell = page.locator("#notebook-container .cell", { has: page.locator(".synthlab-report") }).first();
   mkdirSync(dirname(args.screenshot), { recursive: true });
@@ -177,10 +254,10 @@ try {
       site.scrollTop += cell.getBoundingClientRect().top - site.getBoundingClientRect().top - 8;
     });
   }
-  // End the shot just under the report's first chart, so no chart is cut in half.
+  // End the shot just under the first chart of the opened section, so no chart is cut in half.
   const firstChartBottom = await page.evaluate(() =>
-    document.querySelector("#notebook-container .synthlab-report img")?.getBoundingClientRect().bottom ?? 0);
-  const height = firstChartBottom > 200 && firstChartBottom < 1976 ? Math.ceil(firstChartBottom) + 24 : 2000;
+    document.querySelector("#notebook-container .synthlab-report details[open] img")?.getBoundingClientRect().bottom ?? 0);
+  const height = firstChartBottom > 200 && firstChartBottom < 1990 ? Math.ceil(firstChartBottom) + 6 : 2000;
   await page.screenshot({ path: args.screenshot, clip: { x: 0, y: 0, width: 1280, height } });
   console.log(`screenshot: ${args.screenshot}`);
   exitCode = results.every((r) => r.ok) ? 0 : 1;
