@@ -5,6 +5,7 @@ import { listFormatters, registerFormatter, toMimeBundle, unregisterFormatter } 
 import { bundleMetadata, displaySymbol } from "../../src/display/protocol.js";
 import { NotebookRecorder } from "../../src/kernel/runner/recorder.js";
 import type { Output } from "../../src/kernel/runner/nbformat.js";
+import { notebookToHtml } from "../../src/kernel/runner/html.js";
 
 const barSpec = {
   $schema: "https://vega.github.io/schema/vega-lite/v4.json",
@@ -161,6 +162,11 @@ describe("charts", () => {
     io.display(bundle);
     io.finish({ status: "ok", result: bundle }, 1);
     expect(outputs.map((o) => (o as { metadata?: unknown }).metadata)).toEqual([{ "image/png": size }, { "image/png": size }]);
+    // The runner's HTML page draws it at that size too.
+    const page = notebookToHtml({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [
+      { id: "c1", cell_type: "code", metadata: {}, source: "chart", execution_count: 1, outputs },
+    ] }, { name: "charts" });
+    expect(page.match(new RegExp(`<img [^>]*width="${size.width}" height="${size.height}"`, "g"))).toHaveLength(2);
   });
 
   it("Chart wraps a spec and displays through the display symbol", async () => {

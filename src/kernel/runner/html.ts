@@ -63,10 +63,17 @@ function dataUri(mime: string, base64: string): string {
   return `data:${mime};base64,${base64.replace(/\s+/g, "")}`;
 }
 
+/** width/height attributes from an output's image metadata (a 2× chart PNG is drawn at its design size). */
+function imageSize(metadata: Record<string, unknown> | undefined, mime: string): string {
+  const m = metadata?.[mime] as { width?: unknown; height?: unknown } | undefined;
+  const dims = [["width", m?.width], ["height", m?.height]].filter(([, v]) => typeof v === "number" && v > 0);
+  return dims.map(([k, v]) => ` ${k}="${v}"`).join("");
+}
+
 /** The richest MIME type of a bundle this page can show; charts by their PNG. */
-function renderBundle(data: Record<string, unknown>): string {
+function renderBundle(data: Record<string, unknown>, metadata?: Record<string, unknown>): string {
   if (typeof data["text/html"] === "string" || Array.isArray(data["text/html"])) return `<div class="html">${withoutExternalResources(text(data["text/html"]))}</div>`;
-  if (data["image/png"] !== undefined) return `<img src="${dataUri("image/png", text(data["image/png"]))}" alt="">`;
+  if (data["image/png"] !== undefined) return `<img src="${dataUri("image/png", text(data["image/png"]))}"${imageSize(metadata, "image/png")} alt="">`;
   if (data["image/jpeg"] !== undefined) return `<img src="${dataUri("image/jpeg", text(data["image/jpeg"]))}" alt="">`;
   if (data["image/svg+xml"] !== undefined) {
     return `<img src="${dataUri("image/svg+xml", Buffer.from(text(data["image/svg+xml"])).toString("base64"))}" alt="">`;
@@ -92,9 +99,9 @@ function renderOutput(o: Output): string {
       return `<div class="output error"><div class="prompt"></div><div class="body"><pre>${escapeHtml(terminalText(tb))}</pre></div></div>`;
     }
     case "execute_result":
-      return `<div class="output result"><div class="prompt out">Out[${o.execution_count ?? " "}]:</div><div class="body">${renderBundle(o.data)}</div></div>`;
+      return `<div class="output result"><div class="prompt out">Out[${o.execution_count ?? " "}]:</div><div class="body">${renderBundle(o.data, o.metadata)}</div></div>`;
     case "display_data":
-      return `<div class="output display"><div class="prompt"></div><div class="body">${renderBundle(o.data)}</div></div>`;
+      return `<div class="output display"><div class="prompt"></div><div class="body">${renderBundle(o.data, o.metadata)}</div></div>`;
   }
 }
 
