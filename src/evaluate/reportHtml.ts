@@ -42,11 +42,14 @@ function scoreCell(report: Report, dimension: keyof ReportJson["scores"]): strin
 }
 
 /** What each headline score averages (docs/metrics.md), said next to it so two utility numbers never look alike. */
-const SCORE_MEANING: Record<keyof ReportJson["scores"], string> = {
-  fidelity: "columns and their relations look alike",
-  utility: "mean of: prediction (ridge, trained on synthetic vs real, tested on the holdout), feature importance, aggregate queries (QScore)",
-  privacy: "mean of: exact copies, distance to closest record, membership inference",
-};
+function scoreMeaning(j: ReportJson): Record<keyof ReportJson["scores"], string> {
+  const model = j.utility.prediction?.model ?? "ridge";
+  return {
+    fidelity: "columns and their relations look alike",
+    utility: `mean of: prediction (${model}, trained on synthetic vs real, tested on the holdout), feature importance, aggregate queries (QScore)`,
+    privacy: "mean of: exact copies, distance to closest record, membership inference",
+  };
+}
 
 function summaryHtml(report: Report, title: string): string {
   const j = report.json;
@@ -54,10 +57,11 @@ function summaryHtml(report: Report, title: string): string {
   const parts: string[] = [];
   parts.push(`<h2>${escapeHtml(title)}</h2>`);
   parts.push(`<p>${j.rows.real} real rows, ${j.rows.synthetic} synthetic rows${j.rows.holdout !== null ? `, ${j.rows.holdout} holdout rows` : ", no holdout"}.</p>`);
+  const meaning = scoreMeaning(j);
   parts.push(table(["dimension", "score", "noise floor (real vs holdout)", "what it measures"], [
-    ["fidelity", scoreCell(report, "fidelity"), fmt(nf?.fidelity ?? null), SCORE_MEANING.fidelity],
-    ["utility", scoreCell(report, "utility"), "–", SCORE_MEANING.utility],
-    ["privacy", scoreCell(report, "privacy"), "–", SCORE_MEANING.privacy],
+    ["fidelity", scoreCell(report, "fidelity"), fmt(nf?.fidelity ?? null), meaning.fidelity],
+    ["utility", scoreCell(report, "utility"), "–", meaning.utility],
+    ["privacy", scoreCell(report, "privacy"), "–", meaning.privacy],
   ], "scores"));
   const reasons = Object.entries(j.notMeasured).map(([dim, why]) => `<li>${escapeHtml(`${dim} not measured: ${why}`)}</li>`);
   if (reasons.length) parts.push(`<ul class="warn">${reasons.join("")}</ul>`);
