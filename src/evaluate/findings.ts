@@ -13,7 +13,7 @@ export function findingsOf(r: ReportJson): string[] {
   const f = r.fidelity;
   const nf = f.noiseFloor;
   if (r.scores.fidelity !== null && nf?.fidelity != null && r.scores.fidelity < nf.fidelity - NOISE_MARGIN) {
-    out.push(`Fidelity ${fmt(r.scores.fidelity)} is below the ${fmt(nf.fidelity)} that real data of this size reaches (real train vs holdout).`);
+    out.push(`Fidelity ${fmt(r.scores.fidelity)} is below the ${fmt(nf.fidelity)}${nf.fidelitySd ? ` ± ${fmt(nf.fidelitySd)}` : ""} that two real tables of these sizes reach (noise floor, ${nf.resamples} resamples).`);
   }
   const shapes = f.columns
     .map((c) => ({ name: c.name, score: c.ksComplement ?? c.tvComplement ?? null, kind: c.kind }))
@@ -52,7 +52,7 @@ export function findingsOf(r: ReportJson): string[] {
     out.push(`${fmt(p.exactMatch.rate * 100)}% of synthetic rows are exact copies of training rows (unseen real rows: ${fmt(ref * 100)}%).`);
   }
   if (p.neighbors && p.neighbors.p > 0.6) {
-    out.push(`${fmt(p.neighbors.p * 100)}% of synthetic rows sit closer to training rows than to unseen real rows (≈50% expected): possible memorization.`);
+    out.push(`Synthetic rows sit closer to the training rows than unseen real rows do (p = ${fmt(p.neighbors.p)}; 0.5 expected, a copy of the training rows gets ${fmt(p.neighbors.pCopy)}): possible memorization.`);
   }
   if (p.membershipInference && p.membershipInference.auc > 0.6) {
     out.push(`Membership inference AUC ${fmt(p.membershipInference.auc)}: the synthetic rows reveal which real rows were used for training.`);

@@ -12,7 +12,7 @@ import { EvaluateError, meanOrNull } from "./types.js";
 import { inferEvalKind, isNumericKind, toNumeric } from "./internal/columns.js";
 import type { HistogramDetails } from "./histogramSimilarity.js";
 import type { AutocorrelationDetails } from "./autocorrelation.js";
-import { fidelityParts, fidelityScore, type ColumnReport } from "./fidelity.js";
+import { fidelityParts, fidelityScore, noiseFloor, type ColumnReport } from "./fidelity.js";
 import { qscoreFromPrepared, type QueryResult } from "./qscore.js";
 import { exactMatch } from "./exactMatch.js";
 import { neighborsFromDistances, privacyDistances, PRIVACY_ROW_CAP, type DistanceSummary } from "./dcr.js";
@@ -20,6 +20,7 @@ import { membershipFromDistances } from "./membershipInference.js";
 import { prediction, ridgeTrainer, tfjsTrainer, type RegressionScores, type Trainer } from "./prediction.js";
 import { featureImportance } from "./featureImportance.js";
 import { renderReportHtml, reportText } from "./reportHtml.js";
+import { fmt } from "./internal/html.js";
 import { buildCharts, type ReportCharts } from "./reportCharts.js";
 import { findingsOf } from "./findings.js";
 
@@ -42,6 +43,8 @@ export interface EvaluateOptions {
   /** Number of QScore queries (default 200). */
   queries?: number;
   seed?: number;
+  /** Resamples of the noise floor (default 5). */
+  noiseResamples?: number;
   /** Row cap per side for the exact nearest-neighbour searches (default 20 000). */
   privacyCap?: number;
   threads?: number;
@@ -70,6 +73,12 @@ export interface ReportJson {
       histogramSimilarity: number | null;
       autocorrelation: { acfScore: number | null; pacfScore: number | null } | null;
       fidelity: number | null;
+      /** Additive: spread of the fidelity score over the resamples, their number and sizes, and the rows drawn from. */
+      fidelitySd: number | null;
+      fidelityRange: [number, number] | null;
+      resamples: number;
+      sizes: { real: number; synthetic: number };
+      source: "real+holdout" | "real";
     } | null;
   };
   utility: {
@@ -88,7 +97,7 @@ export interface ReportJson {
   };
   privacy: {
     exactMatch: { count: number; rate: number; holdoutRate: number | null; score: number };
-    neighbors: { p: number; score: number; dcrSynthetic: DistanceSummary; dcrHoldout: DistanceSummary; /** Additive. */ p5Ratio: number | null } | null;
+    neighbors: { p: number; score: number | null; dcrSynthetic: DistanceSummary; dcrHoldout: DistanceSummary; /** Additive. */ p5Ratio: number | null; /** Additive: the p of a copy of the training rows (the score's 0). */ pCopy: number } | null;
     membershipInference: { auc: number; score: number } | null;
   };
   warnings: string[];
@@ -232,19 +241,9 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   const fid = fidelityParts(real, synth, fidOpts);
   warnings.push(...fid.warnings);
   t = lap("fidelity", t);
-  let noiseFloor: ReportJson["fidelity"]["noiseFloor"] = null;
-  if (holdout) {
-    const nf = fidelityParts(real, holdout, fidOpts);
-    noiseFloor = {
-      columnShapes: nf.parts.columnShapes,
-      correlation: nf.parts.correlation,
-      mutualInformation: nf.parts.mutualInformation,
-      histogramSimilarity: nf.parts.histogramSimilarity,
-      autocorrelation: nf.parts.autocorrelation,
-      fidelity: fidelityScore(nf.parts),
-    };
-    t = lap("noiseFloor", t);
-  }
+  const nf = noiseFloor(real, holdout, synth.rowCount, { ...fidOpts, seed: options.seed ?? 0, ...(options.noiseResamples ? { resamples: options.noiseResamples } : {}) }).details;
+  const noiseFloorJson: ReportJson["fidelity"]["noiseFloor"] = { ...nf, source: holdout ? "real+holdout" : "real" };
+  t = lap("noiseFloor", t);
 
   // Utility.
   const q = qscoreFromPrepared(fid.prepared, real.rowCount, synth.rowCount, { queries: options.queries ?? 200, seed: options.seed ?? 0 });
@@ -290,8 +289,9 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
       ...(options.threads ? { threads: options.threads } : {}),
     });
     warnings.push(...d.warnings);
-    const nb = neighborsFromDistances(d.synthToTrain, d.synthToHoldout, d.holdoutToTrain);
-    neighborsJson = { p: nb.p, score: nb.score, dcrSynthetic: nb.dcrSynthetic, dcrHoldout: nb.dcrHoldout, p5Ratio: nb.p5Ratio };
+    const nb = neighborsFromDistances(d.synthToTrain, d.holdoutToTrain);
+    if (nb.score === null) warnings.push(`privacy: ${fmt((1 - nb.pCopy) * 200)}% of holdout rows duplicate a training row, so distance cannot tell a copy from a new row: the closest-record score is left out (exact matches still count copies).`);
+    neighborsJson = { p: nb.p, score: nb.score, dcrSynthetic: nb.dcrSynthetic, dcrHoldout: nb.dcrHoldout, p5Ratio: nb.p5Ratio, pCopy: nb.pCopy };
     const mia = membershipFromDistances(d.trainToSynth, d.holdoutToSynth);
     if (mia) { miaJson = { auc: mia.auc, score: mia.score }; roc = mia.roc; }
     dcrExtras = { synthetic: d.synthToTrain, holdout: d.holdoutToTrain };
@@ -320,7 +320,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
       },
       mutualInformation: { score: fid.mi.score, pairs: fid.mi.details.pairs },
       autocorrelation: fid.parts.autocorrelation,
-      noiseFloor,
+      noiseFloor: noiseFloorJson,
     },
     utility: {
       prediction: predictionJson,

@@ -28,8 +28,8 @@ function summaryHtml(report: Report, title: string): string {
   const parts: string[] = [];
   parts.push(`<h2>${escapeHtml(title)}</h2>`);
   parts.push(`<p>${j.rows.real} real rows, ${j.rows.synthetic} synthetic rows${j.rows.holdout !== null ? `, ${j.rows.holdout} holdout rows` : ", no holdout"}.</p>`);
-  parts.push(table(["dimension", "score", "noise floor (real vs holdout)"], [
-    ["fidelity", fmt(j.scores.fidelity), fmt(nf?.fidelity ?? null)],
+  parts.push(table(["dimension", "score", "noise floor (two real samples of these sizes)"], [
+    ["fidelity", fmt(j.scores.fidelity), nf?.fidelity != null ? `${fmt(nf.fidelity)} ± ${fmt(nf.fidelitySd ?? 0)}` : "–"],
     ["utility", fmt(j.scores.utility), "–"],
     ["privacy", fmt(j.scores.privacy), "–"],
   ], "scores"));
@@ -65,7 +65,7 @@ function summaryHtml(report: Report, title: string): string {
   parts.push("<h3>Privacy</h3>");
   const p = j.privacy;
   const prows: string[][] = [["exact matches", fmt(p.exactMatch.score), `${p.exactMatch.count} rows (${fmt(p.exactMatch.rate * 100)}%; holdout ${p.exactMatch.holdoutRate === null ? "–" : `${fmt(p.exactMatch.holdoutRate * 100)}%`})`]];
-  if (p.neighbors) prows.push(["closest records", fmt(p.neighbors.score), `p = ${fmt(p.neighbors.p)}; DCR p5 synthetic ${fmt(p.neighbors.dcrSynthetic.p5)} vs holdout ${fmt(p.neighbors.dcrHoldout.p5)}`]);
+  if (p.neighbors) prows.push(["closest records", fmt(p.neighbors.score), `p = ${fmt(p.neighbors.p)} (unseen rows 0.5, a copy ${fmt(p.neighbors.pCopy)}); DCR p5 synthetic ${fmt(p.neighbors.dcrSynthetic.p5)} vs holdout ${fmt(p.neighbors.dcrHoldout.p5)}`]);
   if (p.membershipInference) prows.push(["membership inference", fmt(p.membershipInference.score), `AUC ${fmt(p.membershipInference.auc)}`]);
   parts.push(table(["metric", "score", "detail"], prows));
   return parts.join("\n");
@@ -102,7 +102,7 @@ export function reportText(report: Report): string {
   const nf = j.fidelity.noiseFloor;
   const lines = [
     `synthlab quality report: ${j.rows.real} real, ${j.rows.synthetic} synthetic${j.rows.holdout !== null ? `, ${j.rows.holdout} holdout` : ""} rows`,
-    `  fidelity ${fmt(j.scores.fidelity)}${nf ? ` (noise floor ${fmt(nf.fidelity)})` : ""}`,
+    `  fidelity ${fmt(j.scores.fidelity)}${nf ? ` (noise floor ${fmt(nf.fidelity)} ± ${fmt(nf.fidelitySd ?? 0)})` : ""}`,
     `  utility  ${fmt(j.scores.utility)}`,
     `  privacy  ${fmt(j.scores.privacy)}`,
     "Findings:",
