@@ -164,6 +164,14 @@ function restrict(frame: Frame, columns: readonly string[]): Frame {
   return { columnNames: [...columns], columns: cols, rowCount: frame.rowCount };
 }
 
+/** Share of the non-missing values that are distinct (the figure the text-column warning quotes). */
+function distinctShare(col: readonly unknown[]): number {
+  const seen = new Set<unknown>();
+  let n = 0;
+  for (const v of col) if (v !== null) { n++; seen.add(v); }
+  return n ? seen.size / n : 0;
+}
+
 /** Warnings for odd data, so a null metric always comes with its reason. */
 function dataWarnings(real: Frame, synth: Frame, columns: readonly string[], kinds: Record<string, EvalKind>): string[] {
   const w: string[] = [];
@@ -230,7 +238,10 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
     warnings.push(`The time column "${options.timeColumn}" does not hold datetimes: autocorrelation is skipped.`);
   }
   const textCols = columns.filter((c) => kinds[c] === "text");
-  if (textCols.length) warnings.push(`Skipped free-text/identifier column(s) ${textCols.map((c) => `"${c}"`).join(", ")}: almost every value is unique, so no distribution can be compared.`);
+  if (textCols.length) {
+    const described = textCols.map((c) => `"${c}" (${fmt(distinctShare(real.columns[c]!) * 100)}% distinct)`);
+    warnings.push(`Skipped free-text/identifier column(s) ${described.join(", ")}: more than half of the values are distinct, too many categories to compare their distribution (they still count in exact matches).`);
+  }
   const evalCols = columns.filter((c) => kinds[c] !== "text");
   warnings.push(...dataWarnings(real, synth, evalCols, kinds));
   const timeColumn = options.timeColumn && kinds[options.timeColumn] === "datetime" ? options.timeColumn : null;
@@ -277,7 +288,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   }
 
   // Privacy.
-  const em = exactMatch(real, synth, { kinds, holdout, columns: evalCols });
+  // Every column, free text included: a row is a copy only if it matches on all of them.
+  const em = exactMatch(real, synth, { holdout, columns });
   t = lap("exactMatch", t);
   let neighborsJson: ReportJson["privacy"]["neighbors"] = null;
   let miaJson: ReportJson["privacy"]["membershipInference"] = null;
