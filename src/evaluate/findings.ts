@@ -5,6 +5,9 @@
 import type { ReportJson } from "./report.js";
 import { fmt } from "./internal/html.js";
 
+/** Column checks failed by at least this share of synthetic values are called out. */
+const VALUE_SHARE = 0.01;
+
 /** A score this far below its noise floor is called out. */
 const NOISE_MARGIN = 0.05;
 
@@ -56,6 +59,16 @@ export function findingsOf(r: ReportJson): string[] {
   }
   if (p.membershipInference && p.membershipInference.auc > 0.6) {
     out.push(`Membership inference AUC ${fmt(p.membershipInference.auc)}: the synthetic rows reveal which real rows were used for training.`);
+  }
+  const d = r.diagnostic;
+  const brokenRules = d.rules.filter((x) => x.brokenShare !== null && x.brokenShare > 0).sort((a, b) => b.brokenShare! - a.brokenShare!);
+  for (const x of brokenRules.slice(0, 3)) {
+    out.push(`${fmt(x.brokenShare! * 100)}% of synthetic rows break "${x.text}", which holds in every real row: impossible rows.`);
+  }
+  if (brokenRules.length > 3) out.push(`${brokenRules.length - 3} more row rule(s) are broken; see the validity section.`);
+  for (const c of d.columns) {
+    if (c.outOfRange && c.outOfRange >= VALUE_SHARE) out.push(`Column "${c.name}": ${fmt(c.outOfRange * 100)}% of synthetic values lie outside the real range.`);
+    if (c.wrongType && c.wrongType >= VALUE_SHARE) out.push(`Column "${c.name}": ${fmt(c.wrongType * 100)}% of synthetic values are not of the column's type.`);
   }
   if (out.length === 0) out.push("No weak spots found: every score is near its reference.");
   return out;

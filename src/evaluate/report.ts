@@ -23,6 +23,7 @@ import { renderReportHtml, reportText } from "./reportHtml.js";
 import { fmt } from "./internal/html.js";
 import { buildCharts, type ReportCharts } from "./reportCharts.js";
 import { findingsOf } from "./findings.js";
+import { validityDiagnostic, type Diagnostic } from "./validity.js";
 
 export interface EvaluateOptions {
   real: TableInput;
@@ -101,6 +102,8 @@ export interface ReportJson {
     membershipInference: { auc: number; score: number } | null;
   };
   warnings: string[];
+  /** Additive: validity of the synthetic rows (column ranges, categories, types, and row rules mined from the real table). */
+  diagnostic: Diagnostic;
 }
 
 /** What charts and findings need beyond the JSON (kept out of toJSON to keep it small). */
@@ -256,6 +259,9 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   const noiseFloorJson: ReportJson["fidelity"]["noiseFloor"] = { ...nf, source: holdout ? "real+holdout" : "real" };
   t = lap("noiseFloor", t);
 
+  const diagnostic = validityDiagnostic(real, synth, { columns: evalCols, kinds });
+  t = lap("diagnostic", t);
+
   // Utility.
   const q = qscoreFromPrepared(fid.prepared, real.rowCount, synth.rowCount, { queries: options.queries ?? 200, seed: options.seed ?? 0 });
   warnings.push(...(q.warnings ?? []));
@@ -309,7 +315,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
     dcrExtras = { synthetic: d.synthToTrain, holdout: d.holdoutToTrain };
     t = lap("dcrAndMembership", t);
   } else if (!holdout) {
-    warnings.push("No holdout: the noise floor, prediction utility, distance-to-closest-record and membership inference need real rows the generator never saw.");
+    warnings.push("No holdout: prediction utility, distance-to-closest-record and membership inference need real rows the generator never saw (the noise floor resamples the real rows instead).");
   }
   timings.total = Math.round(performance.now() - t0);
 
@@ -345,6 +351,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
       membershipInference: miaJson,
     },
     warnings: [...new Set(warnings)],
+    diagnostic,
   };
   const worstQueries = [...q.details.queries].sort((a, b) => a.score - b.score).slice(0, 5);
   return new Report(json, { histograms: fid.histograms, autocorrelation: fid.ac?.details ?? null, dcr: dcrExtras, roc, worstQueries, timings });

@@ -1,6 +1,7 @@
 /** The report as HTML (notebook display and a standalone offline page) and as plain text. */
 import type { Report } from "./report.js";
 import { chartHtml, escapeHtml, fmt } from "./internal/html.js";
+import { diagnosticHtml } from "./diagnosticHtml.js";
 
 /** Distribution charts shown for at most this many columns (the JSON has them all). */
 const MAX_DISTRIBUTION_CHARTS = 12;
@@ -92,7 +93,7 @@ async function chartsHtml(report: Report): Promise<string> {
 }
 
 export async function renderReportHtml(report: Report, opts: { page: boolean; title: string }): Promise<string> {
-  const body = `<div class="synthlab-report"><style>${CSS}</style>${summaryHtml(report, opts.title)}\n${await chartsHtml(report)}</div>`;
+  const body = `<div class="synthlab-report"><style>${CSS}</style>${summaryHtml(report, opts.title)}\n${await diagnosticHtml(report)}\n${await chartsHtml(report)}</div>`;
   if (!opts.page) return body;
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(opts.title)}</title></head><body>\n${body}\n</body></html>\n`;
 }
@@ -105,6 +106,7 @@ export function reportText(report: Report): string {
     `  fidelity ${fmt(j.scores.fidelity)}${nf ? ` (noise floor ${fmt(nf.fidelity)} ± ${fmt(nf.fidelitySd ?? 0)})` : ""}`,
     `  utility  ${fmt(j.scores.utility)}`,
     `  privacy  ${fmt(j.scores.privacy)}`,
+    `  validity ${fmt(j.diagnostic.score)} (${j.diagnostic.rules.length} row rule(s) mined from the real table)`,
     "Findings:",
     ...report.findings().map((f) => `  - ${f}`),
   ];
