@@ -5,7 +5,7 @@
  * self-contained HTML page.
  */
 import type { Frame } from "../data/types.js";
-import { toFrame, type TableInput } from "../data/frame.js";
+import { takeRows, toFrame, type TableInput } from "../data/frame.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import type { EvalKind } from "./types.js";
 import { EvaluateError, meanOrNull } from "./types.js";
@@ -24,6 +24,8 @@ import { fmt } from "./internal/html.js";
 import { buildCharts, type ReportCharts } from "./reportCharts.js";
 import { findingsOf } from "./findings.js";
 import { validityDiagnostic, type Diagnostic } from "./validity.js";
+import { prepareColumns, type PreparedColumn } from "./internal/prepare.js";
+import { sampleIndices, seededRng } from "./internal/rng.js";
 
 export interface EvaluateOptions {
   real: TableInput;
@@ -95,11 +97,15 @@ export interface ReportJson {
     } | null;
     featureImportance: { score: number | null; tau: number | null; real: Record<string, number>; synthetic: Record<string, number> } | null;
     qscore: { score: number | null; queries: number; ci95: [number, number] | null };
+    /** Additive: the utility score real rows the generator never saw reach (half the holdout scored against the other half); null without a holdout. */
+    noiseFloor: number | null;
   };
   privacy: {
     exactMatch: { count: number; rate: number; holdoutRate: number | null; score: number };
     neighbors: { p: number; score: number | null; dcrSynthetic: DistanceSummary; dcrHoldout: DistanceSummary; /** Additive. */ p5Ratio: number | null; /** Additive: the p of a copy of the training rows (the score's 0). */ pCopy: number } | null;
     membershipInference: { auc: number; score: number } | null;
+    /** Additive: the privacy score real rows the generator never saw reach (half the holdout against the other half); null without a holdout. */
+    noiseFloor: number | null;
   };
   warnings: string[];
   /** Additive: validity of the synthetic rows (column ranges, categories, types, and row rules mined from the real table). */
@@ -203,6 +209,84 @@ function dataWarnings(real: Frame, synth: Frame, columns: readonly string[], kin
   return w;
 }
 
+/** Utility and privacy noise floors need this many rows in each half of the holdout. */
+const MIN_FLOOR_ROWS = 10;
+
+interface PartContext {
+  options: EvaluateOptions;
+  kinds: Record<string, EvalKind>;
+  evalCols: string[];
+  columns: string[];
+  seed: number;
+}
+
+/** QScore, prediction (TRTR/TSTR) and feature importance of one table against the real one. */
+async function utilityPart(
+  real: Frame, synth: Frame, holdout: Frame | null, ctx: PartContext, prepared: PreparedColumn[], lap: (name: string, since: number) => number,
+) {
+  const { options, kinds, evalCols } = ctx;
+  const warnings: string[] = [];
+  let t = performance.now();
+  const q = qscoreFromPrepared(prepared, real.rowCount, synth.rowCount, { queries: options.queries ?? 200, seed: ctx.seed });
+  warnings.push(...(q.warnings ?? []));
+  t = lap("qscore", t);
+  let predictionJson: ReportJson["utility"]["prediction"] = null;
+  let fiJson: ReportJson["utility"]["featureImportance"] = null;
+  const target = options.target ?? null;
+  if (target && !holdout) warnings.push(`Prediction and feature importance need a holdout (real rows the generator never saw): pass holdout to score "${target}".`);
+  else if (target && !isNumericKind(kinds[target]!)) warnings.push(`The target "${target}" is not numeric: prediction and feature importance are skipped (regression only).`);
+  else if (target && holdout) {
+    const model = options.model ?? "ridge";
+    const trainer: Trainer = typeof model === "function" ? model : model === "ridge" ? ridgeTrainer : tfjsTrainer(model);
+    const features = evalCols.filter((c) => c !== target);
+    const seeds = options.seeds ?? [0, 1, 2];
+    const pr = await prediction(real, synth, { holdout, target, kinds, features, trainer, seeds });
+    predictionJson = {
+      target,
+      trtr: pr.details.trtr,
+      tstr: pr.details.tstr,
+      score: pr.score ?? 0,
+      std: { trtr: pr.details.trtrStd, tstr: pr.details.tstrStd },
+      seeds: [...seeds],
+      model: typeof model === "function" ? "custom" : model,
+    };
+    t = lap("prediction", t);
+    const fi = await featureImportance(pr.details.models, holdout, { target, features, seed: ctx.seed });
+    warnings.push(...(fi.warnings ?? []));
+    fiJson = { score: fi.score, tau: fi.details.tau, real: fi.details.real, synthetic: fi.details.synthetic };
+    lap("featureImportance", t);
+  }
+  return { q, predictionJson, fiJson, warnings };
+}
+
+/** Exact matches, closest-record distances and membership inference of one table against the real one. */
+async function privacyPart(real: Frame, synth: Frame, holdout: Frame | null, ctx: PartContext) {
+  const { options, kinds, evalCols, columns } = ctx;
+  const warnings: string[] = [];
+  // Every column, free text included: a row is a copy only if it matches on all of them.
+  const em = exactMatch(real, synth, { holdout, columns });
+  let neighborsJson: ReportJson["privacy"]["neighbors"] = null;
+  let miaJson: ReportJson["privacy"]["membershipInference"] = null;
+  let dcrExtras: ReportExtras["dcr"] = null;
+  let roc: ReportExtras["roc"] = null;
+  if (holdout && evalCols.length) {
+    const d = await privacyDistances(real, synth, holdout, {
+      kinds, columns: evalCols, cap: options.privacyCap ?? PRIVACY_ROW_CAP, seed: ctx.seed,
+      ...(options.threads ? { threads: options.threads } : {}),
+    });
+    warnings.push(...d.warnings);
+    const nb = neighborsFromDistances(d.synthToTrain, d.holdoutToTrain);
+    if (nb.score === null) warnings.push(`privacy: ${fmt((1 - nb.pCopy) * 200)}% of holdout rows duplicate a training row, so distance cannot tell a copy from a new row: the closest-record score is left out (exact matches still count copies).`);
+    neighborsJson = { p: nb.p, score: nb.score, dcrSynthetic: nb.dcrSynthetic, dcrHoldout: nb.dcrHoldout, p5Ratio: nb.p5Ratio, pCopy: nb.pCopy };
+    const mia = membershipFromDistances(d.trainToSynth, d.holdoutToSynth);
+    if (mia) { miaJson = { auc: mia.auc, score: mia.score }; roc = mia.roc; }
+    dcrExtras = { synthetic: d.synthToTrain, holdout: d.holdoutToTrain };
+  } else if (!holdout) {
+    warnings.push("No holdout: prediction utility, distance-to-closest-record and membership inference need real rows the generator never saw (the noise floor resamples the real rows instead).");
+  }
+  return { em, neighborsJson, miaJson, dcrExtras, roc, warnings };
+}
+
 export async function evaluate(options: EvaluateOptions): Promise<Report> {
   const timings: Record<string, number> = {};
   const t0 = performance.now();
@@ -262,60 +346,31 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   const diagnostic = validityDiagnostic(real, synth, { columns: evalCols, kinds });
   t = lap("diagnostic", t);
 
-  // Utility.
-  const q = qscoreFromPrepared(fid.prepared, real.rowCount, synth.rowCount, { queries: options.queries ?? 200, seed: options.seed ?? 0 });
-  warnings.push(...(q.warnings ?? []));
-  t = lap("qscore", t);
-  let predictionJson: ReportJson["utility"]["prediction"] = null;
-  let fiJson: ReportJson["utility"]["featureImportance"] = null;
-  const target = options.target ?? null;
-  if (target && !holdout) warnings.push(`Prediction and feature importance need a holdout (real rows the generator never saw): pass holdout to score "${target}".`);
-  else if (target && !isNumericKind(kinds[target]!)) warnings.push(`The target "${target}" is not numeric: prediction and feature importance are skipped (regression only).`);
-  else if (target && holdout) {
-    const model = options.model ?? "ridge";
-    const trainer: Trainer = typeof model === "function" ? model : model === "ridge" ? ridgeTrainer : tfjsTrainer(model);
-    const features = evalCols.filter((c) => c !== target);
-    const seeds = options.seeds ?? [0, 1, 2];
-    const pr = await prediction(real, synth, { holdout, target, kinds, features, trainer, seeds });
-    predictionJson = {
-      target,
-      trtr: pr.details.trtr,
-      tstr: pr.details.tstr,
-      score: pr.score ?? 0,
-      std: { trtr: pr.details.trtrStd, tstr: pr.details.tstrStd },
-      seeds: [...seeds],
-      model: typeof model === "function" ? "custom" : model,
-    };
-    t = lap("prediction", t);
-    const fi = await featureImportance(pr.details.models, holdout, { target, features, seed: options.seed ?? 0 });
-    warnings.push(...(fi.warnings ?? []));
-    fiJson = { score: fi.score, tau: fi.details.tau, real: fi.details.real, synthetic: fi.details.synthetic };
-    t = lap("featureImportance", t);
-  }
-
-  // Privacy.
-  // Every column, free text included: a row is a copy only if it matches on all of them.
-  const em = exactMatch(real, synth, { holdout, columns });
-  t = lap("exactMatch", t);
-  let neighborsJson: ReportJson["privacy"]["neighbors"] = null;
-  let miaJson: ReportJson["privacy"]["membershipInference"] = null;
-  let dcrExtras: ReportExtras["dcr"] = null;
-  let roc: ReportExtras["roc"] = null;
-  if (holdout && evalCols.length) {
-    const d = await privacyDistances(real, synth, holdout, {
-      kinds, columns: evalCols, cap: options.privacyCap ?? PRIVACY_ROW_CAP, seed: options.seed ?? 0,
-      ...(options.threads ? { threads: options.threads } : {}),
-    });
-    warnings.push(...d.warnings);
-    const nb = neighborsFromDistances(d.synthToTrain, d.holdoutToTrain);
-    if (nb.score === null) warnings.push(`privacy: ${fmt((1 - nb.pCopy) * 200)}% of holdout rows duplicate a training row, so distance cannot tell a copy from a new row: the closest-record score is left out (exact matches still count copies).`);
-    neighborsJson = { p: nb.p, score: nb.score, dcrSynthetic: nb.dcrSynthetic, dcrHoldout: nb.dcrHoldout, p5Ratio: nb.p5Ratio, pCopy: nb.pCopy };
-    const mia = membershipFromDistances(d.trainToSynth, d.holdoutToSynth);
-    if (mia) { miaJson = { auc: mia.auc, score: mia.score }; roc = mia.roc; }
-    dcrExtras = { synthetic: d.synthToTrain, holdout: d.holdoutToTrain };
-    t = lap("dcrAndMembership", t);
-  } else if (!holdout) {
-    warnings.push("No holdout: prediction utility, distance-to-closest-record and membership inference need real rows the generator never saw (the noise floor resamples the real rows instead).");
+  // Utility and privacy, and the same for real rows the generator never saw (their noise floors).
+  const ctx: PartContext = { options, kinds, evalCols, columns, seed: options.seed ?? 0 };
+  const u = await utilityPart(real, synth, holdout, ctx, fid.prepared, lap);
+  warnings.push(...u.warnings);
+  t = performance.now();
+  const pv = await privacyPart(real, synth, holdout, ctx);
+  warnings.push(...pv.warnings);
+  t = lap("privacy", t);
+  const { predictionJson, fiJson, q } = u;
+  const { em, neighborsJson, miaJson, dcrExtras, roc } = pv;
+  let utilityFloor: number | null = null;
+  let privacyFloor: number | null = null;
+  if (holdout && holdout.rowCount >= 2 * MIN_FLOOR_ROWS) {
+    // Half of the holdout plays the synthetic table, the other half the holdout: what real rows score.
+    const order = sampleIndices(seededRng(ctx.seed + 1), holdout.rowCount, holdout.rowCount);
+    const half = Math.floor(holdout.rowCount / 2);
+    const h1 = takeRows(holdout, order.slice(0, half));
+    const h2 = takeRows(holdout, order.slice(half));
+    const fu = await utilityPart(real, h1, h2, ctx, prepareColumns(real, h1, kinds, evalCols), () => performance.now());
+    utilityFloor = meanOrNull([fu.predictionJson?.score, fu.fiJson?.score, fu.q.score]);
+    const fp = await privacyPart(real, h1, h2, ctx);
+    privacyFloor = meanOrNull([fp.em.score, fp.neighborsJson?.score, fp.miaJson?.score]);
+    t = lap("utilityAndPrivacyNoiseFloors", t);
+  } else if (holdout) {
+    warnings.push(`The holdout has ${holdout.rowCount} rows: utility and privacy noise floors need at least ${2 * MIN_FLOOR_ROWS}.`);
   }
   timings.total = Math.round(performance.now() - t0);
 
@@ -343,12 +398,14 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
     utility: {
       prediction: predictionJson,
       featureImportance: fiJson,
+      noiseFloor: utilityFloor,
       qscore: { score: q.score, queries: q.details.queries.length, ci95: q.details.ci95 },
     },
     privacy: {
       exactMatch: { count: em.details.count, rate: em.details.rate, holdoutRate: em.details.holdoutRate, score: em.details.score },
       neighbors: neighborsJson,
       membershipInference: miaJson,
+      noiseFloor: privacyFloor,
     },
     warnings: [...new Set(warnings)],
     diagnostic,

@@ -31,8 +31,8 @@ function summaryHtml(report: Report, title: string): string {
   parts.push(`<p>${j.rows.real} real rows, ${j.rows.synthetic} synthetic rows${j.rows.holdout !== null ? `, ${j.rows.holdout} holdout rows` : ", no holdout"}.</p>`);
   parts.push(table(["dimension", "score", "noise floor (two real samples of these sizes)"], [
     ["fidelity", fmt(j.scores.fidelity), nf?.fidelity != null ? `${fmt(nf.fidelity)} ± ${fmt(nf.fidelitySd ?? 0)}` : "–"],
-    ["utility", fmt(j.scores.utility), "–"],
-    ["privacy", fmt(j.scores.privacy), "–"],
+    ["utility", fmt(j.scores.utility), fmt(j.utility.noiseFloor)],
+    ["privacy", fmt(j.scores.privacy), fmt(j.privacy.noiseFloor)],
   ], "scores"));
   parts.push(`<h3>Findings</h3><ul>${report.findings().map((f) => `<li>${escapeHtml(f)}</li>`).join("")}</ul>`);
   if (j.warnings.length) parts.push(`<h3>Warnings</h3><ul class="warn">${j.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul>`);
@@ -104,8 +104,8 @@ export function reportText(report: Report): string {
   const lines = [
     `synthlab quality report: ${j.rows.real} real, ${j.rows.synthetic} synthetic${j.rows.holdout !== null ? `, ${j.rows.holdout} holdout` : ""} rows`,
     `  fidelity ${fmt(j.scores.fidelity)}${nf ? ` (noise floor ${fmt(nf.fidelity)} ± ${fmt(nf.fidelitySd ?? 0)})` : ""}`,
-    `  utility  ${fmt(j.scores.utility)}`,
-    `  privacy  ${fmt(j.scores.privacy)}`,
+    `  utility  ${fmt(j.scores.utility)}${j.utility.noiseFloor !== null ? ` (unseen real rows ${fmt(j.utility.noiseFloor)})` : ""}`,
+    `  privacy  ${fmt(j.scores.privacy)}${j.privacy.noiseFloor !== null ? ` (unseen real rows ${fmt(j.privacy.noiseFloor)})` : ""}`,
     `  validity ${fmt(j.diagnostic.score)} (${j.diagnostic.rules.length} row rule(s) mined from the real table)`,
     "Findings:",
     ...report.findings().map((f) => `  - ${f}`),

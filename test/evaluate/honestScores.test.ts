@@ -215,3 +215,20 @@ describe("validity diagnostic: row rules mined from the real table (defect 8)", 
     expect(d.columns.find((c) => c.name === "payment")!.unseenCategory).toBeCloseTo(0.1, 12);
   });
 });
+
+describe("utility and privacy noise floors (issue 18, item 6)", () => {
+  it("with a holdout, both have values: unseen real rows are private, a copy of the training rows is far below", async () => {
+    const { frame } = await table("mpg.csv");
+    const { train, holdout, other } = split(frame, 21);
+    const copy = await evaluate({ real: train, synthetic: train, holdout, target: "mpg", threads: 1 });
+    const fresh = await evaluate({ real: train, synthetic: other, holdout, target: "mpg", threads: 1 });
+    const floor = copy.json.privacy.noiseFloor!;
+    expect(floor).toBeGreaterThan(0.8);
+    expect(copy.scores.privacy!).toBeLessThan(floor - 0.5);
+    expect(Math.abs(fresh.scores.privacy! - fresh.json.privacy.noiseFloor!)).toBeLessThan(0.15);
+    expect(copy.json.utility.noiseFloor).toBeGreaterThan(0.5);
+    const noHoldout = await evaluate({ real: train, synthetic: other });
+    expect(noHoldout.json.utility.noiseFloor).toBeNull();
+    expect(noHoldout.json.privacy.noiseFloor).toBeNull();
+  });
+});

@@ -33,12 +33,15 @@ describe("evaluate → Report", () => {
     expect(keys(j.fidelity.mutualInformation.pairs[0])).toEqual(["a", "b", "real", "score", "synthetic"]);
     expect(keys(j.fidelity.autocorrelation)).toEqual(["acfScore", "pacfScore"]);
     expect(j.fidelity.noiseFloor).toMatchObject({ columnShapes: expect.any(Number), correlation: expect.any(Number), mutualInformation: expect.any(Number), fidelitySd: expect.any(Number), resamples: 5, sizes: { real: 60, synthetic: 45 }, source: "real+holdout" });
-    expect(keys(j.utility)).toEqual(["featureImportance", "prediction", "qscore"]);
+    expect(keys(j.utility)).toEqual(["featureImportance", "noiseFloor", "prediction", "qscore"]);
+    // Utility and privacy noise floors: half the holdout scored against the other half.
+    expect(j.utility.noiseFloor).toBeGreaterThan(0);
+    expect(j.privacy.noiseFloor).toBeGreaterThan(0);
     expect(j.utility.prediction).toMatchObject({ target: "y", trtr: { mae: expect.any(Number), rmse: expect.any(Number), r2: expect.any(Number) }, score: expect.any(Number) });
     expect(keys(j.utility.featureImportance)).toEqual(["real", "score", "synthetic", "tau"]);
     expect(keys(j.utility.qscore)).toEqual(["ci95", "queries", "score"]);
     expect(j.utility.qscore.queries).toBeGreaterThanOrEqual(200);
-    expect(keys(j.privacy)).toEqual(["exactMatch", "membershipInference", "neighbors"]);
+    expect(keys(j.privacy)).toEqual(["exactMatch", "membershipInference", "neighbors", "noiseFloor"]);
     expect(keys(j.privacy.exactMatch)).toEqual(["count", "holdoutRate", "rate", "score"]);
     expect(j.privacy.exactMatch.count).toBe(3);
     expect(j.privacy.neighbors).toMatchObject({ p: expect.any(Number), score: expect.any(Number), pCopy: expect.any(Number), dcrSynthetic: { p5: expect.any(Number), median: expect.any(Number) }, dcrHoldout: { p5: expect.any(Number), median: expect.any(Number) } });
