@@ -29,7 +29,7 @@ function summaryHtml(report: Report, title: string): string {
   const parts: string[] = [];
   parts.push(`<h2>${escapeHtml(title)}</h2>`);
   parts.push(`<p>${j.rows.real} real rows, ${j.rows.synthetic} synthetic rows${j.rows.holdout !== null ? `, ${j.rows.holdout} holdout rows` : ", no holdout"}.</p>`);
-  parts.push(table(["dimension", "score", "noise floor (two real samples of these sizes)"], [
+  parts.push(table(["dimension", "score", "noise floor (what real data reaches)"], [
     ["fidelity", fmt(j.scores.fidelity), nf?.fidelity != null ? `${fmt(nf.fidelity)} ± ${fmt(nf.fidelitySd ?? 0)}` : "–"],
     ["utility", fmt(j.scores.utility), fmt(j.utility.noiseFloor)],
     ["privacy", fmt(j.scores.privacy), fmt(j.privacy.noiseFloor)],
