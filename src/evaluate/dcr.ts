@@ -149,7 +149,7 @@ export async function privacyDistances(
 /** DCR and the neighbours score of synthetic rows against training and holdout rows. */
 export async function dcr(
   real: Frame, synthetic: Frame,
-  opts: { holdout: Frame; kinds: Readonly<Record<string, EvalKind>>; columns?: readonly string[]; cap?: number; seed?: number },
+  opts: { holdout: Frame; kinds: Readonly<Record<string, EvalKind>>; columns?: readonly string[]; cap?: number; seed?: number; threads?: number },
 ): Promise<MetricResult<number | null, NeighborsResult>> {
   const d = await privacyDistances(real, synthetic, opts.holdout, opts);
   const res = neighborsFromDistances(d.synthToTrain, d.holdoutToTrain);
