@@ -5,7 +5,7 @@
  * self-contained HTML page.
  */
 import type { Frame } from "../data/types.js";
-import { takeRows, toFrame, type TableInput } from "../data/frame.js";
+import { concatFrames, selectColumns, takeRows, toFrame, type TableInput } from "../data/frame.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import type { EvalKind } from "./types.js";
 import { EvaluateError, meanOrNull } from "./types.js";
@@ -25,7 +25,7 @@ import { buildCharts, type ReportCharts } from "./reportCharts.js";
 import { findingsOf } from "./findings.js";
 import { validityDiagnostic, type Diagnostic } from "./validity.js";
 import { prepareColumns, type PreparedColumn } from "./internal/prepare.js";
-import { sampleIndices, seededRng } from "./internal/rng.js";
+import { randInt, seededRng, shuffledIndices } from "./internal/rng.js";
 
 export interface EvaluateOptions {
   real: TableInput;
@@ -97,7 +97,7 @@ export interface ReportJson {
     } | null;
     featureImportance: { score: number | null; tau: number | null; real: Record<string, number>; synthetic: Record<string, number> } | null;
     qscore: { score: number | null; queries: number; ci95: [number, number] | null };
-    /** Additive: the utility score real rows the generator never saw reach (half the holdout scored against the other half); null without a holdout. */
+    /** Additive: the utility score a perfect sample of the synthetic table's size reaches (rows drawn from the real table). */
     noiseFloor: number | null;
   };
   privacy: {
@@ -209,7 +209,7 @@ function dataWarnings(real: Frame, synth: Frame, columns: readonly string[], kin
   return w;
 }
 
-/** Utility and privacy noise floors need this many rows in each half of the holdout. */
+/** The privacy noise floor needs this many rows in each half of the holdout. */
 const MIN_FLOOR_ROWS = 10;
 
 interface PartContext {
@@ -356,22 +356,28 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   t = lap("privacy", t);
   const { predictionJson, fiJson, q } = u;
   const { em, neighborsJson, miaJson, dcrExtras, roc } = pv;
-  let utilityFloor: number | null = null;
+  // Utility floor, like with like: a table of the synthetic table's size drawn (with replacement)
+  // from the training rows stands in for a perfect generator's output; its QScore is taken
+  // between two tables of the real and synthetic sizes drawn from all real rows (as the fidelity
+  // noise floor), since QScore does not use the holdout.
+  const rng = seededRng(ctx.seed + 1);
+  const draw = (f: Frame, size: number): Frame => takeRows(f, Array.from({ length: size }, () => randInt(rng, f.rowCount)));
+  const pool = holdout ? concatFrames([real, selectColumns(holdout, real.columnNames)]) : real;
+  const [qa, qb] = [draw(pool, real.rowCount), draw(pool, synth.rowCount)];
+  const fu = await utilityPart(real, draw(real, synth.rowCount), holdout, ctx, prepareColumns(qa, qb, kinds, evalCols), () => performance.now());
+  const utilityFloor = meanOrNull([fu.predictionJson?.score, fu.fiJson?.score, fu.q.score]);
+  // Privacy floor: half of the holdout plays the synthetic table, the other half the holdout
+  // (the privacy metrics are calibrated, so the half size does not bias them).
   let privacyFloor: number | null = null;
   if (holdout && holdout.rowCount >= 2 * MIN_FLOOR_ROWS) {
-    // Half of the holdout plays the synthetic table, the other half the holdout: what real rows score.
-    const order = sampleIndices(seededRng(ctx.seed + 1), holdout.rowCount, holdout.rowCount);
+    const order = shuffledIndices(rng, holdout.rowCount);
     const half = Math.floor(holdout.rowCount / 2);
-    const h1 = takeRows(holdout, order.slice(0, half));
-    const h2 = takeRows(holdout, order.slice(half));
-    const fu = await utilityPart(real, h1, h2, ctx, prepareColumns(real, h1, kinds, evalCols), () => performance.now());
-    utilityFloor = meanOrNull([fu.predictionJson?.score, fu.fiJson?.score, fu.q.score]);
-    const fp = await privacyPart(real, h1, h2, ctx);
+    const fp = await privacyPart(real, takeRows(holdout, order.slice(0, half)), takeRows(holdout, order.slice(half)), ctx);
     privacyFloor = meanOrNull([fp.em.score, fp.neighborsJson?.score, fp.miaJson?.score]);
-    t = lap("utilityAndPrivacyNoiseFloors", t);
   } else if (holdout) {
-    warnings.push(`The holdout has ${holdout.rowCount} rows: utility and privacy noise floors need at least ${2 * MIN_FLOOR_ROWS}.`);
+    warnings.push(`The holdout has ${holdout.rowCount} rows: the privacy noise floor needs at least ${2 * MIN_FLOOR_ROWS}.`);
   }
+  t = lap("utilityAndPrivacyNoiseFloors", t);
   timings.total = Math.round(performance.now() - t0);
 
   const json: ReportJson = {
