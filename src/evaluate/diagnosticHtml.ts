@@ -17,7 +17,7 @@ export function diagnosticSection(d: Diagnostic, chart: string): string {
   parts.push(`<p>Validity score ${escapeHtml(fmt(d.score))} (1 = no synthetic row breaks what every real row obeys).</p>`);
   if (d.rules.length) {
     const rows = d.rules.map((r) => `<tr><td>${escapeHtml(r.text)}</td><td>${r.support}</td><td>${r.checked}</td><td>${escapeHtml(pct(r.brokenShare))}</td></tr>`);
-    parts.push(`<table><thead><tr><th>row rule (holds in every real row)</th><th>real rows</th><th>synthetic rows checked</th><th>synthetic rows breaking it</th></tr></thead><tbody>${rows.join("")}</tbody></table>`);
+    parts.push(`<table><thead><tr><th>row rule (holds in every real row; a → b: each a has one b, ↔ both ways)</th><th>real rows</th><th>synthetic rows checked</th><th>synthetic rows breaking it</th></tr></thead><tbody>${rows.join("")}</tbody></table>`);
   } else {
     parts.push("<p>No row rule (order, sum or one category determining another) holds in every real row.</p>");
   }

@@ -8,6 +8,9 @@ import { fmt } from "./internal/html.js";
 /** Column checks failed by at least this share of synthetic values are called out. */
 const VALUE_SHARE = 0.01;
 
+/** A fidelity score at least this far below its noise floor is called out (more when the floor's spread is wide). */
+const FLOOR_MARGIN = 0.01;
+
 /** A score this far below its noise floor is called out. */
 const NOISE_MARGIN = 0.05;
 
@@ -15,7 +18,8 @@ export function findingsOf(r: ReportJson): string[] {
   const out: string[] = [];
   const f = r.fidelity;
   const nf = f.noiseFloor;
-  if (r.scores.fidelity !== null && nf?.fidelity != null && r.scores.fidelity < nf.fidelity - NOISE_MARGIN) {
+  // Below the floor by more than chance allows: three of its standard deviations (at least 0.01).
+  if (r.scores.fidelity !== null && nf?.fidelity != null && r.scores.fidelity < nf.fidelity - Math.max(FLOOR_MARGIN, 3 * (nf.fidelitySd ?? 0))) {
     out.push(`Fidelity ${fmt(r.scores.fidelity)} is below the ${fmt(nf.fidelity)}${nf.fidelitySd ? ` ± ${fmt(nf.fidelitySd)}` : ""} that two real tables of these sizes reach (noise floor, ${nf.resamples} resamples).`);
   }
   const shapes = f.columns

@@ -269,7 +269,8 @@ export function mineRowRules(real: Frame, columns: readonly string[], kinds: Rea
 export function ruleText(rule: RowRule): string {
   if (rule.type === "order") return `${rule.a} ≤ ${rule.b}`;
   if (rule.type === "sum") return `${rule.total} ${rule.relation} ${rule.parts.join(" + ")}`;
-  return rule.both ? `${rule.a} ↔ ${rule.b} (one value of each goes with one of the other)` : `${rule.a} → ${rule.b} (each ${rule.a} has one ${rule.b})`;
+  // "a → b": each value of a comes with one value of b; "↔": both ways.
+  return `${rule.a} ${rule.both ? "↔" : "→"} ${rule.b}`;
 }
 
 /** Share of the synthetic rows that break a rule mined on the real rows. */

@@ -62,6 +62,15 @@ describe("fidelity punishes broken dependence (defect 3)", () => {
   }
 });
 
+describe("the report says so when dependence is broken (defect 3)", () => {
+  it("mpg: the findings call a shuffled copy's fidelity below the noise floor", async () => {
+    const { frame } = await table("mpg.csv");
+    const { train, holdout } = split(frame, 7);
+    const r = await evaluate({ real: train, synthetic: shuffleColumns(train, 3), holdout, threads: 1 });
+    expect(r.findings().join("\n")).toMatch(/Fidelity [\d.]+ is below the [\d.]+ ± [\d.e-]+ that two real tables of these sizes reach/);
+  });
+});
+
 describe("the noise floor compares like with like (defect 3)", () => {
   it("is resampled at the synthetic table's size, shows its spread, and needs no holdout", async () => {
     const { frame, kinds, columns } = await table("mpg.csv");
