@@ -15,7 +15,7 @@
 import type { Frame } from "../data/types.js";
 import type { EvalKind, MetricResult } from "./types.js";
 import { createGowerEncoder, nearestNeighbors } from "./gower.js";
-import { seededRng, sampleIndices } from "./internal/rng.js";
+import { seededRng, sampleIndices, shuffledIndices } from "./internal/rng.js";
 import { takeRows } from "../data/frame.js";
 
 /** Default row cap per side for the exact all-pairs searches (beyond it rows are sampled, with a warning). */
@@ -104,7 +104,31 @@ export interface PrivacyDistances {
   /** Training rows (members) / holdout rows (non-members) → nearest synthetic row. */
   trainToSynth: Float32Array;
   holdoutToSynth: Float32Array;
+  /** With `floor: true` and at least 2 holdout rows: the distances of the privacy noise floor. */
+  floor: FloorDistances | null;
   warnings: string[];
+}
+
+/**
+ * What the privacy noise floor needs, from the same encoded rows: the holdout split at random in
+ * two halves, the first playing the synthetic table. Its closest-record score reuses
+ * holdoutToTrain at those positions; membership inference takes training rows (a sample of the
+ * second half's size: AUC does not depend on the sizes) as members and the second half as
+ * non-members, by their distance to the nearest row of the first half.
+ */
+export interface FloorDistances {
+  /** Positions in holdoutToTrain of the half that plays the synthetic table, and of the other half. */
+  asSynthetic: number[];
+  asHoldout: number[];
+  memberToSynth: Float32Array;
+  nonMemberToSynth: Float32Array;
+}
+
+/** Rows `positions` of a row-major encoded table with C columns. */
+function pickRows(encoded: Float32Array, C: number, positions: readonly number[]): Float32Array {
+  const out = new Float32Array(positions.length * C);
+  positions.forEach((p, i) => out.set(encoded.subarray(p * C, (p + 1) * C), i * C));
+  return out;
 }
 
 /**
@@ -115,7 +139,7 @@ export interface PrivacyDistances {
  */
 export async function privacyDistances(
   train: Frame, synthetic: Frame, holdout: Frame,
-  opts: { kinds: Readonly<Record<string, EvalKind>>; columns?: readonly string[]; cap?: number; seed?: number; threads?: number },
+  opts: { kinds: Readonly<Record<string, EvalKind>>; columns?: readonly string[]; cap?: number; seed?: number; threads?: number; floor?: boolean },
 ): Promise<PrivacyDistances> {
   const cap = opts.cap ?? PRIVACY_ROW_CAP;
   const rng = seededRng(opts.seed ?? 0);
@@ -136,12 +160,28 @@ export async function privacyDistances(
   const st = await nearestNeighbors(eS, eT, C, threads);
   const sh = await nearestNeighbors(eS, eH, C, threads);
   const ht = await nearestNeighbors(eH, eT, C, threads);
+  let floor: FloorDistances | null = null;
+  if (opts.floor && h.rowCount >= 2) {
+    const order = shuffledIndices(rng, h.rowCount);
+    const half = Math.floor(h.rowCount / 2);
+    const asSynthetic = order.slice(0, half);
+    const asHoldout = order.slice(half);
+    const h1 = pickRows(eH, C, asSynthetic);
+    const members = pickRows(eT, C, sampleIndices(rng, t.rowCount, asHoldout.length));
+    floor = {
+      asSynthetic,
+      asHoldout,
+      memberToSynth: (await nearestNeighbors(h1, members, C, threads)).referenceMin,
+      nonMemberToSynth: (await nearestNeighbors(h1, pickRows(eH, C, asHoldout), C, threads)).referenceMin,
+    };
+  }
   return {
     synthToTrain: st.queryMin,
     synthToHoldout: sh.queryMin,
     holdoutToTrain: ht.queryMin,
     trainToSynth: st.referenceMin,
     holdoutToSynth: sh.referenceMin,
+    floor,
     warnings,
   };
 }

@@ -15,7 +15,7 @@ import type { AutocorrelationDetails } from "./autocorrelation.js";
 import { fidelityParts, fidelityScore, noiseFloor, type ColumnReport } from "./fidelity.js";
 import { qscoreFromPrepared, type QueryResult } from "./qscore.js";
 import { exactMatch } from "./exactMatch.js";
-import { neighborsFromDistances, privacyDistances, PRIVACY_ROW_CAP, type DistanceSummary } from "./dcr.js";
+import { neighborsFromDistances, privacyDistances, PRIVACY_ROW_CAP, type DistanceSummary, type FloorDistances } from "./dcr.js";
 import { membershipFromDistances } from "./membershipInference.js";
 import { prediction, ridgeTrainer, tfjsTrainer, type RegressionScores, type Trainer } from "./prediction.js";
 import { featureImportance } from "./featureImportance.js";
@@ -25,7 +25,7 @@ import { buildCharts, type ReportCharts } from "./reportCharts.js";
 import { findingsOf } from "./findings.js";
 import { validityDiagnostic, type Diagnostic } from "./validity.js";
 import { prepareColumns, type PreparedColumn } from "./internal/prepare.js";
-import { randInt, seededRng, shuffledIndices } from "./internal/rng.js";
+import { randInt, seededRng } from "./internal/rng.js";
 
 export interface EvaluateOptions {
   real: TableInput;
@@ -269,9 +269,10 @@ async function privacyPart(real: Frame, synth: Frame, holdout: Frame | null, ctx
   let miaJson: ReportJson["privacy"]["membershipInference"] = null;
   let dcrExtras: ReportExtras["dcr"] = null;
   let roc: ReportExtras["roc"] = null;
+  let noiseFloor: number | null = null;
   if (holdout && evalCols.length) {
     const d = await privacyDistances(real, synth, holdout, {
-      kinds, columns: evalCols, cap: options.privacyCap ?? PRIVACY_ROW_CAP, seed: ctx.seed,
+      kinds, columns: evalCols, cap: options.privacyCap ?? PRIVACY_ROW_CAP, seed: ctx.seed, floor: true,
       ...(options.threads ? { threads: options.threads } : {}),
     });
     warnings.push(...d.warnings);
@@ -281,10 +282,25 @@ async function privacyPart(real: Frame, synth: Frame, holdout: Frame | null, ctx
     const mia = membershipFromDistances(d.trainToSynth, d.holdoutToSynth);
     if (mia) { miaJson = { auc: mia.auc, score: mia.score }; roc = mia.roc; }
     dcrExtras = { synthetic: d.synthToTrain, holdout: d.holdoutToTrain };
+    if (d.floor && d.floor.asHoldout.length >= MIN_FLOOR_ROWS) noiseFloor = privacyFloorOf(em.details.holdoutRate, d.holdoutToTrain, d.floor);
+    else warnings.push(`The holdout has ${holdout.rowCount} rows: the privacy noise floor needs at least ${2 * MIN_FLOOR_ROWS}.`);
   } else if (!holdout) {
     warnings.push("No holdout: prediction utility, distance-to-closest-record and membership inference need real rows the generator never saw (the noise floor resamples the real rows instead).");
   }
-  return { em, neighborsJson, miaJson, dcrExtras, roc, warnings };
+  return { em, neighborsJson, miaJson, dcrExtras, roc, noiseFloor, warnings };
+}
+
+/**
+ * The privacy score real rows the generator never saw earn: half of the holdout plays the
+ * synthetic table, the other half the holdout. Exact matches: 1 − the holdout's copy rate; the
+ * closest-record score from the holdout's own distances to the training rows; membership
+ * inference with the first half as the "synthetic" rows (no extra pass over the training table).
+ */
+function privacyFloorOf(holdoutRate: number | null, holdoutToTrain: Float32Array, f: FloorDistances): number | null {
+  const at = (pos: readonly number[]) => Float32Array.from(pos, (p) => holdoutToTrain[p]!);
+  const nb = neighborsFromDistances(at(f.asSynthetic), at(f.asHoldout));
+  const mia = membershipFromDistances(f.memberToSynth, f.nonMemberToSynth);
+  return meanOrNull([holdoutRate === null ? null : 1 - holdoutRate, nb.score, mia?.score]);
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<Report> {
@@ -366,18 +382,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   const [qa, qb] = [draw(pool, real.rowCount), draw(pool, synth.rowCount)];
   const fu = await utilityPart(real, draw(real, synth.rowCount), holdout, ctx, prepareColumns(qa, qb, kinds, evalCols), () => performance.now());
   const utilityFloor = meanOrNull([fu.predictionJson?.score, fu.fiJson?.score, fu.q.score]);
-  // Privacy floor: half of the holdout plays the synthetic table, the other half the holdout
-  // (the privacy metrics are calibrated, so the half size does not bias them).
-  let privacyFloor: number | null = null;
-  if (holdout && holdout.rowCount >= 2 * MIN_FLOOR_ROWS) {
-    const order = shuffledIndices(rng, holdout.rowCount);
-    const half = Math.floor(holdout.rowCount / 2);
-    const fp = await privacyPart(real, takeRows(holdout, order.slice(0, half)), takeRows(holdout, order.slice(half)), ctx);
-    privacyFloor = meanOrNull([fp.em.score, fp.neighborsJson?.score, fp.miaJson?.score]);
-  } else if (holdout) {
-    warnings.push(`The holdout has ${holdout.rowCount} rows: the privacy noise floor needs at least ${2 * MIN_FLOOR_ROWS}.`);
-  }
-  t = lap("utilityAndPrivacyNoiseFloors", t);
+  const privacyFloor = pv.noiseFloor;
+  t = lap("utilityNoiseFloor", t);
   timings.total = Math.round(performance.now() - t0);
 
   const json: ReportJson = {
