@@ -19,7 +19,7 @@ export function validityChart(bars: readonly ValidityBar[]): VegaLiteSpec {
     data: { values },
     mark: { type: "bar" },
     encoding: {
-      y: { field: "check", type: "nominal", sort: null, title: null },
+      y: { field: "check", type: "nominal", sort: null, title: null, axis: { labelLimit: 280 } },
       x: { field: "share", type: "quantitative", title: "share of synthetic rows / values breaking it", axis: { format: "%" }, scale: { domain: [0, 1] } },
       color: { field: "group", type: "nominal", title: null, scale: { domain: ["row rule", "column"], range: ["#e45756", "#f58518"] } },
       tooltip: [{ field: "check" }, { field: "share", format: ".1%" }],
