@@ -255,8 +255,15 @@ export function mineRowRules(real: Frame, columns: readonly string[], kinds: Rea
       const codes = levels(col, kind);
       const freq = new Map<string, number>();
       let present = 0;
-      for (const c of codes) if (c !== null) { present++; freq.set(c, (freq.get(c) ?? 0) + 1); }
-      const top = Math.max(0, ...freq.values());
+      let top = 0;
+      for (const c of codes) {
+        if (c === null) continue;
+        present++;
+        const k = (freq.get(c) ?? 0) + 1;
+        freq.set(c, k);
+        if (k > top) top = k;
+        if (freq.size > MAX_LEVELS) break; // too many levels: not a category for these rules
+      }
       if (freq.size >= 2 && freq.size <= MAX_LEVELS && top < 0.95 * present) categorical.push({ name, codes, levels: freq.size });
     }
   }
