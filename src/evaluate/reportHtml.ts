@@ -2,6 +2,7 @@
 import type { Report, ReportJson } from "./report.js";
 import type { ReportCharts } from "./reportCharts.js";
 import { chartHtml, escapeHtml, fmt } from "./internal/html.js";
+import { diagnosticHtml } from "./diagnosticHtml.js";
 
 /** Distribution charts shown for at most this many columns (the JSON has them all). */
 const MAX_DISTRIBUTION_CHARTS = 12;
@@ -58,10 +59,10 @@ function summaryHtml(report: Report, title: string): string {
   parts.push(`<h2>${escapeHtml(title)}</h2>`);
   parts.push(`<p>${j.rows.real} real rows, ${j.rows.synthetic} synthetic rows${j.rows.holdout !== null ? `, ${j.rows.holdout} holdout rows` : ", no holdout"}.</p>`);
   const meaning = scoreMeaning(j);
-  parts.push(table(["dimension", "score", "noise floor (real vs holdout)", "what it measures"], [
-    ["fidelity", scoreCell(report, "fidelity"), fmt(nf?.fidelity ?? null), meaning.fidelity],
-    ["utility", scoreCell(report, "utility"), "–", meaning.utility],
-    ["privacy", scoreCell(report, "privacy"), "–", meaning.privacy],
+  parts.push(table(["dimension", "score", "noise floor (what real data reaches)", "what it measures"], [
+    ["fidelity", scoreCell(report, "fidelity"), nf?.fidelity != null ? `${fmt(nf.fidelity)} ± ${fmt(nf.fidelitySd ?? 0)}` : "–", meaning.fidelity],
+    ["utility", scoreCell(report, "utility"), fmt(j.utility.noiseFloor), meaning.utility],
+    ["privacy", scoreCell(report, "privacy"), fmt(j.privacy.noiseFloor), meaning.privacy],
   ], "scores"));
   const reasons = Object.entries(j.notMeasured).map(([dim, why]) => `<li>${escapeHtml(`${dim} not measured: ${why}`)}</li>`);
   if (reasons.length) parts.push(`<ul class="warn">${reasons.join("")}</ul>`);
@@ -105,7 +106,7 @@ function utilityTable(report: Report): string {
 function privacyTable(report: Report): string {
   const p = report.json.privacy;
   const prows: string[][] = [["exact matches", fmt(p.exactMatch.score), `${p.exactMatch.count} rows (${fmt(p.exactMatch.rate * 100)}%; holdout ${p.exactMatch.holdoutRate === null ? "–" : `${fmt(p.exactMatch.holdoutRate * 100)}%`})`]];
-  if (p.neighbors) prows.push(["closest records", fmt(p.neighbors.score), `p = ${fmt(p.neighbors.p)}; DCR p5 synthetic ${fmt(p.neighbors.dcrSynthetic.p5)} vs holdout ${fmt(p.neighbors.dcrHoldout.p5)}`]);
+  if (p.neighbors) prows.push(["closest records", fmt(p.neighbors.score), `p = ${fmt(p.neighbors.p)} (unseen rows 0.5, a copy ${fmt(p.neighbors.pCopy)}); DCR p5 synthetic ${fmt(p.neighbors.dcrSynthetic.p5)} vs holdout ${fmt(p.neighbors.dcrHoldout.p5)}`]);
   if (p.membershipInference) prows.push(["membership inference", fmt(p.membershipInference.score), `AUC ${fmt(p.membershipInference.auc)}`]);
   return table(["metric", "score", "detail"], prows);
 }
@@ -132,6 +133,7 @@ export async function renderReportHtml(report: Report, opts: { page: boolean; ti
   const open = opts.page;
   const body = [
     summaryHtml(report, opts.title),
+    section("Validity: row rules and column checks", await diagnosticHtml(report), open),
     section("Fidelity: parts, columns, correlations", fidelityTables(report) + await charts([
       ["correlation heatmaps", c.correlation], ["mutual information heatmap", c.mutualInformation], ["autocorrelation", c.autocorrelation],
     ]), open),
@@ -159,9 +161,10 @@ export function reportText(report: Report): string {
   const nf = j.fidelity.noiseFloor;
   const lines = [
     `synthlab quality report: ${j.rows.real} real, ${j.rows.synthetic} synthetic${j.rows.holdout !== null ? `, ${j.rows.holdout} holdout` : ""} rows`,
-    `  fidelity ${textScore(j, "fidelity")}${nf ? ` (noise floor ${fmt(nf.fidelity)})` : ""}`,
-    `  utility  ${textScore(j, "utility")}`,
-    `  privacy  ${textScore(j, "privacy")}`,
+    `  fidelity ${textScore(j, "fidelity")}${nf ? ` (noise floor ${fmt(nf.fidelity)} ± ${fmt(nf.fidelitySd ?? 0)})` : ""}`,
+    `  utility  ${textScore(j, "utility")}${j.utility.noiseFloor !== null ? ` (unseen real rows ${fmt(j.utility.noiseFloor)})` : ""}`,
+    `  privacy  ${textScore(j, "privacy")}${j.privacy.noiseFloor !== null ? ` (unseen real rows ${fmt(j.privacy.noiseFloor)})` : ""}`,
+    `  validity ${fmt(j.diagnostic.score)} (${j.diagnostic.rules.length} row rule(s) mined from the real table)`,
     "Findings:",
     ...report.findings().map((f) => `  - ${f}`),
   ];
