@@ -6,16 +6,26 @@
  *   and its copy of QuickJS) + a few copies of the returned JSON.
  * RSS is this test file's own process (vitest runs each file in a forked child).
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { frameToRecords } from "../../../src/data/frame.js";
 import { validateRow } from "../../../src/data/schema.js";
+import { run as generateCli } from "../../../src/cli/commands/generate.js";
 import { generate } from "../../../src/generate/index.js";
 import { dedupeRows } from "../../../src/generate/llm/dedupe.js";
+import { fakerData } from "../../../src/generate/llm/program.js";
 import { runSandboxed, sandboxLimits, WASM_OVERHEAD_BYTES } from "../../../src/generate/llm/sandbox.js";
 import type { GenerateRequest } from "../../../src/generate/types.js";
+import { runCli, type CliResult } from "../../support/cli.js";
 import { SALES_SCHEMA, TEST_KEY, llmRequest, readAll, useLocalServer } from "./helpers.js";
 
 const env = useLocalServer({ apiKey: TEST_KEY });
+
+// One-time costs (the SDK, faker's data, compiling QuickJS) are paid here, not inside a measured run.
+beforeAll(async () => {
+  await import("../../../src/generate/llm/client.js");
+  await fakerData();
+  await runSandboxed("function generate() { return []; }", { seed: 1 });
+});
 const MiB = 1024 * 1024;
 /** Fixed host overhead of one sandbox run beyond the program's limit (see docs/security.md). */
 const HOST_OVERHEAD = 64 * MiB;
@@ -143,6 +153,28 @@ describe("model-written text is bounded and printable", () => {
     const fix = correctionPrompt();
     expect(fix).toContain("RED");
     expect(fix).not.toMatch(/\u001b|\u0007|\u009b|\r/);
+  });
+
+  it("synthlab generate prints it as one bounded line without escape sequences", async () => {
+    const hostile = program("function generate() { throw new Error('\\u001b]0;pwned\\u0007\\u001b[2J\\rsynthlab generate: all good\\n' + 'z'.repeat(3 * 1024 * 1024)); }");
+    env.server.script(hostile, hostile, hostile, hostile, hostile, hostile);
+    const saved = { ...process.env };
+    Object.assign(process.env, { OPENAI_BASE_URL: env.server.url, OPENAI_API_KEY: TEST_KEY, SYNTHLAB_CACHE_DIR: env.dir });
+    let r: CliResult;
+    try {
+      r = await runCli(generateCli, ["--mode", "llm-program", "--schema", "coffee-shop", "--rows", "5", "--out", `${env.dir}/out.csv`, "--quiet"]);
+    } finally {
+      for (const k of ["OPENAI_BASE_URL", "OPENAI_API_KEY", "SYNTHLAB_CACHE_DIR"]) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
+    expect(r.code).not.toBe(0);
+    const lines = r.stderr.split("\n").filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^synthlab generate: llm-program: no working generator program after 3 attempts; last problem: the program failed: Error: +synthlab generate: all good z+… 3\.\d MB more/);
+    expect(r.stderr.length).toBeLessThan(3_000);
+    expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
   it("a reply containing the API key is scrubbed before it is cached or used", async () => {
