@@ -67,7 +67,7 @@ export async function toSandboxScript(source: string, language?: string): Promis
   });
   const diag = out.diagnostics?.[0];
   if (diag) {
-    throw new SandboxError(`the program does not parse: ${ts.flattenDiagnosticMessageText(diag.messageText, " ")}`);
+    throw new SandboxError(`the program does not parse: ${printableLine(ts.flattenDiagnosticMessageText(diag.messageText, " "), 500)}`);
   }
   return out.outputText;
 }

@@ -16,7 +16,7 @@
  * - the worker's own V8 heap is capped (resourceLimits), so copying the result cannot grow it without bound.
  * The clock (Date, performance.now) and Math.random are seeded, so a seed gives the same rows.
  */
-import { LlmConfigError, SandboxError } from "./errors.js";
+import { LlmConfigError, LlmError, SandboxError } from "./errors.js";
 import { printableLine } from "../../display/untrusted.js";
 
 export interface SandboxOptions {
@@ -137,10 +137,12 @@ type Reply =
   | { kind: "ok"; json: string }
   | { kind: "limit"; limit: "rows" | "bytes"; amount: number }
   | { kind: "error"; name?: string; message?: string; omittedBytes?: number; memoryFull?: boolean }
-  | { kind: "killed" };
+  | { kind: "killed" }
+  /** The sandbox itself could not start (not the program's fault: not sent back to the model). */
+  | { kind: "infra"; message: string };
 
 /** Turns a failure into one clear line naming the limit (and how to raise it) or the program's own error. */
-function explain(reply: Exclude<Reply, { kind: "ok" }>, limits: SandboxLimits): string {
+function explain(reply: Exclude<Reply, { kind: "ok" | "infra" }>, limits: SandboxLimits): string {
   if (reply.kind === "killed") {
     return `the program ran longer than the ${limits.timeoutMs} ms time limit (endless loop?) and was stopped; to allow more, set ${RAISE.time}`;
   }
@@ -226,7 +228,7 @@ const PAGE = 65536;
     reply = fail(err && err.name, err && err.message ? err.message : err);
   }
   parentPort.postMessage(reply);
-})().catch((err) => parentPort.postMessage({ kind: "error", message: String(err && err.message || err).slice(0, 2000) }));
+})().catch((err) => parentPort.postMessage({ kind: "infra", message: String(err && err.message || err).slice(0, 2000) }));
 `;
 
 /** Extra wall-clock time before the worker is killed, for limits the interrupt handler cannot see (GC stalls). */
@@ -330,9 +332,11 @@ export async function runSandboxed(source: string, opts: SandboxOptions): Promis
     stderr: true,
   });
   const reply = await new Promise<Reply>((resolve) => {
-    let timer = setTimeout(() => resolve({ kind: "error", message: `the sandbox did not start within ${STARTUP_LIMIT_MS / 1000} s` }), STARTUP_LIMIT_MS);
+    let started = false;
+    let timer = setTimeout(() => resolve({ kind: "infra", message: `it did not start within ${STARTUP_LIMIT_MS / 1000} s` }), STARTUP_LIMIT_MS);
     worker.on("message", (m: Reply | { kind: "started" }) => {
       if (m.kind === "started") {
+        started = true;
         clearTimeout(timer);
         timer = setTimeout(() => resolve({ kind: "killed" }), limits.timeoutMs + HARD_KILL_GRACE_MS);
         return;
@@ -342,11 +346,16 @@ export async function runSandboxed(source: string, opts: SandboxOptions): Promis
     });
     worker.once("error", (err: Error & { code?: string }) => {
       clearTimeout(timer);
-      resolve({ kind: "error", name: err.code ?? err.name, message: err.message, memoryFull: err.code === "ERR_WORKER_OUT_OF_MEMORY" });
+      if (!started && err.code !== "ERR_WORKER_OUT_OF_MEMORY") resolve({ kind: "infra", message: err.message });
+      else resolve({ kind: "error", name: err.code ?? err.name, message: err.message, memoryFull: err.code === "ERR_WORKER_OUT_OF_MEMORY" });
     });
-    worker.once("exit", (code) => { clearTimeout(timer); resolve({ kind: "error", message: `the sandbox worker exited (code ${code})` }); });
+    worker.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(started ? { kind: "error", message: `the sandbox worker stopped (exit code ${code})` } : { kind: "infra", message: `its worker exited (code ${code})` });
+    });
   });
   await worker.terminate();
+  if (reply.kind === "infra") throw new LlmError(`The llm-program sandbox could not run: ${printableLine(reply.message, 500)}. Check that quickjs-emscripten is installed.`);
   if (reply.kind !== "ok") throw new SandboxError(explain(reply, limits));
   let out: unknown;
   try {
