@@ -156,13 +156,13 @@ function explain(reply: Exclude<Reply, { kind: "ok" | "infra" }>, limits: Sandbo
   if (/\binterrupted\b/i.test(raw)) return explain({ kind: "killed" }, limits);
   if (/out of memory|memory limit|allocation failed|string too long|ERR_WORKER_OUT_OF_MEMORY|Cannot enlarge memory|Aborted\(OOM\)/i.test(raw)) return memory;
   if (/stack overflow|call stack/i.test(raw)) return "the program overflowed its 1 MiB stack (unbounded recursion?) and was stopped";
-  // QuickJS may fail to build an error object at all once the memory is exhausted.
-  if (reply.memoryFull && !reply.message) return memory;
+  // Once the memory is exhausted QuickJS may not even build an error object, or the WebAssembly
+  // code may trap: with the memory at its maximum, that is the memory limit too.
+  if (reply.memoryFull && (!reply.message || /RuntimeError|unreachable|out of bounds|Aborted/i.test(raw))) return memory;
   const msg = printableLine(raw || "unknown error", 500, reply.omittedBytes ?? 0);
-  if (/'(require|process|fetch|import|fs|XMLHttpRequest|Deno|Bun)' is not defined|could not load module|import/i.test(raw)) {
+  if (/'(require|process|fetch|import|fs|XMLHttpRequest|Deno|Bun)' is not defined|could not load module|\bimport\b/i.test(raw)) {
     return `the program tried to reach outside the sandbox (${msg}); generator programs get only rng, faker and n — no modules, files, network or process`;
   }
-  if (reply.memoryFull) return memory;
   return `the program failed: ${msg}`;
 }
 
