@@ -44,6 +44,11 @@ function bound(text: string, max: number, omittedBytes: number): { head: string;
   return { head, more: `… ${size(Buffer.byteLength(text, "utf8") - Buffer.byteLength(head, "utf8") + omittedBytes)} more` };
 }
 
+/** `text` with escape sequences removed and every other control character turned into a space (not bounded). */
+export function stripControls(text: string): string {
+  return text.replace(ESCAPES, "").replace(CONTROLS_LINE, " ");
+}
+
 /**
  * One printable line: escape sequences removed, every other control character (newlines and
  * carriage returns included) turned into a space, at most `max` characters of the original with the
@@ -51,7 +56,7 @@ function bound(text: string, max: number, omittedBytes: number): { head: string;
  */
 export function printableLine(text: string, max = LINE_CHARS, omittedBytes = 0): string {
   const { head, more } = bound(String(text), max, omittedBytes);
-  const clean = head.replace(ESCAPES, "").replace(CONTROLS_LINE, " ");
+  const clean = stripControls(head);
   return more ? `${clean}${more}` : clean;
 }
 

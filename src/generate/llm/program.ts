@@ -21,6 +21,8 @@ import { ECHO_CHARS, printableLine, printableText } from "../../display/untruste
 
 /** Rows per sandbox run: keeps each run well inside the memory limit. */
 const CHUNK_ROWS = 5_000;
+/** Longest program source accepted from the model (characters): generators are a few KB. */
+export const MAX_PROGRAM_CHARS = 200_000;
 /** A program whose output has more invalid rows than this share is sent back for correction. */
 const MAX_INVALID_SHARE = 0.2;
 
@@ -162,6 +164,10 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
       const candidate = extractProgram(res.content);
       let error: string | undefined;
       try {
+        // Checked before TypeScript or the sandbox see it: a hostile reply can be any size.
+        if (candidate.length > MAX_PROGRAM_CHARS) {
+          throw new SandboxError(`the program has ${candidate.length.toLocaleString("en-US")} characters, more than the ${MAX_PROGRAM_CHARS.toLocaleString("en-US")} a generator program may have; write a short program that computes its rows`);
+        }
         const sc = await toSandboxScript(candidate, fenceLanguage(res.content));
         const tried = await tryProgram(sc, firstChunk, request.seed);
         invalidRows += tried.invalid;

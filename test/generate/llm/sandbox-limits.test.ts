@@ -177,6 +177,14 @@ describe("model-written text is bounded and printable", () => {
     expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
+  it("a 5 MB program is refused before it is compiled or run, and not resent whole", async () => {
+    env.server.script(program(`function generate() { return [${"1,".repeat(2_500_000)}1]; }`));
+    const { run } = await runMeasured({}, {});
+    expect(failureOf(run)).toBe("the program has 5,000,035 characters, more than the 200,000 a generator program may have; write a short program that computes its rows");
+    expect(env.server.chatRequests()[1]!.body.length).toBeLessThan(64_000);
+    expect(run.frame.rowCount).toBe(20);
+  });
+
   it("a reply containing the API key is scrubbed before it is cached or used", async () => {
     env.server.script(program(`// key: ${TEST_KEY}\nfunction generate(rng, faker, n) { const a = []; for (let i = 0; i < n; i++) a.push({ product: 'Latte', price: 1 + i, quantity: 1, card: true }); return a; }`));
     const request = llmRequest(env.server, env.dir, { rows: 5 });
