@@ -292,7 +292,12 @@ export class LlmClient {
       return { kind: "fatal", error: new LlmError("Generation was interrupted.") };
     }
     if (err instanceof OpenAI.APIConnectionTimeoutError) return { kind: "retry", message: `timed out after ${this.opts.timeoutMs} ms` };
-    if (err instanceof OpenAI.APIConnectionError) return { kind: "retry", message: `connection failed (${this.scrub(String(err.message))})` };
+    if (err instanceof OpenAI.APIConnectionError) {
+      // The SDK says only "Connection error."; the transport's reason (refused, reset, reply too large) is the cause.
+      const cause = (err as { cause?: unknown }).cause;
+      const why = cause instanceof Error && cause.message ? `${err.message.replace(/\.$/, "")}: ${cause.message}` : err.message;
+      return { kind: "retry", message: `connection failed (${this.scrub(String(why))})` };
+    }
     if (err instanceof OpenAI.APIError) {
       const status = err.status ?? 0;
       const msg = this.scrub(err.message);

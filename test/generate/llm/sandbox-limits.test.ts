@@ -185,6 +185,15 @@ describe("model-written text is bounded and printable", () => {
     expect(run.frame.rowCount).toBe(20);
   });
 
+  it("a chat reply over 16 MiB is cut off, not buffered, and the run fails with one line", async () => {
+    const huge = { kind: "content" as const, content: "x".repeat(17 * 1024 * 1024) };
+    env.server.script(huge, huge);
+    const request = llmRequest(env.server, env.dir, { rows: 5 }, { maxRetries: 1, maxAttempts: 1 });
+    const err = await generate({ ...request, mode: "llm-program" }).catch((e: unknown) => e as Error);
+    expect((err as Error).message).toMatch(/^LLM request failed after 2 attempts: connection failed \(Connection error: the server's reply is larger than 16 MiB, more than any chat completion\)\.$/);
+    expect(readAll(`${env.dir}/cache`)).toBe("");
+  });
+
   it("a reply containing the API key is scrubbed before it is cached or used", async () => {
     env.server.script(program(`// key: ${TEST_KEY}\nfunction generate(rng, faker, n) { const a = []; for (let i = 0; i < n; i++) a.push({ product: 'Latte', price: 1 + i, quantity: 1, card: true }); return a; }`));
     const request = llmRequest(env.server, env.dir, { rows: 5 });
