@@ -121,10 +121,9 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
   /** Runs a program for `n` rows with a seed; returns validated rows or the reason it failed (bounded, printable). */
   async function tryProgram(script: string, n: number, seed: number): Promise<{ rows: Row[]; invalid: number; error?: string }> {
     try {
-      const result = await runSandboxed(script, { ...sandboxOpts, seed, args: [n] });
-      if (!Array.isArray(result)) return { rows: [], invalid: 0, error: `generate returned ${result === null ? "null" : typeof result}, not an array of rows` };
-      // Only the n rows asked for are validated and kept: a program that ignores n costs no more.
-      const out = result.length > n ? result.slice(0, n) : result;
+      // Only the n rows asked for leave the sandbox: a program that ignores n costs the host no more.
+      const out = await runSandboxed(script, { ...sandboxOpts, seed, args: [n], takeRows: n });
+      if (!Array.isArray(out)) return { rows: [], invalid: 0, error: `generate returned ${out === null ? "null" : typeof out}, not an array of rows` };
       const parsed = validateItems(out, schema);
       if (parsed.rows.length === 0 || parsed.invalid > MAX_INVALID_SHARE * out.length) {
         const shown = parsed.errors.slice(0, 8).map((e) => printableLine(e, 300)).join("\n");

@@ -36,6 +36,8 @@ export interface SandboxOptions {
   entry?: string;
   /** Arguments after (rng, faker): for generators, [n]. */
   args?: readonly unknown[];
+  /** Keep only the first `takeRows` items of an array result: the rest never leaves the sandbox. */
+  takeRows?: number;
 }
 
 export const DEFAULT_SANDBOX_TIMEOUT_MS = 5_000;
@@ -109,26 +111,37 @@ faker.fullName = function () { return faker.pick(faker.firstNames || ["Alex"]) +
 var exports = {};
 var module = { exports: exports };
 var console = { log: function () {}, info: function () {}, warn: function () {}, error: function () {} };
+// Captured before the program runs (which may replace Array.isArray, slice or JSON.stringify), and
+// not writable or configurable, so the checks on its result cannot be switched off from inside.
+Object.defineProperty(globalThis, "__synthlab_finish", {
+  value: (function (isArray, slice, stringify) {
+    return function (out, take, maxRows, maxChars) {
+      if (isArray(out) && out.length > maxRows) return "R" + out.length;
+      if (isArray(out) && out.length > take) out = slice.call(out, 0, take);
+      var json = stringify(out === undefined ? null : out);
+      if (typeof json !== "string") json = "null";
+      if (json.length > maxChars) return "B" + json.length;
+      return "J" + json;
+    };
+  })(Array.isArray, Array.prototype.slice, JSON.stringify),
+  writable: false, configurable: false, enumerable: false,
+});
 `;
 }
 
 /**
- * Calls the entry function and serialises its result. Returns "J<json>", or "R<rows>" / "B<chars>"
- * when the output is over a limit (a prefix the program cannot forge: it never sees this string).
- * These checks stop early and cheaply; the program could have replaced Array.isArray or
- * JSON.stringify, so the worker and the host check bytes and rows again themselves.
+ * Calls the entry function and serialises its result with the prelude's `__synthlab_finish`:
+ * "J<json>" (at most `take` rows), or "R<rows>" / "B<chars>" when the output is over a limit — a
+ * prefix the program cannot forge, since it never sees this string. The worker still counts the
+ * bytes exactly, and the host the rows.
  */
-function callScript(entry: string, args: readonly unknown[], maxRows: number, maxOutputBytes: number): string {
+function callScript(entry: string, args: readonly unknown[], take: number, maxRows: number, maxOutputBytes: number): string {
   return `(function () {
   var f = (module.exports && module.exports.${entry}) || exports.${entry} || (typeof ${entry} === "function" ? ${entry} : undefined);
   if (typeof f !== "function") throw new TypeError("the program defines no function ${entry}(rng, faker, n)");
   var out = f.apply(null, [rng, faker].concat(${JSON.stringify(args)}));
   if (out && typeof out.then === "function") throw new TypeError("${entry} must return its rows directly, not a Promise");
-  if (Array.isArray(out) && out.length > ${maxRows}) return "R" + out.length;
-  var json = JSON.stringify(out === undefined ? null : out);
-  if (typeof json !== "string") json = "null";
-  if (json.length > ${maxOutputBytes}) return "B" + json.length;
-  return "J" + json;
+  return __synthlab_finish(out, ${take}, ${maxRows}, ${maxOutputBytes});
 })()`;
 }
 
@@ -317,7 +330,7 @@ export async function runSandboxed(source: string, opts: SandboxOptions): Promis
   const steps: [string, string][] = [
     [prelude(opts.seed, opts.data ?? {}), "prelude.js"],
     [source, "program.js"],
-    [callScript(entry, opts.args ?? [], limits.maxRows, limits.maxOutputBytes), "call.js"],
+    [callScript(entry, opts.args ?? [], Math.min(opts.takeRows ?? limits.maxRows, limits.maxRows), limits.maxRows, limits.maxOutputBytes), "call.js"],
   ];
   const qjsPath = createRequire(import.meta.url).resolve("quickjs-emscripten");
   const wasmModule = await quickjsWasm(qjsPath);
@@ -363,7 +376,7 @@ export async function runSandboxed(source: string, opts: SandboxOptions): Promis
   } catch {
     throw new SandboxError("the program's result is not JSON-serialisable: return an array of plain row objects.");
   }
-  // Checked again here: the program may have replaced Array.isArray or JSON.stringify inside the sandbox.
+  // Checked again here, in case the sandbox's own check was somehow defeated.
   if (Array.isArray(out) && out.length > limits.maxRows) throw new SandboxError(explain({ kind: "limit", limit: "rows", amount: out.length }, limits));
   return out;
 }

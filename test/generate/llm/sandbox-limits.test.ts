@@ -120,6 +120,17 @@ describe("llm-program time, stack and output limits (end to end)", () => {
     expect(failureOf(run)).toMatch(/returned 3 MiB of JSON, more than the 1 MiB output limit; .*set SYNTHLAB_SANDBOX_MAX_OUTPUT_MB/);
   });
 
+  it("the output checks cannot be switched off from inside the sandbox", async () => {
+    const rows = "const a = []; for (let i = 0; i < 2000; i++) a.push({ product: 'Latte', price: 2, quantity: 1, card: true });";
+    const tamper = "Array.isArray = () => false; Array.prototype.slice = function () { return this; }; JSON.stringify = () => '[]';";
+    await expect(runSandboxed(`function generate() { ${rows} ${tamper} return a; }`, { seed: 1, maxRows: 1000 })).rejects.toThrow(/returned 2,000 rows, more than the 1,000-row output limit/);
+    const taken = await runSandboxed(`function generate() { ${rows} ${tamper} return a; }`, { seed: 1, takeRows: 5 });
+    expect(taken).toHaveLength(5);
+    // Replacing the checker is ignored (its property is read-only); declaring it fails.
+    expect(await runSandboxed("globalThis.__synthlab_finish = () => 'J[1]'; function generate() { return []; }", { seed: 1 })).toEqual([]);
+    await expect(runSandboxed("function __synthlab_finish() { return 'J[]'; }\nfunction generate() { return []; }", { seed: 1 })).rejects.toThrow(/the program failed: TypeError/);
+  });
+
   it("takes the first n of 250,000 valid rows without crashing the host", async () => {
     env.server.script(program([
       "function generate(rng, faker, n) {",
@@ -131,8 +142,8 @@ describe("llm-program time, stack and output limits (end to end)", () => {
     const { run, growth } = await runMeasured({ rows: 300 }, { sandboxMemoryBytes: 96 * MiB });
     expect(run.frame.rowCount).toBe(300);
     for (const r of frameToRecords(run.frame)) expect(validateRow(r, SALES_SCHEMA)).toEqual([]);
-    // About 16 MB of JSON came back: allow a few copies of it on top of the fixed bound.
-    expect(growth).toBeLessThan(96 * MiB + HOST_OVERHEAD + 4 * 16 * MiB);
+    // Only the 300 rows asked for left the sandbox, so the fixed bound holds.
+    expect(growth).toBeLessThan(96 * MiB + HOST_OVERHEAD);
   });
 });
 
