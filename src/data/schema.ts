@@ -238,7 +238,13 @@ export interface ValidateOptions {
 function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value);
   if (value === undefined) return "nothing";
-  return JSON.stringify(value) ?? String(value);
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? String(value);
+  } catch {
+    s = Array.isArray(value) ? "an array" : "an object"; // too deeply nested (or cyclic) to print
+  }
+  return s.length > 60 ? s.slice(0, 57) + "..." : s;
 }
 
 const EXPECTED: Record<ColumnKind, string> = {

@@ -120,6 +120,14 @@ describe("llm-program time, stack and output limits (end to end)", () => {
     expect(failureOf(run)).toMatch(/returned 3 MiB of JSON, more than the 1 MiB output limit; .*set SYNTHLAB_SANDBOX_MAX_OUTPUT_MB/);
   });
 
+  it("rows whose cells nest 8,000 levels deep are refused, not printed (no host stack overflow)", async () => {
+    // Printing such a value overflows V8's stack (JSON.stringify, String); 5 of 20 rows is over the 20% allowed.
+    env.server.script(program("function generate(rng, faker, n) { let deep = []; for (let i = 0; i < 8000; i++) deep = [deep]; const out = []; for (let i = 0; i < n; i++) out.push({ product: i < 5 ? deep : 'Latte', price: 2, quantity: 1, card: true }); return out; }"));
+    const { run } = await runMeasured({}, { sandboxTimeoutMs: 30_000 });
+    expect(failureOf(run)).toMatch(/^5 of 20 rows are invalid:\nrow 1: product must be a single value, got an array\n/);
+    expect(run.frame.rowCount).toBe(20);
+  });
+
   it("the output checks cannot be switched off from inside the sandbox", async () => {
     const rows = "const a = []; for (let i = 0; i < 2000; i++) a.push({ product: 'Latte', price: 2, quantity: 1, card: true });";
     const tamper = "Array.isArray = () => false; Array.prototype.slice = function () { return this; }; JSON.stringify = () => '[]';";
