@@ -70,3 +70,17 @@ export function printableText(text: string, max = PROMPT_CHARS, omittedBytes = 0
   const clean = head.replace(ESCAPES, "").replace(/\r\n?/g, "\n").replace(CONTROLS_BLOCK, " ");
   return more ? `${clean}\n${more}` : clean;
 }
+
+/**
+ * A model-written value quoted in a message: its JSON, bounded and printable. A value too deeply
+ * nested (or cyclic) to serialise is named by its type instead of overflowing the stack.
+ */
+export function quoteValue(value: unknown, max = 60): string {
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? String(value);
+  } catch {
+    s = Array.isArray(value) ? "an array" : "an object";
+  }
+  return printableLine(s, max);
+}
