@@ -89,7 +89,9 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
   const nExamples = Math.min(real.length, request.examples ?? (real.length ? 5 : 0));
   const o = request.options ?? {};
   const limits = sandboxLimits(o, readLlmOptions(request).env ?? process.env);
-  const run = startRun("llm-program", request, hooks, { kind: "program", timeoutMs: limits.timeoutMs, memoryBytes: limits.memoryBytes });
+  // The run id keeps hashing only the limits given as options (null otherwise), as before, so old checkpoints still resume.
+  const given = (name: string): unknown => o[name] ?? null;
+  const run = startRun("llm-program", request, hooks, { kind: "program", timeoutMs: given("sandboxTimeoutMs"), memoryBytes: given("sandboxMemoryBytes") });
   const maxAttempts = run.options.maxAttempts ?? 3;
   const data = await fakerData();
   const warnings: string[] = [...run.client.warnings];
