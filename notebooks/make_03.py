@@ -119,9 +119,14 @@ if (llmConfigured) {
 - **privacy**: exact copies of real rows, distance to the closest real record, and a membership
   inference attack.
 
-Each score is in [0, 1], higher is better. The fidelity **noise floor** is the same fidelity score for
-real training rows against real holdout rows: two honest samples of the same process do not match
-perfectly either, so a generator that reaches the noise floor is as good as fidelity can tell.
+Each score is in [0, 1], higher is better. Fidelity weighs the columns' shapes and their pairwise
+relations equally, so a table whose columns were shuffled independently cannot look faithful. The
+fidelity **noise floor** is the fidelity two real tables of the same sizes reach (resampled from the
+real rows, with its spread): two honest samples of the same process do not match perfectly either,
+so a generator that reaches the noise floor is as good as fidelity can tell. The utility and privacy
+noise floors score half of the holdout against the other half: what real rows the generator never
+saw reach. The report also checks validity: rules every real row obeys (an order between two
+columns, a sum, one category determining another) and the share of synthetic rows breaking them.
 """),
     code("""
 const reports = new Map<string, Report>();
@@ -130,7 +135,7 @@ for (const [name, run] of runs) {
   reports.set(name, await evaluate({ real, synthetic: run.frame, holdout, target: "money", timeColumn: "Date", seed, queries }));
   console.log(`${name}: evaluated in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }
-// The noise floor depends only on the real data, so every report carries the same one.
+// The noise floors depend on the real data and the synthetic table's size: the first report's is the one for its rows.
 const floor = [...reports.values()][0]!.toJSON().fidelity.noiseFloor;
 """),
     md("""
@@ -144,10 +149,11 @@ share of exact copies and the membership-inference AUC (privacy; 0.5 means the a
     code("""
 const r3 = (x: number | null | undefined): number | null => (typeof x === "number" ? Math.round(x * 1000) / 1000 : null);
 const records: Record<string, unknown>[] = [];
-const firstPrediction = [...reports.values()][0]!.toJSON().utility.prediction;
+const firstJson = [...reports.values()][0]!.toJSON();
+const firstPrediction = firstJson.utility.prediction;
 records.push({
-  generator: "noise floor (real vs real)", rows: holdout.rowCount,
-  fidelity: r3(floor?.fidelity), utility: null, privacy: null,
+  generator: "noise floor (real vs real)", rows: floor?.sizes.synthetic ?? null,
+  fidelity: r3(floor?.fidelity), utility: r3(firstJson.utility.noiseFloor), privacy: r3(firstJson.privacy.noiseFloor),
   columnShapes: r3(floor?.columnShapes), correlation: r3(floor?.correlation),
   maeOnHoldout: r3(firstPrediction?.trtr.mae), exactCopyRate: null, attackAuc: null,
 });
@@ -167,15 +173,14 @@ comparisonTable
     md("""
 ### One chart
 
-Grouped bars: one group per dimension, one bar per generator. The black tick over the fidelity group
-is the noise floor. Utility and privacy have no tick: their reference is 1 by construction (a
-generator whose rows served prediction and aggregate queries as well as the real rows would score 1),
-and the privacy scores are already measured *against* the holdout (copy rates, distances and the
-attack all compare synthetic rows with real rows the generator never saw).
+Grouped bars: one group per dimension, one bar per generator. The black tick over each group is its
+noise floor: what a second real sample reaches (fidelity), and what half of the holdout scores
+against the other half (utility and privacy).
 """),
     code("""
 const scores = [...reports].map(([generator, report]) => ({ generator, ...report.toJSON().scores }));
-comparisonChart(scores, { noiseFloor: { fidelity: floor?.fidelity ?? null } })
+const firstReport = [...reports.values()][0]!.toJSON();
+comparisonChart(scores, { noiseFloor: { fidelity: floor?.fidelity ?? null, utility: firstReport.utility.noiseFloor, privacy: firstReport.privacy.noiseFloor } })
 """),
     md("""
 ## What the numbers say
