@@ -81,10 +81,15 @@ describe("one kernel, many requests", () => {
   it("aborts execute_requests queued behind a failing cell (stop_on_error) and recovers afterwards", async () => {
     const failing = await k.send("shell", "execute_request", { code: 'throw new Error("stop here")', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
     const queued = await k.send("shell", "execute_request", { code: 'Reflect.set(globalThis, "ranAfterError", true)', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
-    expect((await k.collect(failing)).reply.content.status).toBe("error");
-    expect((await k.collect(queued)).reply.content.status).toBe("aborted");
+    const failed = (await k.collect(failing)).reply.content;
+    expect(failed.status).toBe("error");
+    const aborted = (await k.collect(queued)).reply.content;
+    expect(aborted.status).toBe("aborted");
+    // As ipykernel: no execution_count, so the front end leaves the skipped cell unnumbered (In [ ]).
+    expect(aborted).not.toHaveProperty("execution_count");
     const later = await k.execute('Reflect.get(globalThis, "ranAfterError") === undefined');
     expect(resultText(later.outputs)).toBe("true");
+    expect(later.reply.content.execution_count).toBe(failed.execution_count + 1);
   });
 
   it("drops a badly signed execute_request without running it, and keeps answering signed ones", async () => {
@@ -182,6 +187,20 @@ describe("one kernel, many requests", () => {
     const syntax = await k.execute("let = ;");
     expect(syntax.reply.content.status).toBe("error");
     expect(resultText((await k.execute("20 + 22")).outputs)).toBe("42");
+  });
+
+  it("turns process.exit() in a cell, or in a timer after it, into an error and keeps running with its variables", async () => {
+    await k.execute('Reflect.set(globalThis, "beforeExit", 7)');
+    const r = await k.execute('console.log("about to exit"); process.exit(0); console.log("not reached")');
+    expect(r.reply.content).toMatchObject({ status: "error", ename: "ProcessExitError" });
+    expect(r.reply.content.evalue).toMatch(/^process\.exit\(0\) was called in a cell: it would end the kernel, so it was blocked/);
+    expect(streamText(r.outputs, "stdout")).toBe("about to exit\n");
+    expect((await k.execute("process.abort()")).reply.content.evalue).toMatch(/^process\.abort\(\) was called in a cell/);
+    const timer = await k.execute('setTimeout(() => process.exit(3), 10); "scheduled"');
+    await k.waitFor(() => (streamText(k.outputsOf(timer.msgId), "stderr").includes("process.exit(3) was called") ? true : undefined), 10_000, "the timer's exit on stderr");
+    const after = await k.execute('Reflect.get(globalThis, "beforeExit") * 6');
+    expect(resultText(after.outputs)).toBe("42");
+    await k.ping();
   });
 
   it("answers is_complete, complete, inspect, comm_info, comm_open and ignores unknown types", async () => {

@@ -292,7 +292,8 @@ export class Kernel {
       : {};
 
     if (this.aborting) {
-      this.reply(req, { status: "aborted", execution_count: this.executionCount }, { status: "aborted" });
+      // No execution_count, as ipykernel: front ends show a skipped cell unnumbered (In [ ]), not as if it ran.
+      this.reply(req, { status: "aborted" }, { status: "aborted" });
       return;
     }
     if (storeHistory) this.executionCount += 1;
