@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KernelClient, REPO, streamText, type Msg } from "./client.js";
+import { createServer } from "node:net";
+import { freePorts, KernelClient, REPO, streamText, type Msg } from "./client.js";
 
 beforeAll(() => {
   if (!existsSync(join(REPO, "dist/cli/commands/kernel.js"))) {
@@ -311,6 +312,39 @@ describe("kernel lifecycle", () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 300_000);
+
+  it("starts when one of its ports is held by another process for a moment at start (the free-port race)", async () => {
+    // Front ends pick free ports, close them, and hand them to the kernel; on a busy machine another
+    // process can hold one briefly before the kernel binds. Here a listener holds the shell port for 1.5 s.
+    const [shell, control, stdin, iopub, hb] = await freePorts(5);
+    // It accepts no ZMQ peer: a connection that reaches it is dropped, so the client reconnects.
+    const holder = createServer((socket) => socket.destroy());
+    await new Promise<void>((r) => holder.listen(shell, "127.0.0.1", () => r()));
+    const k = await KernelClient.start({ ports: { shell: shell!, control: control!, stdin: stdin!, iopub: iopub!, hb: hb! } });
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => holder.close(r));
+      const reply = await k.ready(30_000);
+      expect(reply.content.status).toBe("ok");
+    } finally {
+      holder.close();
+      await k.close();
+    }
+  }, 60_000);
+
+  it("says which port it could not bind when one stays taken", async () => {
+    const [shell, control, stdin, iopub, hb] = await freePorts(5);
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(hb, "127.0.0.1", () => r()));
+    const k = await KernelClient.start({ ports: { shell: shell!, control: control!, stdin: stdin!, iopub: iopub!, hb: hb! } });
+    try {
+      expect(await k.waitForExit(30_000)).not.toBe(0);
+      expect(k.stderr).toContain(`cannot bind the kernel's sockets: tcp://127.0.0.1:${hb}: Address already in use (retried for 3 s)`);
+    } finally {
+      holder.close();
+      await k.close();
+    }
+  }, 60_000);
 
   it("rejects a connection file it cannot use with one clear line", async () => {
     const k = await KernelClient.start({ argv: () => [process.execPath, join(REPO, "bin/synthlab.js"), "kernel", "--connection-file", "/nonexistent/conn.json"] });

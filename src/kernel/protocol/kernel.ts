@@ -169,7 +169,8 @@ export class Kernel {
         this.ready.resolve();
         return;
       case "fatal":
-        log(event.error);
+        // start() rejects with it; the caller reports it (once) and exits.
+        this.shuttingDown = true;
         this.ready.reject(new Error(event.error));
         return;
       case "interrupt":
