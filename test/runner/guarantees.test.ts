@@ -4,7 +4,7 @@
  * non-zero naming the cell, and leaves the cells after it unnumbered. The built CLI (dist/) with
  * the real kernel host, as users run it.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -90,6 +90,35 @@ describe("synthlab run never hangs", () => {
     expect(errorOf(cells[1])?.ename).toBe("TimeoutError");
     expectSkipped(cells.slice(2));
   }, HANG_MS + 10_000);
+});
+
+describe("synthlab run killed from outside", () => {
+  it("leaves no process behind, even one spinning in a cell", async () => {
+    const path = join(dir, "orphan.ipynb");
+    await writeFile(path, JSON.stringify(notebook([code("while (true) {}")])));
+    const proc = spawn(process.execPath, [bin, "run", path], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    await new Promise<void>((resolve, reject) => {
+      proc.stderr!.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes("running cell 1")) resolve();
+      });
+      proc.once("exit", () => reject(new Error(`the run ended early: ${stderr}`)));
+    });
+    const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(proc.pid)], { encoding: "utf8" }).split(/\s+/).filter(Boolean).map(Number);
+    expect(children).toHaveLength(1);
+    proc.kill("SIGKILL");
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 300 && alive(children[0]!); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(children[0]!)).toBe(false);
+  }, HANG_MS);
 });
 
 describe("synthlab run on a busy machine", () => {

@@ -9,6 +9,7 @@
  * stderr of the running (or last) cell.
  */
 import { inspect } from "node:util";
+import { Worker } from "node:worker_threads";
 import type { CellIO, ExecutionHost } from "../types.js";
 import { guardProcessExit } from "../exitGuard.js";
 import type { FromChild, ToChild } from "./childProtocol.js";
@@ -24,8 +25,14 @@ const leave = (code: number): never => {
   unguard();
   return realExit(code);
 };
-// The parent owns this process: when it goes away (or closes the channel), so do we.
+// The parent owns this process: when it goes away (or closes the channel), so do we. A cell stuck
+// in a loop never sees "disconnect", so a thread of our own also checks that the parent lives.
 process.on("disconnect", () => leave(0));
+const ORPHAN_CHECK = `
+const { workerData } = require("node:worker_threads");
+setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, "SIGKILL"); }, 1000);
+`;
+new Worker(ORPHAN_CHECK, { eval: true, workerData: process.ppid }).unref();
 
 /** Replies to input requests, by request id. */
 const inputs = new Map<number, { resolve(value: string): void; reject(err: Error): void }>();
