@@ -1,6 +1,7 @@
 /**
  * Headless notebook execution through the kernel's own execution host (the same code that
- * runs cells in Jupyter), recording outputs as nbformat.
+ * runs cells in Jupyter), in a child process, recording outputs as nbformat. What it promises
+ * whatever a cell does (returns, writes the notebook, fails naming the cell): docs/execution.md.
  */
 import { performance } from "node:perf_hooks";
 import { mkdir, writeFile } from "node:fs/promises";
