@@ -24,18 +24,17 @@ function describeCode(code: unknown): string {
 
 /** Install the guard; returns the function that removes it (restoring the real exit and abort). */
 export function guardProcessExit(): () => void {
-  const realExit = process.exit;
-  const realAbort = process.abort;
-  const exit = (code?: unknown): never => {
-    throw new ProcessExitError(exitBlockedMessage(`process.exit(${describeCode(code)})`));
-  };
-  const abort = (): never => {
-    throw new ProcessExitError(exitBlockedMessage("process.abort()"));
-  };
-  process.exit = exit as typeof process.exit;
-  process.abort = abort as typeof process.abort;
+  // process.reallyExit is what process.exit calls underneath (undocumented, but reachable from a cell).
+  const target = process as unknown as Record<"exit" | "abort" | "reallyExit", unknown>;
+  const names = ["exit", "abort", "reallyExit"] as const;
+  const real = names.map((name) => target[name]);
+  const guards = names.map((name) => (code?: unknown): never => {
+    throw new ProcessExitError(exitBlockedMessage(`process.${name}(${name === "abort" ? "" : describeCode(code)})`));
+  });
+  names.forEach((name, i) => (target[name] = guards[i]));
   return () => {
-    if (process.exit === exit) process.exit = realExit;
-    if (process.abort === abort) process.abort = realAbort;
+    names.forEach((name, i) => {
+      if (target[name] === guards[i]) target[name] = real[i];
+    });
   };
 }

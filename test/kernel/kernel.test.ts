@@ -197,6 +197,8 @@ describe("one kernel, many requests", () => {
     expect(r.reply.content.evalue).toMatch(/^process\.exit\(0\) was called in a cell: it would end the kernel, so it was blocked/);
     expect(streamText(r.outputs, "stdout")).toBe("about to exit\n");
     expect((await k.execute("process.abort()")).reply.content.evalue).toMatch(/^process\.abort\(\) was called in a cell/);
+    // What process.exit calls underneath, undocumented but reachable.
+    expect((await k.execute('Reflect.get(process, "reallyExit")(2)')).reply.content.evalue).toMatch(/^process\.reallyExit\(2\) was called in a cell/);
     const timer = await k.execute('setTimeout(() => process.exit(3), 10); "scheduled"');
     await k.waitFor(() => (streamText(k.outputsOf(timer.msgId), "stderr").includes("process.exit(3) was called") ? true : undefined), 10_000, "the timer's exit on stderr");
     const after = await k.execute('Reflect.get(globalThis, "beforeExit") * 6');

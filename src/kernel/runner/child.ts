@@ -16,7 +16,13 @@ import type { FromChild, ToChild } from "./childProtocol.js";
 
 const send = (message: FromChild): void => {
   // The parent may be gone (killed from outside); then there is no one to tell.
-  if (process.connected) process.send!(message, undefined, undefined, () => undefined);
+  if (!process.connected) return;
+  try {
+    process.send!(message, undefined, undefined, () => undefined);
+  } catch (err) {
+    // Only values that survive structured clone can cross; a bad display bundle must not end the cell.
+    process.stderr.write(`synthlab run: could not pass on a ${message.kind} message: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
 };
 
 const realExit = process.exit.bind(process);

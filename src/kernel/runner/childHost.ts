@@ -50,6 +50,8 @@ class ChildProcessHost implements KillableHost {
       resolve();
     }));
     child.on("message", (message: FromChild) => this.onMessage(message));
+    // Failed sends and kills surface as the exit above; without a listener they would throw here.
+    child.on("error", () => undefined);
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
