@@ -7,7 +7,8 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { CellIO, CompleteResult, ExecuteOutcome, ExecuteRequest, ExecutionHost, InspectResult, IsCompleteResult } from "../types.js";
 import type { FromChild, ToChild } from "./childProtocol.js";
 
@@ -32,7 +33,8 @@ function childModule(): { path: string; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith(".ts");
   const path = fileURLToPath(new URL(`./child.${fromSource ? "ts" : "js"}`, import.meta.url));
   if (!existsSync(path)) throw new Error(`${path} is missing: build with npx tsc -p tsconfig.build.json.`);
-  return { path, execArgv: fromSource ? ["--import", "tsx"] : [] };
+  // Resolved here: the child starts in the notebook's folder, where a bare "tsx" may not resolve.
+  return { path, execArgv: fromSource ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href] : [] };
 }
 
 class ChildProcessHost implements KillableHost {
