@@ -13,6 +13,7 @@ import { Worker } from "node:worker_threads";
 import type { CellIO, ExecutionHost } from "../types.js";
 import { guardProcessExit } from "../exitGuard.js";
 import type { FromChild, ToChild } from "./childProtocol.js";
+import { bundleMetadata } from "../../display/protocol.js";
 
 const send = (message: FromChild): void => {
   // The parent may be gone (killed from outside); then there is no one to tell.
@@ -48,7 +49,8 @@ function cellIO(id: number): CellIO {
   return {
     stdout: (text) => send({ kind: "stdout", id, text }),
     stderr: (text) => send({ kind: "stderr", id, text }),
-    display: (bundle, options) => send({ kind: "display", id, bundle, ...(options ? { options } : {}) }),
+    // Display metadata rides on a symbol key, which the IPC's structured clone drops: send it as the option.
+    display: (bundle, options) => send({ kind: "display", id, bundle, options: { ...options, metadata: { ...bundleMetadata(bundle), ...options?.metadata } } }),
     clearOutput: (wait) => send({ kind: "clear-output", id, wait: Boolean(wait) }),
     input: (prompt, password) =>
       new Promise<string>((resolve, reject) => {
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
           .catch((err: unknown) => ({ status: "error" as const, ename: "Error", evalue: String(err), traceback: [describe(err)] }))
           .then((outcome) => {
             current = undefined;
-            send({ kind: "done", id: message.id, outcome });
+            send({ kind: "done", id: message.id, outcome, ...(outcome.status === "ok" && outcome.result ? { resultMetadata: bundleMetadata(outcome.result) } : {}) });
           });
         return;
       }

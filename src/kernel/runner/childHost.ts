@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { CellIO, CompleteResult, ExecuteOutcome, ExecuteRequest, ExecutionHost, InspectResult, IsCompleteResult } from "../types.js";
 import type { FromChild, ToChild } from "./childProtocol.js";
+import { withMetadata } from "../../display/protocol.js";
 
 type ErrorOutcome = Extract<ExecuteOutcome, { status: "error" }>;
 
@@ -90,7 +91,9 @@ class ChildProcessHost implements KillableHost {
       case "done":
         if (running?.id === message.id) {
           this.running = undefined;
-          running.done(message.outcome);
+          const { outcome, resultMetadata } = message;
+          if (outcome.status === "ok" && outcome.result && resultMetadata) withMetadata(outcome.result, resultMetadata);
+          running.done(outcome);
         }
         return;
       default:

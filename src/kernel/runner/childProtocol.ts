@@ -2,7 +2,7 @@
  * Messages between `synthlab run` (the parent) and the process that runs the cells
  * (child.ts), over Node's IPC channel with the "advanced" (structured clone) serialization.
  */
-import type { MimeBundle } from "../../display/protocol.js";
+import type { MimeBundle, MimeMetadata } from "../../display/protocol.js";
 import type { DisplayOptions, ExecuteOutcome, ExecuteRequest } from "../types.js";
 
 export type ToChild =
@@ -17,4 +17,5 @@ export type FromChild =
   | { kind: "display"; id: number; bundle: MimeBundle; options?: DisplayOptions }
   | { kind: "clear-output"; id: number; wait: boolean }
   | { kind: "input"; id: number; prompt: string; password: boolean }
-  | { kind: "done"; id: number; outcome: ExecuteOutcome };
+  /** resultMetadata: the result bundle's display metadata (a symbol key, lost in the structured clone). */
+  | { kind: "done"; id: number; outcome: ExecuteOutcome; resultMetadata?: MimeMetadata };
