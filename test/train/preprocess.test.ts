@@ -28,18 +28,18 @@ describe("Preprocessor", () => {
     expect([0, 1, 2, 3].map((r) => row(m, r)[miss])).toEqual([0, 0, 1, 0]);
   });
 
-  it("one-hot encodes categoricals and sends unseen ones to the unknown bucket", () => {
+  it("one-hot encodes categoricals and sends unseen ones to the other bucket", () => {
     const test = frameFromRecords([
       { price: 3, product: "espresso", when: "2024-03-05 09:00:00", time: "09:00", card: true, note: "zzz", constant: "cash" },
     ]);
     const m = pre.transform(test);
     const r = row(m, 0);
-    expect(r[names.indexOf("product=(unknown)")]).toBe(1);
+    expect(r[names.indexOf("product=(other)")]).toBe(1);
     expect(r[names.indexOf("product=latte")]).toBe(0);
     expect(r[names.indexOf("product=mocha")]).toBe(0);
     const seen = pre.transform(train);
     expect(row(seen, 1)[names.indexOf("product=mocha")]).toBe(1);
-    expect(row(seen, 1)[names.indexOf("product=(unknown)")]).toBe(0);
+    expect(row(seen, 1)[names.indexOf("product=(other)")]).toBe(0);
   });
 
   it("splits datetimes into hour, weekday, month and day index", () => {

@@ -122,9 +122,7 @@ export async function run(argv: string[]): Promise<number> {
         },
     });
     process.stdout.write(trained.toString() + "\n");
-    if (trained.preprocessor.dropped.length) {
-      process.stdout.write(`Columns not used: ${trained.preprocessor.dropped.map((d) => `${d.column} (${d.reason})`).join(", ")}\n`);
-    }
+    for (const note of trained.preprocessor.notes()) process.stdout.write(`${note}\n`);
     if (typeof values.save === "string") {
       await saveModel(trained, values.save);
       process.stdout.write(`Model saved to ${values.save}\n`);

@@ -133,9 +133,10 @@ const train: MagicDefinition = {
     ctx.scope.set(variable, model);
     const { escapeHtml, htmlTable } = await import("../../train/display.js");
     const header = ["", "MAE", "RMSE", "R²", "MAPE %"];
+    const notes = model.preprocessor.notes();
     ctx.io.display({
-      "text/html": `<div><p>${escapeHtml(model.summary())}</p>${htmlTable(header, model.metricRows())}</div>`,
-      "text/plain": model.toString(),
+      "text/html": `<div><p>${escapeHtml(model.summary())}</p>${htmlTable(header, model.metricRows())}${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join("")}</div>`,
+      "text/plain": [model.toString(), ...notes].join("\n"),
     });
     if (info.interrupted) ctx.io.stdout(`Interrupted: stopped after the current batch and kept the best weights (epoch ${info.bestEpoch}).\n`);
     ctx.io.stdout(`${variable} = TrainedModel (${info.options.model}, target ${model.target})\n`);
