@@ -426,20 +426,27 @@ export function inferDateFormat(values: readonly string[]): DateFormatGuess | nu
 function refine(pattern: string, fits: readonly string[]): DateFormat {
   const c = compile(pattern);
   const g = c.groups;
-  let unpaddedDay = false, unpaddedMonth = false, unpaddedHour = false, seconds = false, fraction = 0, zone = false, fullName = false, lowerAmPm = false;
+  let seconds = false, fraction = 0, zone = false, fullName = false, lowerAmPm = false;
+  // Padding by majority among one-digit values: "6/1/1869" → m/d, "09:40" next to one "9:40" → HH.
+  const short = { day: 0, month: 0, hour: 0 }, padded = { day: 0, month: 0, hour: 0 };
+  const count = (key: keyof typeof short, text: string | undefined): void => {
+    if (text === undefined || Number(text) >= 10) return;
+    if (text.length === 1) short[key]++; else padded[key]++;
+  };
   for (const v of fits) {
     const m = c.regex.exec(v.trim());
     if (!m) continue;
-    if (g.day !== undefined && m[g.day]!.length === 1) unpaddedDay = true;
-    if (g.month !== undefined && m[g.month]!.length === 1) unpaddedMonth = true;
+    if (g.day !== undefined) count("day", m[g.day]);
+    if (g.month !== undefined) count("month", m[g.month]);
     const hour = g.hour24 ?? g.hour12;
-    if (hour !== undefined && m[hour]!.length === 1) unpaddedHour = true;
+    if (hour !== undefined) count("hour", m[hour]);
     if (g.optSecond !== undefined && m[g.optSecond] !== undefined) seconds = true;
     if (g.optFraction !== undefined && m[g.optFraction] !== undefined) fraction = Math.max(fraction, m[g.optFraction]!.length);
     if (g.optZone !== undefined && m[g.optZone] !== undefined) zone = true;
     if (g.monthName !== undefined && m[g.monthName]!.length > 3 && m[g.monthName]!.toLowerCase() !== "sept") fullName = true;
     if (g.ampm !== undefined && /^[ap]/.test(m[g.ampm]!)) lowerAmPm = true;
   }
+  const unpaddedDay = short.day > padded.day, unpaddedMonth = short.month > padded.month, unpaddedHour = short.hour > padded.hour;
   let out = "";
   for (const t of c.tokens) {
     if ("lit" in t) { out += t.lit; continue; }
@@ -472,4 +479,24 @@ export function inferUnixFormat(name: string, numbers: readonly number[]): "unix
   if (!UNIX_NAME.test(name) || numbers.length === 0 || !numbers.every((x) => Number.isInteger(x))) return null;
   const inRange = (lo: number, hi: number): boolean => numbers.every((x) => x >= lo && x <= hi);
   return inRange(1e11, 1e13) ? "unix-ms" : inRange(1e8, 1e10) ? "unix-s" : null;
+}
+
+/**
+ * The `--dates` option: "col=dd/mm/yyyy", several joined by ";" or given as repeated options, into
+ * { col: "dd/mm/yyyy" }. The last "=" splits, so a column name may contain one. Throws
+ * DateFormatError naming the bad piece and the fix.
+ */
+export function parseDatesOption(specs: string | readonly string[]): Record<string, DateFormat> {
+  const out: Record<string, DateFormat> = {};
+  for (const spec of typeof specs === "string" ? [specs] : specs) {
+    for (const piece of spec.split(";").map((p) => p.trim()).filter(Boolean)) {
+      const eq = piece.lastIndexOf("=");
+      const name = piece.slice(0, eq).trim();
+      const format = piece.slice(eq + 1).trim();
+      if (eq <= 0 || !name || !format) throw new DateFormatError(`--dates ${piece}: write COLUMN=FORMAT, e.g. --dates "Date=dd/mm/yyyy".`);
+      checkDateFormat(format);
+      out[name] = format;
+    }
+  }
+  return out;
 }
