@@ -213,8 +213,8 @@ function detectKind(name: string, counts: Map<Present, number>, present: number,
     }
   }
   if (codeLike && distinct >= 20 && distinct >= 0.2 * present) return "id";
-  if (present >= 20 && distinct === present) return withSpace > present / 2 ? "text" : "id";
-  if (present >= 20 && distinct >= 0.95 * present && withSpace <= 0.05 * present) return "id";
+  // (Nearly) every value distinct: names and codes identify rows; sentences are free text.
+  if (present >= 20 && distinct >= 0.95 * present) return withSpace > present / 2 ? "text" : "id";
   if (distinct > 50 && distinct >= 0.5 * present && withSpace > present / 2) return "text";
   return "categorical";
 }

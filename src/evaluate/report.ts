@@ -7,7 +7,7 @@
 import type { Frame, Schema } from "../data/types.js";
 import { FrameError, toFrame, type TableInput } from "../data/frame.js";
 import { inferSchema } from "../data/schema.js";
-import { evalKindOf, withCanonicalDates } from "./internal/schema.js";
+import { evalKindOf, misfitWarnings, withCanonicalDates } from "./internal/schema.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import type { EvalKind } from "./types.js";
 import { EvaluateError, meanOrNull } from "./types.js";
@@ -236,9 +236,16 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
     const sc = schemaCol.get(c);
     kinds[c] = options.kinds?.[c] ?? (sc ? evalKindOf(sc, real.columns[c]!) : inferEvalKind(real.columns[c]!));
   }
-  real = withCanonicalDates(real, schema, columns);
-  synth = withCanonicalDates(synth, schema, columns);
-  if (holdout) holdout = withCanonicalDates(holdout, schema, columns);
+  // The real table's misfits are in the schema's notes already.
+  real = withCanonicalDates(real, schema, columns).frame;
+  const synthDates = withCanonicalDates(synth, schema, columns);
+  synth = synthDates.frame;
+  warnings.push(...misfitWarnings("synthetic", synthDates.misfits, schema));
+  if (holdout) {
+    const h = withCanonicalDates(holdout, schema, columns);
+    holdout = h.frame;
+    warnings.push(...misfitWarnings("holdout", h.misfits, schema));
+  }
   if (options.timeColumn && kinds[options.timeColumn] !== "datetime") {
     warnings.push(`The time column "${options.timeColumn}" does not hold datetimes: autocorrelation is skipped.`);
   }

@@ -22,11 +22,13 @@ export function evalKindOf(col: ColumnSchema, realValues: readonly CellValue[]):
 
 /**
  * The frame with each datetime column rewritten as canonical ISO text (time of day "HH:MM:SS.mmm"),
- * read in the real table's format; cells that do not fit are kept as written, so the metrics count
- * them as unparsed. Other columns are shared, not copied.
+ * read in the real table's format. A cell that does not fit that format (even one written as ISO
+ * when the real table is not) becomes missing and is counted in `misfits`, which the report names.
+ * Other columns are shared, not copied.
  */
-export function withCanonicalDates(frame: Frame, schema: Schema, columns: readonly string[]): Frame {
+export function withCanonicalDates(frame: Frame, schema: Schema, columns: readonly string[]): { frame: Frame; misfits: Record<string, number> } {
   const byName = new Map(schema.columns.map((c) => [c.name, c]));
+  const misfits: Record<string, number> = {};
   let out: Record<string, readonly CellValue[]> | null = null;
   for (const name of columns) {
     const col = byName.get(name);
@@ -34,12 +36,23 @@ export function withCanonicalDates(frame: Frame, schema: Schema, columns: readon
     if (!col || col.kind !== "datetime" || col.format === undefined || !src) continue;
     const format = col.format;
     const shape = formatShape(format);
+    let bad = 0;
     out ??= { ...frame.columns };
     out[name] = src.map((v) => {
       if (v === null) return null;
       const ms = dateCellMs(v, format);
-      return Number.isNaN(ms) ? v : formatDateTimeMs(ms, shape);
+      if (Number.isNaN(ms)) { bad++; return null; }
+      return formatDateTimeMs(ms, shape);
     });
+    if (bad) misfits[name] = bad;
   }
-  return out ? { columnNames: frame.columnNames, columns: out, rowCount: frame.rowCount } : frame;
+  return { frame: out ? { columnNames: frame.columnNames, columns: out, rowCount: frame.rowCount } : frame, misfits };
+}
+
+/** One warning per column whose values do not fit the real table's date format. */
+export function misfitWarnings(table: string, misfits: Record<string, number>, schema: Schema): string[] {
+  return Object.entries(misfits).map(([name, n]) => {
+    const format = schema.columns.find((c) => c.name === name)?.format ?? "";
+    return `Column "${name}": ${n} ${table} value(s) do not fit the real table's date format ${format}; they count as missing.`;
+  });
 }
