@@ -42,11 +42,15 @@ const ID_NAME = /^(?:|#|index|column_1|unnamed: ?0)$|(^|[^a-z])(id|no|nr|num|num
 
 const STRICT_NUMBER = /^[+-]?(?:0|[1-9]\d*)?(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
+/**
+ * The number a text writes; undefined when it writes none. A number too large for a float ("1e400")
+ * is NaN: still a number, so its column stays numeric and validation counts the cell.
+ */
 function numberFromText(s: string): number | undefined {
   const t = s.trim();
   if (!/\d/.test(t) || !STRICT_NUMBER.test(t)) return undefined;
   const n = Number(t);
-  return Number.isFinite(n) ? n : undefined;
+  return Number.isFinite(n) ? n : Number.NaN;
 }
 
 function booleanFromText(s: string): boolean | undefined {

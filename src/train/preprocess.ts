@@ -61,6 +61,8 @@ export interface PreprocessorJSON {
   capped?: { column: string; kept: number; levels: number }[];
   /** Training values that did not fit their column's kind (read as missing), per column. */
   invalid?: Record<string, number>;
+  /** What schema inference noticed (an ambiguous day/month order), one line each. */
+  schemaNotes?: string[];
 }
 
 export interface PreprocessOptions {
@@ -161,6 +163,7 @@ export class Preprocessor {
   readonly dropped: readonly { column: string; reason: string }[];
   readonly capped: readonly { column: string; kept: number; levels: number }[];
   readonly invalid: Readonly<Record<string, number>>;
+  readonly schemaNotes: readonly string[];
   readonly featureNames: readonly string[];
 
   private constructor(json: PreprocessorJSON) {
@@ -170,6 +173,7 @@ export class Preprocessor {
     this.dropped = json.dropped;
     this.capped = json.capped ?? [];
     this.invalid = json.invalid ?? {};
+    this.schemaNotes = json.schemaNotes ?? [];
     this.featureNames = json.steps.flatMap(stepFeatureNames);
   }
 
@@ -280,6 +284,7 @@ export class Preprocessor {
     return new Preprocessor({
       version: 1, target, targetScale, steps, dropped,
       ...(capped.length ? { capped } : {}), ...(Object.keys(invalid).length ? { invalid } : {}),
+      ...(schema.notes?.length ? { schemaNotes: schema.notes.filter((n) => features.some((f) => n.startsWith(`Column "${f}"`))) } : {}),
     });
   }
 
@@ -299,6 +304,7 @@ export class Preprocessor {
       dropped: [...this.dropped],
       ...(this.capped.length ? { capped: [...this.capped] } : {}),
       ...(Object.keys(this.invalid).length ? { invalid: { ...this.invalid } } : {}),
+      ...(this.schemaNotes.length ? { schemaNotes: [...this.schemaNotes] } : {}),
     });
   }
 
@@ -307,7 +313,7 @@ export class Preprocessor {
    * free text, constants), one-hot columns capped, values that did not fit their column.
    */
   notes(): string[] {
-    const out: string[] = [];
+    const out: string[] = [...this.schemaNotes];
     if (this.dropped.length) out.push(`Columns not used: ${this.dropped.map((d) => `${d.column} (${d.reason})`).join(", ")}.`);
     for (const c of this.capped) out.push(`Column "${c.column}": one-hot over its ${c.kept} most frequent of ${c.levels} levels; the rest share "${OTHER}".`);
     for (const [c, n] of Object.entries(this.invalid)) out.push(`Column "${c}": ${n} training value(s) do not fit the column's kind and are read as missing.`);

@@ -9,7 +9,7 @@ import {
   DateFormatError, formatDateTimeMs, inferDateFormat, parseDatesOption, parseDateTimeMs,
 } from "../../src/data/datetime.js";
 import { frameFromColumns } from "../../src/data/frame.js";
-import { inferSchema, validateFrame } from "../../src/data/schema.js";
+import { coerceFrame, inferSchema, validateFrame } from "../../src/data/schema.js";
 import type { ColumnSchema, Schema } from "../../src/data/types.js";
 import { tablePath } from "../support/tables.js";
 
@@ -124,5 +124,21 @@ describe("real public tables", () => {
   it("dowjones: ISO dates", async () => {
     const s = inferSchema(await readCsv(tablePath("dowjones.csv"), quiet));
     expect(col(s, "Date")).toMatchObject({ kind: "datetime", format: "yyyy-mm-dd", min: "1914-12-01" });
+  });
+});
+
+describe("numbers that overflow and typed columns", () => {
+  it("a 1e400 among numbers keeps the column numeric; validation counts the cell", () => {
+    const f = frameFromColumns({ x: ["1.5", "1e400", "2", "3"] });
+    const s = inferSchema(f);
+    expect(col(s, "x")).toMatchObject({ kind: "numeric", min: 1.5, max: 3 });
+    // Converting to the schema's types names the one cell that is no usable number.
+    expect(() => coerceFrame(f, s)).toThrow(/1 value\(s\) cannot be converted.*row 1, column x: expected a number, got "1e400"/);
+  });
+
+  it("numericColumn reads a datetime column in its format", async () => {
+    const { numericColumn } = await import("../../src/data/columns.js");
+    const f = frameFromColumns({ d: ["31-12-2020 14:05", null, "oops"] });
+    expect(Array.from(numericColumn(f, "d", "datetime", "dd-mm-yyyy HH:MM"))).toEqual([Date.UTC(2020, 11, 31, 14, 5), NaN, NaN]);
   });
 });
