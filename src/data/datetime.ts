@@ -406,8 +406,13 @@ export function inferDateFormat(values: readonly string[]): DateFormatGuess | nu
   for (const pattern of CANDIDATES) {
     const c = compile(pattern);
     if (probe.filter((v) => !Number.isNaN(parsePattern(v, c))).length < probeNeed) continue;
-    let fit = 0;
-    for (const v of distinct) if (!Number.isNaN(parsePattern(v, c))) fit++;
+    // Stop scanning a candidate as soon as it misses more values than the share allows.
+    let fit = 0, miss = 0;
+    const allowed = distinct.length - need;
+    for (const v of distinct) {
+      if (!Number.isNaN(parsePattern(v, c))) fit++;
+      else if (++miss > allowed) break;
+    }
     if (fit < need) continue;
     if (best.length === 0 || fit > best[0]!.fit) best = [{ pattern, fit }];
     else if (fit === best[0]!.fit) best.push({ pattern, fit });
