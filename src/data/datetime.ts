@@ -157,6 +157,11 @@ function compile(pattern: string): Compiled {
         continue;
       }
       const before = next && "field" in next && next.field === "ampm";
+      // Between a date and its time, "T" and spaces are one separator (ISO writes both).
+      if ((t.lit === " " || t.lit === "T") && next && "field" in next && (next.field === "hour24" || next.field === "hour12") && k > 0) {
+        src += "(?:[Tt]|\\s+)";
+        continue;
+      }
       src += t.lit.split("").map((c) => (c === " " ? (before ? "\\s*" : "\\s+") : c === "," ? ",?" : escapeRegex(c))).join("");
       continue;
     }
@@ -362,8 +367,7 @@ function candidates(): string[] {
   const out: string[] = [];
   for (const d of DATE_PARTS) {
     out.push(d);
-    for (const t of TIME_PARTS) out.push(`${d} ${t}`);
-    if (d === "yyyy-mm-dd") out.push(`${d}THH:MM`);
+    for (const t of TIME_PARTS) out.push(`${d} ${t}`); // also reads "T" between date and time
   }
   out.push(...TIME_PARTS);
   return out;
@@ -452,9 +456,18 @@ function refine(pattern: string, fits: readonly string[]): DateFormat {
     if (g.ampm !== undefined && /^[ap]/.test(m[g.ampm]!)) lowerAmPm = true;
   }
   const unpaddedDay = short.day > padded.day, unpaddedMonth = short.month > padded.month, unpaddedHour = short.hour > padded.hour;
+  // "T" or a space between date and time, as most values write it.
+  const withT = fits.filter((v) => /\d[Tt]\d/.test(v)).length;
+  const sep = withT > fits.length / 2 ? "T" : " ";
   let out = "";
-  for (const t of c.tokens) {
-    if ("lit" in t) { out += t.lit; continue; }
+  for (let k = 0; k < c.tokens.length; k++) {
+    const t = c.tokens[k]!;
+    const next = c.tokens[k + 1];
+    if ("lit" in t) {
+      const beforeHour = next && "field" in next && (next.field === "hour24" || next.field === "hour12");
+      out += k > 0 && beforeHour && (t.lit === " " || t.lit === "T") ? sep : t.lit;
+      continue;
+    }
     switch (t.field) {
       case "day": out += unpaddedDay ? "d" : "dd"; break;
       case "month": out += unpaddedMonth ? "m" : "mm"; break;

@@ -275,11 +275,14 @@ function describe(base: ColumnSchema, kind: ColumnKind, counts: Map<Present, num
  * a date format) is in `notes`, one line each.
  */
 export function inferSchema(frame: Frame, opts: InferSchemaOptions = {}): Schema {
-  for (const [option, names] of [["kinds", Object.keys(opts.kinds ?? {})], ["dates", Object.keys(opts.dates ?? {})]] as const) {
-    for (const name of names) {
-      if (!(name in frame.columns)) {
-        throw new FrameError(`inferSchema: ${option} names column "${name}", which the table does not have. Columns: ${frame.columnNames.join(", ")}.`);
-      }
+  for (const name of Object.keys(opts.kinds ?? {})) {
+    if (!(name in frame.columns)) {
+      throw new FrameError(`inferSchema: kinds names column "${name}", which the table does not have. Columns: ${frame.columnNames.join(", ")}.`);
+    }
+  }
+  for (const name of Object.keys(opts.dates ?? {})) {
+    if (!(name in frame.columns)) {
+      throw new FrameError(`A date format is given for column "${name}", which the table does not have (--dates ${name}=…). Columns: ${frame.columnNames.join(", ")}.`);
     }
   }
   const notes: string[] = [];

@@ -62,6 +62,9 @@ describe("CLI --dates", () => {
     const t = await runCli(trainCli, ["--data", join(dir, "real.csv"), "--target", "qty", "--dates", "day=qq"]);
     expect(t.code).toBe(2);
     expect(t.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const unknown = await runCli(reportCli, ["--real", join(dir, "real.csv"), "--synth", join(dir, "synth.csv"), "--dates", "dya=dd/mm/yyyy"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^synthlab report: A date format is given for column "dya", which the table does not have \(--dates dya=…\)\. Columns: day, qty\.\n$/m);
   });
 
   it("report: --dates reads the real and synthetic dates day first", async () => {

@@ -47,6 +47,12 @@ describe("inferDateFormat: each common format, written back as it was", () => {
     });
   }
 
+  it("reads T and a space between date and time alike, and writes the column's own", () => {
+    expect(parseDateTimeMs("2024-03-01T10:15", "yyyy-mm-dd HH:MM")).toBe(Date.UTC(2024, 2, 1, 10, 15));
+    expect(parseDateTimeMs("01-03-2024 10:15", "dd-mm-yyyyTHH:MM")).toBe(Date.UTC(2024, 2, 1, 10, 15));
+    expect(formatDateTimeMs(Date.UTC(2024, 2, 1, 10, 15), "yyyy-mm-dd HH:MM")).toBe("2024-03-01 10:15");
+  });
+
   it("reads offsets as UTC and writes them as Z", () => {
     const g = inferDateFormat(["2024-03-01T12:15:50+02:00", "2024-03-02T08:00:00+02:00"])!;
     expect(g.format).toBe("yyyy-mm-ddTHH:MM:SSZ");
