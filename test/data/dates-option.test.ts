@@ -95,4 +95,14 @@ describe("magics --dates and --max-levels", () => {
     expect(out.stdout + JSON.stringify(out.displays)).toMatch(/Column \\?"shop\\?": one-hot over its 5 most frequent of \d+ levels/);
     await expect(runMagicCell("%%train --data t --target qty --dates day\n", ctx)).rejects.toThrow(MagicUsageError);
   });
+
+  it("%%generate: an ambiguous order is a warning line; --dates settles it", async () => {
+    await loadLibraryMagics();
+    const { ctx, out } = fakeMagicContext(new Map<string, unknown>([["t", frameFromColumns(real)]]));
+    await runMagicCell("%%generate s --like t --rows 20\n", ctx);
+    expect(JSON.stringify(out.displays)).toMatch(/warning: Column \\"day\\": .*ambiguous/);
+    out.displays.length = 0;
+    await runMagicCell("%%generate s2 --like t --rows 20 --dates day=dd/mm/yyyy\n", ctx);
+    expect(JSON.stringify(out.displays)).not.toMatch(/ambiguous/);
+  });
 });
