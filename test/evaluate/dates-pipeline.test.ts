@@ -109,12 +109,14 @@ describe("a dd-mm-yyyy HH:MM column through generate → train → report", () =
     expect(when?.kind).toBe("datetime");
     expect(when?.ksComplement).toBeGreaterThan(0.8);
     expect(r.warnings.join("\n")).not.toMatch(/does not hold datetimes/);
-    expect(r.warnings).toContain(`Skipped identifier column(s) "receipt": each row has its own value, so no distribution can be compared.`);
-    // Two synthetic dates written the ISO way do not fit the real format: counted, the column stays a datetime.
-    const odd = synth.columns.when!.map((v, i) => (i < 2 ? "2021-05-01 10:00" : v));
+    expect(r.warnings).toContain(`Skipped identifier column(s) "receipt" (100% distinct): each row has its own value, so no distribution can be compared (they still count in exact matches).`);
+    // Two synthetic dates written another way do not fit the real format: counted (a warning, "wrong
+    // type" in the validity diagnostic) and read as missing; the column stays a datetime.
+    const odd = synth.columns.when!.map((v, i) => (i < 2 ? "2021/05/01 10:00" : v));
     const r2 = await evaluate({ real, synthetic: { ...synth, columns: { ...synth.columns, when: odd } }, queries: 20 });
     expect(r2.json.fidelity.columns.find((c) => c.name === "when")?.kind).toBe("datetime");
-    expect(r2.warnings).toContain(`Column "when": 2 synthetic value(s) do not fit the real table's date format dd-mm-yyyy HH:MM; they count as missing.`);
+    expect(r2.warnings).toContain(`Column "when": 2 synthetic value(s) are not datetimes; they count as missing.`);
     expect(r2.json.fidelity.columns.find((c) => c.name === "when")?.synthetic).toMatchObject({ missing: 2 });
+    expect(r2.json.diagnostic.columns.find((c) => c.name === "when")?.wrongType).toBeCloseTo(2 / 200, 10);
   });
 });

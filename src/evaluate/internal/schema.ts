@@ -22,13 +22,12 @@ export function evalKindOf(col: ColumnSchema, realValues: readonly CellValue[]):
 
 /**
  * The frame with each datetime column rewritten as canonical ISO text (time of day "HH:MM:SS.mmm"),
- * read in the real table's format. A cell that does not fit that format (even one written as ISO
- * when the real table is not) becomes missing and is counted in `misfits`, which the report names.
- * Other columns are shared, not copied.
+ * read in the real table's format. A cell that does not fit that format is kept as written: the
+ * metrics then count it as unparsed (a warning, and "wrong type" in the validity diagnostic), unless
+ * it is ISO, which reads the same in any locale. Other columns are shared, not copied.
  */
-export function withCanonicalDates(frame: Frame, schema: Schema, columns: readonly string[]): { frame: Frame; misfits: Record<string, number> } {
+export function withCanonicalDates(frame: Frame, schema: Schema, columns: readonly string[]): Frame {
   const byName = new Map(schema.columns.map((c) => [c.name, c]));
-  const misfits: Record<string, number> = {};
   let out: Record<string, readonly CellValue[]> | null = null;
   for (const name of columns) {
     const col = byName.get(name);
@@ -36,23 +35,12 @@ export function withCanonicalDates(frame: Frame, schema: Schema, columns: readon
     if (!col || col.kind !== "datetime" || col.format === undefined || !src) continue;
     const format = col.format;
     const shape = formatShape(format);
-    let bad = 0;
     out ??= { ...frame.columns };
     out[name] = src.map((v) => {
       if (v === null) return null;
       const ms = dateCellMs(v, format);
-      if (Number.isNaN(ms)) { bad++; return null; }
-      return formatDateTimeMs(ms, shape);
+      return Number.isNaN(ms) ? v : formatDateTimeMs(ms, shape);
     });
-    if (bad) misfits[name] = bad;
   }
-  return { frame: out ? { columnNames: frame.columnNames, columns: out, rowCount: frame.rowCount } : frame, misfits };
-}
-
-/** One warning per column whose values do not fit the real table's date format. */
-export function misfitWarnings(table: string, misfits: Record<string, number>, schema: Schema): string[] {
-  return Object.entries(misfits).map(([name, n]) => {
-    const format = schema.columns.find((c) => c.name === name)?.format ?? "";
-    return `Column "${name}": ${n} ${table} value(s) do not fit the real table's date format ${format}; they count as missing.`;
-  });
+  return out ? { columnNames: frame.columnNames, columns: out, rowCount: frame.rowCount } : frame;
 }
