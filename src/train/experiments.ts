@@ -6,6 +6,7 @@
  */
 import type { Frame } from "../data/types.js";
 import { concatFrames, selectColumns, toFrame } from "../data/frame.js";
+import { inferSchema } from "../data/schema.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import { comparisonChartSpec, importanceChartSpec, type ComparisonRow, type VegaLiteSpec } from "./charts.js";
 import { chartBundle, chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
@@ -134,6 +135,9 @@ export async function compareTraining(options: CompareOptions): Promise<Comparis
     if (f.rowCount === 0) throw new PreprocessError(`The ${name} table is empty.`);
   }
   const data: Record<TrainingSetting, Frame> = { TRTR: real, TSTR: synthetic, augmented: concatFrames([real, synthetic]) };
+  // One schema for the comparison: every setting reads its columns the way the real table is read,
+  // so a synthetic copy of a date column is never re-inferred as text or categories.
+  const schema = train.schema ?? inferSchema(real, train.dates ? { dates: train.dates } : {});
   const results: SettingResult[] = [];
   let backend = "";
   let done = 0;
@@ -145,7 +149,7 @@ export async function compareTraining(options: CompareOptions): Promise<Comparis
     const runs: { seed: number; metrics: RegressionMetrics }[] = [];
     for (const seed of seeds) {
       if (train.signal?.aborted) throw new TrainError("compareTraining was interrupted.");
-      const model = await trainRegressor(data[setting], { ...train, log, target, seed });
+      const model = await trainRegressor(data[setting], { ...train, schema, log, target, seed });
       backend = model.info.backendDescription;
       const metrics = evaluateModel(model, holdout);
       model.network.dispose();

@@ -18,6 +18,7 @@ const USAGE = `Usage: synthlab generate [--mode MODE] --rows N [--like real.csv|
   --like X           real rows to imitate: a CSV/JSONL file or a dataset name (synthlab datasets list)
   --schema X         a schema JSON file or an example name (coffee-shop)
   --seed N           random seed (default 0); offline and copula give the same rows for the same seed
+  --dates COL=FORMAT date format of a --like column the data cannot settle, e.g. "Date=dd/mm/yyyy" (repeatable)
   --out PATH         .csv or .jsonl file, or - for CSV on stdout
   --description TEXT what the data is (LLM modes)
   --model M, --budget USD, --concurrency N, --batch-size N, --examples N, --temperature T,
@@ -33,6 +34,7 @@ const OPTIONS = {
   like: { type: "string" },
   schema: { type: "string" },
   seed: { type: "string" },
+  dates: { type: "string", multiple: true },
   out: { type: "string", short: "o" },
   description: { type: "string", short: "d" },
   model: { type: "string" },
@@ -92,7 +94,7 @@ async function readSchema(value: string): Promise<Schema> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
+  let values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
   try {
     const parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
     values = parsed.values;
@@ -110,6 +112,8 @@ export async function run(argv: string[]): Promise<number> {
     if (!out) throw new UsageError("--out is required: a .csv or .jsonl path, or - for CSV on stdout.");
     if (out !== "-" && !/\.(csv|jsonl)$/i.test(out)) throw new UsageError(`--out ${out}: the file name must end in .csv or .jsonl (or use - for stdout).`);
     if (values.dedup !== undefined && values.dedup !== "exact" && values.dedup !== "near") throw new UsageError(`--dedup expects exact or near, got "${values.dedup}".`);
+    const { parseDatesOption } = await import("../../data/datetime.js");
+    const dates = values.dates ? parseDatesOption(values.dates) : undefined;
     const like = values.like !== undefined ? await readLike(values.like) : undefined;
     const schema = values.schema !== undefined ? await readSchema(values.schema) : undefined;
     const mode = gen.pickMode({ mode: values.mode as never, schema, like, description: values.description });
@@ -134,6 +138,7 @@ export async function run(argv: string[]): Promise<number> {
       mode, rows, seed,
       ...(schema ? { schema } : {}),
       ...(like ? { like } : {}),
+      ...(dates ? { dates } : {}),
       ...(values.description ? { description: values.description } : {}),
       ...(values.model ? { model: values.model } : {}),
       ...(values.budget !== undefined ? { budgetUsd: num("budget", values.budget) } : {}),
@@ -162,9 +167,10 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     const err = e as Error;
-    const known = e instanceof UsageError || ["GenerateError", "SchemaError", "CopulaError", "ExpressionError", "PatternError", "CsvError", "FrameError", "LlmConfigError", "DatasetError"].includes(err.name);
+    const known = e instanceof UsageError || ["GenerateError", "SchemaError", "CopulaError", "ExpressionError", "PatternError", "CsvError", "FrameError", "LlmConfigError", "DatasetError", "DateFormatError"].includes(err.name);
     // Messages may quote model or server text: bounded and without control characters.
-    process.stderr.write(`synthlab generate: ${printableText(err.message, LINE_CHARS)}\n`);
+    process.stderr.write(`synthlab generate: ${printableText(err.message, LINE_CHARS)}
+`);
     if (!known && process.env.SYNTHLAB_DEBUG) process.stderr.write(`${err.stack ?? ""}\n`);
     return known ? 2 : 1;
   }

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 
 const USAGE = `Usage: synthlab report --real R.csv --synth S.csv [--holdout H.csv] [--target COL] [--time COL]
                        [--json out.json] [--html out.html] [--model ridge|linear|mlp] [--seed N] [--queries N]
+                       [--dates COL=FORMAT]...
 
   --real      the real (training) table, .csv or .jsonl
   --synth     the synthetic table (same columns)
@@ -16,10 +17,11 @@ const USAGE = `Usage: synthlab report --real R.csv --synth S.csv [--holdout H.cs
   --time      datetime column: autocorrelation of the daily target (or row count)
   --json      write the report JSON here        --html   write a self-contained HTML page here
   --model     regressor for TRTR/TSTR (default ridge)
-  --seed      seed of the sampled parts (default 0)   --queries  QScore queries (default 200)`;
+  --seed      seed of the sampled parts (default 0)   --queries  QScore queries (default 200)
+  --dates     date format of a column the data cannot settle, e.g. --dates "Date=dd/mm/yyyy" (repeatable)`;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -29,6 +31,7 @@ export async function run(argv: string[]): Promise<number> {
         real: { type: "string" }, synth: { type: "string" }, holdout: { type: "string" },
         target: { type: "string" }, time: { type: "string" }, json: { type: "string" }, html: { type: "string" },
         model: { type: "string" }, seed: { type: "string" }, queries: { type: "string" }, help: { type: "boolean", short: "h" },
+        dates: { type: "string", multiple: true },
       },
     }));
   } catch (err) {
@@ -54,6 +57,9 @@ export async function run(argv: string[]): Promise<number> {
   if (seed === null) return fail(`--seed ${String(values.seed)}: pass a whole number, e.g. --seed 42.`);
   if (queries === null || queries === 0) return fail(`--queries ${String(values.queries)}: pass a positive whole number, e.g. --queries 200.`);
 
+  const { parseDatesOption } = await import("../../data/datetime.js");
+  let dates: Record<string, string> | undefined;
+  try { dates = values.dates ? parseDatesOption(values.dates as string[]) : undefined; } catch (e) { return fail((e as Error).message); }
   const { readCsv, readJsonl } = await import("../../data/csv.js");
   const read = (path: string) => (/\.jsonl?$/i.test(path) ? readJsonl(path) : readCsv(path));
   const { evaluate, EvaluateError } = await import("../../evaluate/index.js");
@@ -67,6 +73,7 @@ export async function run(argv: string[]): Promise<number> {
       timeColumn: (values.time as string | undefined) ?? null,
       model: model as "ridge" | "linear" | "mlp",
       seed, queries,
+      ...(dates ? { dates } : {}),
     });
     process.stdout.write(`${report.toString()}\n`);
     if (values.json) {

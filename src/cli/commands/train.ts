@@ -19,6 +19,8 @@ const USAGE = `Usage: synthlab train --data TRAIN --target COL [--test TEST] [op
   --layers A,B        MLP hidden layer sizes (default 64,32)
   --patience N        epochs without validation improvement before stopping (default 20; 0 = never)
   --seed N            seed (default 42)
+  --dates COL=FORMAT  date format of a column the data cannot settle, e.g. "Date=dd/mm/yyyy" (repeatable)
+  --max-levels K      one-hot width cap per categorical column (default 50; the rest share "(other)")
   --save DIR          write the model (model.json + weights.bin, preprocessing included)
   --json FILE         write metrics, options and the loss history as JSON
   --quiet             no per-epoch lines
@@ -47,7 +49,7 @@ async function readTable(option: string, value: string) {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     values = parseArgs({
       args: argv,
@@ -64,6 +66,8 @@ export async function run(argv: string[]): Promise<number> {
         layers: { type: "string" },
         patience: { type: "string" },
         seed: { type: "string" },
+        dates: { type: "string", multiple: true },
+        "max-levels": { type: "string" },
         save: { type: "string" },
         json: { type: "string" },
         quiet: { type: "boolean" },
@@ -100,6 +104,9 @@ export async function run(argv: string[]): Promise<number> {
       patience: int("patience", values.patience as string | undefined, 0),
       seed: int("seed", values.seed as string | undefined, 0),
     };
+    const { parseDatesOption } = await import("../../data/datetime.js");
+    const dates = values.dates ? parseDatesOption(values.dates as string[]) : undefined;
+    const maxLevels = int("max-levels", values["max-levels"] as string | undefined, 1);
     const data = await readTable("data", String(values.data));
     const test = values.test ? await readTable("test", String(values.test)) : undefined;
 
@@ -111,6 +118,8 @@ export async function run(argv: string[]): Promise<number> {
       layers,
       learningRate: lr,
       ...opts,
+      ...(dates ? { dates } : {}),
+      ...(maxLevels !== undefined ? { maxLevels } : {}),
       test,
       signal: controller.signal,
       log: (line) => process.stderr.write(line + "\n"),
@@ -122,9 +131,7 @@ export async function run(argv: string[]): Promise<number> {
         },
     });
     process.stdout.write(trained.toString() + "\n");
-    if (trained.preprocessor.dropped.length) {
-      process.stdout.write(`Columns not used: ${trained.preprocessor.dropped.map((d) => `${d.column} (${d.reason})`).join(", ")}\n`);
-    }
+    for (const note of trained.preprocessor.notes()) process.stdout.write(`${note}\n`);
     if (typeof values.save === "string") {
       await saveModel(trained, values.save);
       process.stdout.write(`Model saved to ${values.save}\n`);
@@ -150,7 +157,7 @@ export async function run(argv: string[]): Promise<number> {
     return trained.info.interrupted ? 130 : 0;
   } catch (e) {
     const err = e as Error;
-    const input = e instanceof UsageError || ["PreprocessError", "TrainError", "FrameError", "CsvError", "DatasetError"].includes(err.name);
+    const input = e instanceof UsageError || ["PreprocessError", "TrainError", "FrameError", "CsvError", "DatasetError", "DateFormatError"].includes(err.name);
     process.stderr.write(`synthlab train: ${err.message}\n`);
     if (e instanceof UsageError) process.stderr.write(`Run \`synthlab train --help\` for the options.\n`);
     if (!input) process.stderr.write((err.stack ?? "") + "\n");
