@@ -13,11 +13,13 @@ const USAGE = `Usage: synthlab train --data TRAIN --target COL [--test TEST] [op
   --test TEST         test table (same kinds); its metrics and the mean baseline's are reported
   --target COL        numeric column to predict
   --model KIND        mlp (default) or linear
-  --epochs N          maximum epochs (default 100; early stopping usually ends sooner)
+  --epochs N          maximum epochs (default: about 4,000 gradient steps, 100 to 1,000 epochs;
+                      training usually stops sooner, once converged)
   --batch-size N      rows per step (default 64)
   --lr X              Adam learning rate (default 0.01 mlp, 0.02 linear)
   --layers A,B        MLP hidden layer sizes (default 64,32)
-  --patience N        epochs without validation improvement before stopping (default 20; 0 = never)
+  --patience N        epochs in a row worse than the best on validation before stopping
+                      (default 20; 0 = never stop early)
   --seed N            seed (default 42)
   --save DIR          write the model (model.json + weights.bin, preprocessing included)
   --json FILE         write metrics, options and the loss history as JSON
@@ -138,6 +140,7 @@ export async function run(argv: string[]): Promise<number> {
         metrics: trained.info.metrics,
         bestEpoch: trained.info.bestEpoch,
         stoppedEarly: trained.info.stoppedEarly,
+        stopped: trained.stopSummary(),
         interrupted: trained.info.interrupted,
         trainRows: trained.info.trainRows,
         validationRows: trained.info.validationRows,

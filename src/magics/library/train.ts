@@ -49,11 +49,11 @@ const train: MagicDefinition = {
     { name: "test", type: "string", help: "test table (same kinds as --data); its metrics are shown" },
     { name: "target", type: "string", required: true, help: "numeric column to predict" },
     { name: "model", type: "string", default: "mlp", choices: ["linear", "mlp"], help: "model kind" },
-    { name: "epochs", type: "integer", default: 100, help: "maximum epochs (early stopping on a validation split usually ends sooner)" },
+    { name: "epochs", type: "integer", help: "maximum epochs (default: about 4,000 gradient steps, 100 to 1,000 epochs; training usually stops sooner, when it has converged)" },
     { name: "batch-size", type: "integer", default: 64, help: "rows per gradient step" },
     { name: "lr", type: "number", help: "Adam learning rate (default 0.01 for mlp, 0.02 for linear)" },
     { name: "layers", type: "string", help: "MLP hidden layer sizes, comma-separated (default 64,32)" },
-    { name: "patience", type: "integer", default: 20, help: "epochs without validation improvement before stopping (0: never)" },
+    { name: "patience", type: "integer", default: 20, help: "epochs in a row worse than the best on validation before stopping (0: never stop early)" },
     { name: "seed", type: "integer", default: 42, help: "seed for initial weights, shuffling and the validation split" },
     { name: "as", type: "string", default: "model", help: "variable to bind the trained model to" },
   ],
@@ -98,7 +98,7 @@ const train: MagicDefinition = {
       model = await trainRegressor(data, {
         target: String(args.target),
         model: String(args.model ?? "mlp") as "linear" | "mlp",
-        epochs: Number(args.epochs ?? 100),
+        epochs: args.epochs !== undefined ? Number(args.epochs) : undefined,
         batchSize: Number(args["batch-size"] ?? 64),
         learningRate: args.lr !== undefined ? Number(args.lr) : undefined,
         patience: Number(args.patience ?? 20),
@@ -125,7 +125,7 @@ const train: MagicDefinition = {
     const status = info.interrupted
       ? `interrupted after epoch ${info.history.length}, kept epoch ${info.bestEpoch}`
       : info.stoppedEarly
-        ? `stopped early, kept epoch ${info.bestEpoch}`
+        ? `stopped at epoch ${info.history.length}, kept epoch ${info.bestEpoch}`
         : `done, kept epoch ${info.bestEpoch}`;
     if (points.length) send(status, info.bestEpoch);
     await rendering;
@@ -134,7 +134,7 @@ const train: MagicDefinition = {
     const { escapeHtml, htmlTable } = await import("../../train/display.js");
     const header = ["", "MAE", "RMSE", "R²", "MAPE %"];
     ctx.io.display({
-      "text/html": `<div><p>${escapeHtml(model.summary())}</p>${htmlTable(header, model.metricRows())}</div>`,
+      "text/html": `<div><p>${escapeHtml(model.summary())}</p><p>${escapeHtml(model.stopSummary())}</p>${htmlTable(header, model.metricRows())}</div>`,
       "text/plain": model.toString(),
     });
     if (info.interrupted) ctx.io.stdout(`Interrupted: stopped after the current batch and kept the best weights (epoch ${info.bestEpoch}).\n`);
