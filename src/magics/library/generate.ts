@@ -10,6 +10,10 @@ import { MagicUsageError } from "../types.js";
 import { displaySymbol } from "../../display/protocol.js";
 import type { Frame, Schema } from "../../data/types.js";
 import type { Progress } from "../../generate/types.js";
+import type { MimeBundle } from "../../display/protocol.js";
+import { progressBundle, throttle } from "../../display/progress.js";
+
+export { throttle };
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const MODES = ["offline", "copula", "llm-rows", "llm-program", "text"] as const;
@@ -18,8 +22,6 @@ const INPUT_ERRORS = new Set([
   "GenerateError", "SchemaError", "ExpressionError", "PatternError", "CopulaError", "FrameError", "CsvError",
   "CoercionError", "LlmConfigError", "BudgetExceededError",
 ]);
-/** Progress updates at most this often (ms): ~4/s keeps the front end responsive. */
-const THROTTLE_MS = 250;
 
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 
@@ -36,44 +38,9 @@ export function progressText(name: string, mode: string, p: Progress, done = fal
   return parts.join(" · ");
 }
 
-function progressBundle(text: string, p: Progress): Record<string, string> {
-  const esc = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  const max = Math.max(p.target, 1);
-  return {
-    "text/plain": text,
-    "text/html": `<div><progress value="${Math.min(p.rows, max)}" max="${max}" style="width:16em"></progress> <span>${esc}</span></div>`,
-  };
-}
-
-/**
- * Calls `send` at most once per THROTTLE_MS. A value held back is sent when its window ends
- * (a trailing timer), so the display never lags behind a generator that went quiet; `flush`
- * sends it now, `cancel` drops it (before the final update).
- */
-export function throttle<T>(send: (v: T) => void, ms = THROTTLE_MS, now: () => number = Date.now): { push(v: T): void; flush(): void; cancel(): void } {
-  let last = -Infinity;
-  let pending: T | undefined;
-  let has = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const clear = (): void => { if (timer !== undefined) { clearTimeout(timer); timer = undefined; } };
-  const flush = (): void => {
-    clear();
-    if (has) { has = false; last = now(); send(pending as T); }
-  };
-  return {
-    push(v) {
-      const t = now();
-      if (t - last >= ms) { clear(); last = t; has = false; send(v); return; }
-      pending = v;
-      has = true;
-      if (timer === undefined) {
-        timer = setTimeout(flush, Math.max(0, ms - (t - last)));
-        timer.unref?.();
-      }
-    },
-    flush,
-    cancel() { clear(); has = false; },
-  };
+/** The %%generate progress bar: rows done of the target. */
+function rowsBundle(text: string, p: Progress): MimeBundle {
+  return progressBundle(text, p.rows, p.target);
 }
 
 async function resolveLike(value: string, ctx: MagicContext): Promise<Frame> {
@@ -147,8 +114,8 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
   const io: CellIO = ctx.io;
   const displayId = `synthlab-generate-${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let latest: Progress = { rows: 0, target: rows, rowsPerSecond: 0 };
-  io.display(progressBundle(progressText(name, mode, latest), latest), { displayId });
-  const updates = throttle<Progress>((p) => io.display(progressBundle(progressText(name, mode, p), p), { displayId, update: true }));
+  io.display(rowsBundle(progressText(name, mode, latest), latest), { displayId });
+  const updates = throttle<Progress>((p) => io.display(rowsBundle(progressText(name, mode, p), p), { displayId, update: true }));
 
   let run;
   try {
@@ -178,13 +145,13 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
   } catch (e) {
     updates.cancel();
     const err = e as Error;
-    io.display(progressBundle(`${progressText(name, mode, latest)} · stopped`, latest), { displayId, update: true });
+    io.display(rowsBundle(`${progressText(name, mode, latest)} · stopped`, latest), { displayId, update: true });
     if (INPUT_ERRORS.has(err.name)) throw new MagicUsageError(`%%generate: ${err.message}`);
     throw e;
   }
   updates.cancel();
   const final: Progress = { ...latest, rows: run.frame.rowCount, target: rows, rowsPerSecond: run.stats.rowsPerSecond };
-  io.display(progressBundle(progressText(name, mode, final, true), final), { displayId, update: true });
+  io.display(rowsBundle(progressText(name, mode, final, true), final), { displayId, update: true });
   ctx.scope.set(name, run.toDataFrame());
   const bundle = run[displaySymbol]();
   io.display(bundle);
