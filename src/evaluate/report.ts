@@ -22,6 +22,7 @@ import { featureImportance } from "./featureImportance.js";
 import { renderReportHtml, reportText } from "./reportHtml.js";
 import { buildCharts, type ReportCharts } from "./reportCharts.js";
 import { findingsOf } from "./findings.js";
+import { MAX_QUERIES } from "../limits.js";
 
 export interface EvaluateOptions {
   real: TableInput;
@@ -187,6 +188,10 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   const timings: Record<string, number> = {};
   const t0 = performance.now();
   const lap = (name: string, since: number) => { timings[name] = Math.round(performance.now() - since); return performance.now(); };
+  const queries = options.queries ?? 200;
+  if (!Number.isInteger(queries) || queries < 1 || queries > MAX_QUERIES) {
+    throw new EvaluateError(`queries must be a whole number from 1 to ${MAX_QUERIES.toLocaleString("en-US")} (got ${queries}); the default is 200.`);
+  }
   let real = toFrame(options.real);
   let synth = toFrame(options.synthetic);
   let holdout = options.holdout ? toFrame(options.holdout) : null;
@@ -247,7 +252,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   }
 
   // Utility.
-  const q = qscoreFromPrepared(fid.prepared, real.rowCount, synth.rowCount, { queries: options.queries ?? 200, seed: options.seed ?? 0 });
+  const q = qscoreFromPrepared(fid.prepared, real.rowCount, synth.rowCount, { queries, seed: options.seed ?? 0 });
   warnings.push(...(q.warnings ?? []));
   t = lap("qscore", t);
   let predictionJson: ReportJson["utility"]["prediction"] = null;

@@ -13,6 +13,7 @@ import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import { describeBackend, loadTf, tfjs, type BackendInfo, type BackendName, type TF } from "./backend.js";
 import { FlatAdam } from "./adam.js";
 import { StoppingMonitor } from "./stopping.js";
+import { MAX_EPOCHS, MAX_LAYER_UNITS, MAX_PARAMETERS } from "../limits.js";
 import { lossChartSpec } from "./charts.js";
 import { denseTrainer } from "./dense.js";
 import { chartBundle, chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
@@ -214,12 +215,27 @@ function resolveOptions(o: TrainOptions): ResolvedTrainOptions {
   if (o.minEpochs !== undefined && (!Number.isInteger(r.minEpochs) || r.minEpochs < 0)) throw new TrainError(`minEpochs must be a whole number ≥ 0 (got ${r.minEpochs}).`);
   positiveInt("batchSize", r.batchSize);
   r.layers.forEach((u) => positiveInt("each layer size", u));
+  if (r.layers.some((u) => u > MAX_LAYER_UNITS)) {
+    throw new TrainError(`A hidden layer may have at most ${MAX_LAYER_UNITS} units (got ${r.layers.join(",")}); e.g. layers: [64, 32].`);
+  }
+  if (r.epochs > MAX_EPOCHS) throw new TrainError(`epochs must be at most ${MAX_EPOCHS.toLocaleString("en-US")} (got ${r.epochs}).`);
   if (!(r.learningRate > 0) || !Number.isFinite(r.learningRate)) throw new TrainError(`learningRate must be > 0 (got ${r.learningRate}).`);
   if (!(r.validationSplit >= 0 && r.validationSplit < 1)) throw new TrainError(`validationSplit must be in [0, 1) (got ${r.validationSplit}).`);
   if (!Number.isInteger(r.patience) || r.patience < 0) throw new TrainError(`patience must be a whole number ≥ 0 (got ${r.patience}).`);
   if (!Number.isFinite(r.seed)) throw new TrainError(`seed must be a number (got ${r.seed}).`);
   if (typeof r.target !== "string" || r.target === "") throw new TrainError("Name the target column: trainRegressor(table, { target: \"column\" }).");
   return r;
+}
+
+/** Weights and biases of a dense network with `inputs` features, these hidden layers and one output. */
+function countParameters(inputs: number, layers: readonly number[]): number {
+  let n = 0;
+  let width = inputs;
+  for (const units of [...layers, 1]) {
+    n += width * units + units;
+    width = units;
+  }
+  return n;
 }
 
 function buildNetwork(tf: TF, inputs: number, o: ResolvedTrainOptions): LayersModel {
@@ -273,6 +289,13 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
   const o = resolveOptions(options);
   const frame = toFrame(table);
   const pre = Preprocessor.fit(frame, { target: o.target, features: options.features, kinds: options.kinds, dateBins: options.dateBins });
+  const parameters = countParameters(pre.featureNames.length, o.layers);
+  if (parameters > MAX_PARAMETERS) {
+    throw new TrainError(
+      `The network would have ${parameters.toLocaleString("en-US")} weights (${pre.featureNames.length} features, layers ${o.layers.join(",") || "none"}); ` +
+        `at most ${MAX_PARAMETERS.toLocaleString("en-US")} fit: use smaller layers, e.g. 64,32.`,
+    );
+  }
   const testFrame = options.test === undefined ? undefined : toFrame(options.test);
   if (testFrame) {
     pre.checkColumns(testFrame);

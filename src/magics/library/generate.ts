@@ -12,6 +12,7 @@ import type { Frame, Schema } from "../../data/types.js";
 import type { Progress } from "../../generate/types.js";
 import type { MimeBundle } from "../../display/protocol.js";
 import { progressBundle, throttle } from "../../display/progress.js";
+import { MAX_ROWS } from "../../limits.js";
 
 export { throttle };
 
@@ -90,12 +91,10 @@ function optionalNumber(args: MagicArgs, key: string): number | undefined {
 export async function runGenerate(args: MagicArgs, body: string | undefined, ctx: MagicContext): Promise<void> {
   const name = String(args.name ?? "");
   if (!IDENTIFIER.test(name)) throw new MagicUsageError(`%%generate: NAME "${name}" is not a valid variable name; use letters, digits, _ or $.`);
+  // Ranges are declared on the options below and checked by the parser (src/magics/args.ts).
   const rows = optionalNumber(args, "rows") ?? 100;
-  if (rows < 0) throw new MagicUsageError(`%%generate: --rows must be ≥ 0, got ${rows}.`);
   const budget = optionalNumber(args, "budget");
-  if (budget !== undefined && !(budget > 0)) throw new MagicUsageError(`%%generate: --budget is a positive amount of US dollars, got ${budget}.`);
   const concurrency = optionalNumber(args, "concurrency");
-  if (concurrency !== undefined && concurrency < 1) throw new MagicUsageError(`%%generate: --concurrency must be ≥ 1, got ${concurrency}.`);
 
   const like = typeof args.like === "string" ? await resolveLike(args.like, ctx) : undefined;
   const schema = typeof args.schema === "string" ? await resolveSchema(args.schema, ctx) : undefined;
@@ -166,16 +165,16 @@ const generate: MagicDefinition = {
   positionals: [{ name: "name", help: "variable to bind the generated DataFrame to", required: true }],
   options: [
     { name: "mode", type: "string", choices: MODES, help: "generation mode (default: copula with --like, offline with --schema, else llm-rows)" },
-    { name: "rows", short: "n", type: "integer", help: "rows to generate", default: 100 },
+    { name: "rows", short: "n", type: "integer", min: 0, max: MAX_ROWS, help: "rows to generate", default: 100 },
     { name: "like", type: "string", help: "real table to imitate: a notebook variable (DataFrame) or a CSV/JSONL path" },
     { name: "schema", type: "string", help: "schema: a notebook variable, a JSON file, or an example name (coffee-shop)" },
-    { name: "seed", type: "integer", help: "random seed (same seed, same rows for offline/copula)", default: 0 },
+    { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "random seed (same seed, same rows for offline/copula)", default: 0 },
     { name: "model", type: "string", help: "LLM model name (LLM modes)" },
-    { name: "budget", type: "number", help: "stop cleanly after spending this many US dollars (LLM modes)" },
-    { name: "concurrency", type: "integer", help: "parallel requests (LLM modes)" },
-    { name: "batch-size", type: "integer", help: "rows per request (llm-rows)" },
-    { name: "examples", type: "integer", help: "few-shot real rows per request (llm-rows)" },
-    { name: "temperature", type: "number", help: "sampling temperature (LLM modes)" },
+    { name: "budget", type: "number", min: 0, minExclusive: true, help: "stop cleanly after spending this many US dollars (LLM modes)" },
+    { name: "concurrency", type: "integer", min: 1, max: 256, help: "parallel requests (LLM modes)" },
+    { name: "batch-size", type: "integer", min: 1, max: 1000, help: "rows per request (llm-rows)" },
+    { name: "examples", type: "integer", min: 0, max: 100, help: "few-shot real rows per request (llm-rows)" },
+    { name: "temperature", type: "number", min: 0, max: 2, help: "sampling temperature (LLM modes)" },
     { name: "dedup", type: "string", choices: ["exact", "near", "none"], help: "remove duplicates (also of real rows)" },
     { name: "meta", type: "boolean", help: "add a _meta provenance column", default: false },
     { name: "run-id", type: "string", help: "checkpoint id: an interrupted run with the same id resumes (LLM modes)" },

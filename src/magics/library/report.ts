@@ -6,6 +6,7 @@
  */
 import type { MagicContext, MagicDefinition } from "../types.js";
 import { MagicUsageError } from "../types.js";
+import { MAX_QUERIES } from "../../limits.js";
 import { displaySymbol } from "../../display/protocol.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -33,8 +34,8 @@ const report: MagicDefinition = {
     { name: "time", type: "string", help: "datetime column for autocorrelation of the daily target" },
     { name: "as", type: "string", help: "variable to store the Report in", default: "report" },
     { name: "model", type: "string", help: "regressor for TRTR/TSTR", choices: ["ridge", "linear", "mlp"], default: "ridge" },
-    { name: "seed", type: "integer", help: "seed of the sampled parts (queries, privacy samples)", default: 0 },
-    { name: "queries", type: "integer", help: "number of QScore queries", default: 200 },
+    { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "seed of the sampled parts (queries, privacy samples)", default: 0 },
+    { name: "queries", type: "integer", min: 1, max: MAX_QUERIES, help: "number of QScore queries", default: 200 },
   ],
   examples: [
     "%%report --real train --synth sales --holdout holdout --target money",

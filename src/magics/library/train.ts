@@ -9,6 +9,8 @@
 import type { Frame } from "../../data/types.js";
 import type { MagicContext, MagicDefinition } from "../types.js";
 import { MagicUsageError } from "../types.js";
+import { MAX_EPOCHS } from "../../limits.js";
+import { parseLayers } from "../../train/layers.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** Live chart updates at most this often (ms). */
@@ -49,12 +51,12 @@ const train: MagicDefinition = {
     { name: "test", type: "string", help: "test table (same kinds as --data); its metrics are shown" },
     { name: "target", type: "string", required: true, help: "numeric column to predict" },
     { name: "model", type: "string", default: "mlp", choices: ["linear", "mlp"], help: "model kind" },
-    { name: "epochs", type: "integer", help: "maximum epochs (default: about 4,000 gradient steps, 100 to 1,000 epochs; training usually stops sooner, when it has converged)" },
-    { name: "batch-size", type: "integer", default: 64, help: "rows per gradient step" },
-    { name: "lr", type: "number", help: "Adam learning rate (default 0.01 for mlp, 0.02 for linear)" },
+    { name: "epochs", type: "integer", min: 1, max: MAX_EPOCHS, help: "maximum epochs (default: about 4,000 gradient steps, 100 to 1,000 epochs; training usually stops sooner, when it has converged)" },
+    { name: "batch-size", type: "integer", min: 1, max: 1_000_000, default: 64, help: "rows per gradient step" },
+    { name: "lr", type: "number", min: 0, minExclusive: true, max: 10, help: "Adam learning rate (default 0.01 for mlp, 0.02 for linear)" },
     { name: "layers", type: "string", help: "MLP hidden layer sizes, comma-separated (default 64,32)" },
-    { name: "patience", type: "integer", default: 20, help: "epochs in a row worse than the best on validation before stopping (0: never stop early)" },
-    { name: "seed", type: "integer", default: 42, help: "seed for initial weights, shuffling and the validation split" },
+    { name: "patience", type: "integer", min: 0, max: MAX_EPOCHS, default: 20, help: "epochs in a row worse than the best on validation before stopping (0: never stop early)" },
+    { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, default: 42, help: "seed for initial weights, shuffling and the validation split" },
     { name: "as", type: "string", default: "model", help: "variable to bind the trained model to" },
   ],
   examples: [
@@ -64,13 +66,7 @@ const train: MagicDefinition = {
   async run(args, _body, ctx) {
     const variable = String(args.as ?? "model");
     if (!IDENTIFIER.test(variable)) throw new MagicUsageError(`--as ${variable}: not a valid variable name; use letters, digits, _ or $.`);
-    let layers: number[] | undefined;
-    if (args.layers !== undefined) {
-      layers = String(args.layers).split(",").map((s) => Number(s.trim()));
-      if (layers.some((u) => !Number.isInteger(u) || u < 1)) {
-        throw new MagicUsageError(`--layers ${String(args.layers)}: give whole numbers ≥ 1 separated by commas, e.g. --layers 64,32.`);
-      }
-    }
+    const layers = args.layers !== undefined ? parseLayers(String(args.layers)) : undefined;
     const data = await resolveTable("data", String(args.data), ctx);
     const test = args.test !== undefined ? await resolveTable("test", String(args.test), ctx) : undefined;
 
