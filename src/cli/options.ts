@@ -4,9 +4,9 @@
  * (`min`, `max`) and integer-ness are checked where the option is declared, and a misspelt option
  * gets "did you mean". Output paths are prepared before any work starts.
  */
-import { mkdirSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseTokens } from "../magics/args.js";
+import { parseTokens, suggestValue } from "../magics/args.js";
 import type { MagicArgs, MagicOption } from "../magics/types.js";
 
 /** A usage error: the CLI prints its message as one line (no stack) and exits 2. */
@@ -49,4 +49,19 @@ export function prepareOutputPath(option: string, path: string): string {
     throw new UsageError(`--${option} ${path}: cannot create its folder ${dirname(abs)} (${err.code ?? err.message}).`);
   }
   return abs;
+}
+
+/**
+ * "; did you mean coffee-sales?" for a table argument that is neither a file nor a dataset: the
+ * closest dataset name, or .csv/.jsonl file in the current folder.
+ */
+export async function tableHint(value: string): Promise<string> {
+  const { listDatasets } = await import("../datasets/index.js");
+  const names = listDatasets().map((d) => d.name);
+  try {
+    names.push(...readdirSync(".").filter((f) => /\.(csv|jsonl)$/i.test(f)));
+  } catch {
+    // an unreadable folder only costs the file suggestions
+  }
+  return suggestValue(value, names);
 }

@@ -233,6 +233,12 @@ function suggestShort(letter: string, options: readonly MagicOption[]): string {
 
 /** "; did you mean --rows?" for the closest name within a small edit distance. */
 export function suggest(word: string, candidates: readonly string[], prefix = "--"): string {
+  const best = closest(word, candidates);
+  return best === undefined ? "" : `; did you mean ${prefix}${best}?`;
+}
+
+/** The candidate nearest to `word` within a small edit distance (or containing it), if any. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
@@ -243,9 +249,31 @@ export function suggest(word: string, candidates: readonly string[], prefix = "-
     }
   }
   const limit = Math.max(2, Math.floor(word.length / 3));
-  if (best === undefined) return "";
+  if (best === undefined) return undefined;
   const closeEnough = bestDistance <= limit || best.startsWith(word) || (word.length >= 3 && best.includes(word));
-  return closeEnough ? `; did you mean ${prefix}${best}?` : "";
+  return closeEnough ? best : undefined;
+}
+
+/**
+ * "; did you mean coffee-sales?" for a mistyped value such as a dataset or variable name. Besides
+ * whole names it matches their leading words (`cofee` → `coffee` → coffee-sales), since people
+ * type the short name of a dataset.
+ */
+export function suggestValue(word: string, candidates: readonly string[]): string {
+  const byKey = new Map<string, string>();
+  for (const c of candidates) {
+    byKey.set(c, c);
+    const parts = c.split(/[-_.]/);
+    for (let k = 1; k < parts.length; k++) {
+      const key = parts.slice(0, k).join("-");
+      // A short key points to the shortest name it starts (coffee → coffee-sales, not coffee-sales-raw).
+      const had = byKey.get(key);
+      if (had === undefined || (had !== key && had.length > c.length)) byKey.set(key, c);
+    }
+  }
+  const key = closest(word, [...byKey.keys()]);
+  const hit = key === undefined ? undefined : byKey.get(key);
+  return hit === undefined || hit === word ? "" : `; did you mean ${hit}?`;
 }
 
 /** Damerau-Levenshtein (optimal string alignment): a swapped pair of letters counts as one edit. */

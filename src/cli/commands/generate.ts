@@ -8,7 +8,7 @@ import type { Frame, Schema } from "../../data/types.js";
 import { GENERATE_MODES, type Progress } from "../../generate/types.js";
 import { MAX_ROWS } from "../../limits.js";
 import type { MagicArgs } from "../../magics/types.js";
-import { parseCommandArgs, prepareOutputPath, UsageError, type CommandOption } from "../options.js";
+import { parseCommandArgs, prepareOutputPath, tableHint, UsageError, type CommandOption } from "../options.js";
 
 const USAGE = `Usage: synthlab generate [--mode MODE] --rows N [--like real.csv|DATASET] [--schema schema.json|EXAMPLE]
                          [--seed N] --out out.csv|out.jsonl|- [options]
@@ -72,7 +72,8 @@ async function readLike(value: string): Promise<Frame> {
   }
   const ds = await import("../../datasets/index.js");
   if (ds.listDatasets().some((d) => d.name === value)) return ds.loadDataset(value);
-  throw new UsageError(`--like ${value}: no such file, and no dataset of that name (see synthlab datasets list).`);
+  const hint = await tableHint(value);
+  throw new UsageError(`--like ${value}: no such file, and no dataset of that name${hint || " (see synthlab datasets list)."}`);
 }
 
 async function readSchema(value: string): Promise<Schema> {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { MAX_EPOCHS } from "../../limits.js";
 import type { MagicArgs } from "../../magics/types.js";
 import { parseLayers } from "../../train/layers.js";
-import { parseCommandArgs, prepareOutputPath, UsageError, type CommandOption } from "../options.js";
+import { parseCommandArgs, prepareOutputPath, tableHint, UsageError, type CommandOption } from "../options.js";
 
 const USAGE = `Usage: synthlab train --data TRAIN --target COL [--test TEST] [options]
 
@@ -57,7 +57,8 @@ async function readTable(option: string, value: string) {
   }
   const { listDatasets, loadDataset } = await import("../../datasets/index.js");
   if (listDatasets().some((d) => d.name === value)) return loadDataset(value);
-  throw new UsageError(`--${option} ${value}: not a .csv/.jsonl file or a dataset name (see \`synthlab datasets list\`).`);
+  const hint = await tableHint(value);
+  throw new UsageError(`--${option} ${value}: not a .csv/.jsonl file or a dataset name${hint || " (see `synthlab datasets list`)."}`);
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -13,6 +13,7 @@ import type { Progress } from "../../generate/types.js";
 import type { MimeBundle } from "../../display/protocol.js";
 import { progressBundle, throttle } from "../../display/progress.js";
 import { MAX_ROWS } from "../../limits.js";
+import { tableNameHint } from "../hints.js";
 
 export { throttle };
 
@@ -55,7 +56,12 @@ async function resolveLike(value: string, ctx: MagicContext): Promise<Frame> {
   const { existsSync } = await import("node:fs");
   const path = resolve(ctx.cwd, value);
   if (!existsSync(path)) {
-    throw new MagicUsageError(`--like ${value}: no notebook variable or file of that name; load the real data first (e.g. %dataset coffee-sales --as real).`);
+    const hint = await tableNameHint(value, ctx.scope, false);
+    throw new MagicUsageError(
+      hint
+        ? `--like ${value}: no notebook variable or file of that name${hint}`
+        : `--like ${value}: no notebook variable or file of that name; load the real data first (e.g. %dataset coffee-sales --as real).`,
+    );
   }
   const { readCsv, readJsonl } = await import("../../data/csv.js");
   return /\.jsonl$/i.test(path) ? readJsonl(path) : readCsv(path);

@@ -7,6 +7,7 @@
 import type { MagicContext, MagicDefinition } from "../types.js";
 import { MagicUsageError } from "../types.js";
 import { MAX_QUERIES } from "../../limits.js";
+import { suggestValue } from "../args.js";
 import { displaySymbol } from "../../display/protocol.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -17,7 +18,8 @@ function table(ctx: MagicContext, option: string, name: string): unknown {
       const v = ctx.scope.get(n);
       return typeof v === "object" && v !== null && ("columns" in v || Array.isArray(v));
     });
-    throw new MagicUsageError(`--${option} ${name}: no notebook variable of that name${tables.length ? `; tables in scope: ${tables.join(", ")}` : ""}.`);
+    const hint = suggestValue(name, tables);
+    throw new MagicUsageError(`--${option} ${name}: no notebook variable of that name${hint || (tables.length ? `; tables in scope: ${tables.join(", ")}.` : ".")}`);
   }
   return ctx.scope.get(name);
 }

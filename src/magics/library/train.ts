@@ -11,6 +11,7 @@ import type { MagicContext, MagicDefinition } from "../types.js";
 import { MagicUsageError } from "../types.js";
 import { MAX_EPOCHS } from "../../limits.js";
 import { parseLayers } from "../../train/layers.js";
+import { tableNameHint } from "../hints.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** Live chart updates at most this often (ms). */
@@ -37,8 +38,11 @@ async function resolveTable(option: string, value: string, ctx: MagicContext): P
   }
   const { listDatasets, loadDataset } = await import("../../datasets/index.js");
   if (listDatasets().some((d) => d.name === value)) return loadDataset(value, { quiet: true });
+  const hint = await tableNameHint(value, ctx.scope);
   throw new MagicUsageError(
-    `--${option} ${value}: no notebook variable, .csv/.jsonl file or dataset of that name; load one first (e.g. %dataset coffee-sales --as sales).`,
+    hint
+      ? `--${option} ${value}: no notebook variable, .csv/.jsonl file or dataset of that name${hint}`
+      : `--${option} ${value}: no notebook variable, .csv/.jsonl file or dataset of that name; load one first (e.g. %dataset coffee-sales --as sales).`,
   );
 }
 
