@@ -102,6 +102,14 @@ function leastSquares(model: TrainedModel, train: Frame, test: Frame, target: st
 
 describe("the linear model converges to least squares on small real tables", () => {
   const quiet = { log: false as const };
+  it("patience 0 runs every epoch (it used to stop at epoch 11)", async () => {
+    const { train } = splitTrainHoldout(await readCsv(tablePath("mpg.csv")), { holdout: 0.25, seed: 3 });
+    const model = await trainRegressor(train, { ...quiet, target: "mpg", model: "linear", epochs: 40, patience: 0 });
+    expect(model.history).toHaveLength(40);
+    expect(model.info.stoppedEarly).toBe(false);
+    expect(model.stopSummary()).toMatch(/^ran all 40 epochs; kept the weights of epoch \d+/);
+  }, 60_000);
+
   for (const [file, target] of [["mpg.csv", "mpg"], ["healthexp.csv", "Life_Expectancy"], ["healthexp.csv", "Spending_USD"]] as const) {
     it(`${file} → ${target}: test MAE and RMSE within 2% of closed-form least squares, with default options`, async () => {
       const { train, holdout } = splitTrainHoldout(await readCsv(tablePath(file)), { holdout: 0.25, seed: 3 });
