@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Frame, Schema } from "../../data/types.js";
 import { GENERATE_MODES, type Progress } from "../../generate/types.js";
+import { LINE_CHARS, printableLine, printableText } from "../../display/untrusted.js";
 import { MAX_ROWS } from "../../limits.js";
 import type { MagicArgs } from "../../magics/types.js";
 import { parseCommandArgs, prepareOutputPath, tableHint, UsageError, type CommandOption } from "../options.js";
@@ -56,12 +57,6 @@ const OPTIONS: readonly CommandOption[] = [
 /** A run that produced no usable rows: exit 1, one line. */
 class NoRowsError extends Error {
   override name = "NoRowsError";
-}
-
-/** A warning as one short terminal line. */
-function oneLine(text: string, max = 200): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 async function readLike(value: string): Promise<Frame> {
@@ -154,7 +149,7 @@ export async function run(argv: string[]): Promise<number> {
     if (rows > 0 && result.frame.rowCount === 0) {
       // Nothing usable came back (e.g. every model reply was invalid): a header-only file would look like success.
       const invalid = result.stats.invalidRows ? `${result.stats.invalidRows} invalid rows` : "no rows";
-      const why = result.warnings.length ? ` (${oneLine(result.warnings[0]!)})` : "";
+      const why = result.warnings.length ? ` (${printableLine(result.warnings[0]!.replace(/\s+/g, " "), 200)})` : "";
       throw new NoRowsError(`no valid rows: the ${mode} run produced ${invalid}${why}; nothing written to ${out === "-" ? "stdout" : out}.`);
     }
 
@@ -162,15 +157,16 @@ export async function run(argv: string[]): Promise<number> {
     if (out === "-") await writeFrameTo(result.frame, process.stdout, "csv");
     else await writeFrameFile(result.frame, resolve(out));
     if (!quiet) {
-      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+      for (const w of result.warnings) process.stderr.write(`warning: ${printableLine(w)}\n`);
       process.stderr.write(`wrote ${result.frame.rowCount} rows to ${out === "-" ? "stdout" : out} in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
     }
     return 0;
   } catch (e) {
     const err = e as Error;
-    if (err.name === "NoRowsError") { process.stderr.write(`synthlab generate: ${err.message}\n`); return 1; }
+    if (err.name === "NoRowsError") { process.stderr.write(`synthlab generate: ${printableText(err.message, LINE_CHARS)}\n`); return 1; }
     const known = e instanceof UsageError || ["GenerateError", "SchemaError", "CopulaError", "ExpressionError", "PatternError", "CsvError", "FrameError", "LlmConfigError", "DatasetError"].includes(err.name);
-    process.stderr.write(`synthlab generate: ${err.message}\n`);
+    // Messages may quote model or server text: bounded and without control characters.
+    process.stderr.write(`synthlab generate: ${printableText(err.message, LINE_CHARS)}\n`);
     if (!known && process.env.SYNTHLAB_DEBUG) process.stderr.write(`${err.stack ?? ""}\n`);
     return known ? 2 : 1;
   }

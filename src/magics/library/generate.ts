@@ -12,6 +12,7 @@ import type { Frame, Schema } from "../../data/types.js";
 import type { Progress } from "../../generate/types.js";
 import type { MimeBundle } from "../../display/protocol.js";
 import { progressBundle, throttle } from "../../display/progress.js";
+import { LINE_CHARS, printableText } from "../../display/untrusted.js";
 import { MAX_ROWS } from "../../limits.js";
 import { tableNameHint } from "../hints.js";
 
@@ -116,6 +117,13 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
     throw new MagicUsageError(`%%generate: ${(e as Error).message}`);
   }
 
+  // No key and no base URL: say so before a progress bar is drawn (it would only show "0 / N · stopped").
+  try {
+    await gen.checkLlmProvider(mode as never);
+  } catch (e) {
+    throw new MagicUsageError(`%%generate: ${printableText((e as Error).message, LINE_CHARS)}`);
+  }
+
   const io: CellIO = ctx.io;
   const displayId = `synthlab-generate-${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let latest: Progress = { rows: 0, target: rows, rowsPerSecond: 0 };
@@ -151,7 +159,7 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
     updates.cancel();
     const err = e as Error;
     io.display(rowsBundle(`${progressText(name, mode, latest)} · stopped`, latest), { displayId, update: true });
-    if (INPUT_ERRORS.has(err.name)) throw new MagicUsageError(`%%generate: ${err.message}`);
+    if (INPUT_ERRORS.has(err.name)) throw new MagicUsageError(`%%generate: ${printableText(err.message, LINE_CHARS)}`);
     throw e;
   }
   updates.cancel();
