@@ -115,6 +115,14 @@ describe("synthlab generate", () => {
       expect(existsSync(out)).toBe(false);
       expect(server.chatRequests().length).toBeGreaterThan(0);
     }, 60_000);
+
+    it("%%generate with no valid rows is a one-line error and binds nothing", async () => {
+      const t = makeContext();
+      const r = await t.run("%%generate s --mode llm-rows --schema coffee-shop --rows 4 --batch-size 4\nCoffee sales.\n");
+      expect(r.status).toBe("error");
+      if (r.status === "error") expect(r.evalue).toMatch(/^%%generate: no valid rows: the llm-rows run produced .*; s is not set\.$/);
+      expect(t.scope.has("s")).toBe(false);
+    }, 60_000);
   });
 });
 

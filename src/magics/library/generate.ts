@@ -12,7 +12,7 @@ import type { Frame, Schema } from "../../data/types.js";
 import type { Progress } from "../../generate/types.js";
 import type { MimeBundle } from "../../display/protocol.js";
 import { progressBundle, throttle } from "../../display/progress.js";
-import { LINE_CHARS, printableText } from "../../display/untrusted.js";
+import { LINE_CHARS, printableLine, printableText } from "../../display/untrusted.js";
 import { MAX_ROWS } from "../../limits.js";
 import { tableNameHint } from "../hints.js";
 
@@ -165,6 +165,12 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
   updates.cancel();
   const final: Progress = { ...latest, rows: run.frame.rowCount, target: rows, rowsPerSecond: run.stats.rowsPerSecond };
   io.display(rowsBundle(progressText(name, mode, final, true), final), { displayId, update: true });
+  if (rows > 0 && run.frame.rowCount === 0) {
+    // Nothing usable came back (e.g. every model reply was invalid): an empty table would pass unnoticed.
+    const invalid = run.stats.invalidRows ? `${run.stats.invalidRows} invalid rows` : "no rows";
+    const why = run.warnings.length ? ` (${printableLine(run.warnings[0]!.replace(/\s+/g, " "), 200)})` : "";
+    throw new MagicUsageError(`%%generate: no valid rows: the ${mode} run produced ${invalid}${why}; ${name} is not set.`);
+  }
   ctx.scope.set(name, run.toDataFrame());
   const bundle = run[displaySymbol]();
   io.display(bundle);
