@@ -3,7 +3,7 @@
  * (numeric) or -1 (categorical codes), never dropped.
  */
 import { FrameError } from "./frame.js";
-import { parseDateTimeMs } from "./datetime.js";
+import { dateCellMs, parseDateTimeMs } from "./datetime.js";
 import type { CellValue, ColumnKind, Frame } from "./types.js";
 
 function column(frame: Frame, name: string): readonly CellValue[] {
@@ -12,8 +12,9 @@ function column(frame: Frame, name: string): readonly CellValue[] {
   return col;
 }
 
-function numberOf(v: CellValue, kind: ColumnKind | undefined): number {
+function numberOf(v: CellValue, kind: ColumnKind | undefined, format: string | undefined): number {
   if (v === null) return NaN;
+  if (kind === "datetime" && format !== undefined) return dateCellMs(v, format);
   if (typeof v === "number") return v;
   if (typeof v === "boolean") return v ? 1 : 0;
   // Strings: datetimes (ISO or time of day) → epoch ms; otherwise numeric text.
@@ -34,12 +35,13 @@ function numberOf(v: CellValue, kind: ColumnKind | undefined): number {
 /**
  * A column as Float64Array: numbers as is, booleans 0/1, datetime strings epoch ms (time of
  * day: ms since midnight), numeric text parsed; anything else and missing → NaN. Give `kind`
- * (from the schema) to skip guessing per value.
+ * (from the schema) to skip guessing per value, and for a datetime its schema `format`
+ * ("dd/mm/yyyy", "unix-ms"; default ISO).
  */
-export function numericColumn(frame: Frame, name: string, kind?: ColumnKind): Float64Array {
+export function numericColumn(frame: Frame, name: string, kind?: ColumnKind, format?: string): Float64Array {
   const col = column(frame, name);
   const out = new Float64Array(col.length);
-  for (let i = 0; i < col.length; i++) out[i] = numberOf(col[i] ?? null, kind);
+  for (let i = 0; i < col.length; i++) out[i] = numberOf(col[i] ?? null, kind, format);
   return out;
 }
 

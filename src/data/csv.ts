@@ -15,7 +15,10 @@ export interface CsvOptions {
   names?: readonly string[];
   /** Skip lines that are empty or only whitespace (default true). When false a blank line is a row of nulls. */
   skipBlankLines?: boolean;
-  /** Field delimiter (default ","); "auto" lets papaparse guess. */
+  /**
+   * Field delimiter. Default "auto": comma, semicolon, tab or pipe, whichever splits every one of the
+   * first lines into the same number of fields (outside quotes); a line says which when it is not a comma.
+   */
   delimiter?: string;
   /**
    * Convert columns whose every non-missing value is a strict number ("38.7", "-1e3"; not "1,5" and
@@ -29,6 +32,11 @@ export interface CsvOptions {
   nullValues?: readonly string[];
   /** Shown in errors instead of "CSV" (readCsv passes the file path). */
   source?: string;
+  /**
+   * Where one-line notes go: the delimiter when it is not a comma, numbers too large for a float
+   * (read as missing). Default: parseCsv stays quiet, readCsv writes to stderr.
+   */
+  log?: (line: string) => void;
 }
 
 export class CsvError extends Error {
@@ -37,12 +45,20 @@ export class CsvError extends Error {
 
 const STRICT_NUMBER = /^[+-]?(?:0|[1-9]\d*)?(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const NUMBER_WITH_DIGITS = /\d/;
+/** Money as written in many exports: "$140", "-$1.5", "€ 20". The symbol is dropped. */
+const CURRENCY = /^([+-]?)[$€£¥]\s?/;
 
+/**
+ * A strict number's value: NaN when it is written as a number but overflows a float ("1e400"), so
+ * the column stays numeric and the cell is missing; undefined when it is no number.
+ */
 function parseStrictNumber(text: string): number | undefined {
-  const t = text.trim();
+  let t = text.trim();
+  const money = CURRENCY.exec(t);
+  if (money) t = money[1]! + t.slice(money[0].length);
   if (!NUMBER_WITH_DIGITS.test(t) || !STRICT_NUMBER.test(t)) return undefined;
   const n = Number(t);
-  return Number.isFinite(n) ? n : undefined;
+  return Number.isFinite(n) ? n : Number.NaN;
 }
 
 function parseBoolean(text: string): boolean | undefined {
@@ -50,8 +66,11 @@ function parseBoolean(text: string): boolean | undefined {
   return t === "true" ? true : t === "false" ? false : undefined;
 }
 
-/** Converts one column of raw strings: all-numbers → numbers, all-booleans → booleans, else strings. */
-function typeColumn(raw: (string | null)[], coerce: boolean): CellValue[] {
+/**
+ * Converts one column of raw strings: all-numbers → numbers, all-booleans → booleans, else strings.
+ * A number that overflows a float is missing, with a note naming it.
+ */
+function typeColumn(raw: (string | null)[], coerce: boolean, name: string, log: (line: string) => void): CellValue[] {
   if (!coerce) return raw;
   let allNum = true;
   let allBool = true;
@@ -64,22 +83,45 @@ function typeColumn(raw: (string | null)[], coerce: boolean): CellValue[] {
     if (!allNum && !allBool) break;
   }
   if (!any) return raw;
-  if (allNum) return raw.map((v) => (v === null ? null : parseStrictNumber(v)!));
+  if (allNum) {
+    let overflow = 0;
+    let example = "";
+    const out = raw.map((v) => {
+      if (v === null) return null;
+      const n = parseStrictNumber(v)!;
+      if (Number.isNaN(n)) { overflow++; example ||= v; return null; }
+      return n;
+    });
+    if (overflow) log(`Column "${name}": ${overflow} value(s) too large for a number (e.g. ${example}) are read as missing.`);
+    return out;
+  }
   if (allBool) return raw.map((v) => (v === null ? null : parseBoolean(v)!));
   return raw;
 }
 
+/** How often `d` occurs in `line` outside double quotes. */
+function countOutsideQuotes(line: string, d: string): number {
+  let n = 0;
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === d && !quoted) n++;
+  }
+  return n;
+}
+
 /**
- * Delimiter guess: among , tab ; | the one that appears the same (non-zero) number of times on
- * each of the first 20 non-blank lines, preferring more fields; "," when none is consistent.
- * (papaparse's own guess misses tab-separated files with few rows.)
+ * Delimiter guess: among , tab ; | the one that appears the same (non-zero) number of times outside
+ * quotes on each of the first 20 non-blank lines, preferring more fields; "," when none is
+ * consistent. (papaparse's own guess misses tab-separated files with few rows.)
  */
-function guessDelimiter(text: string): string {
+export function guessDelimiter(text: string): string {
+  // Lines inside a quoted field spanning lines would miscount: judge whole records only where simple.
   const lines = text.slice(0, 65536).split(/\r?\n/).filter((l) => l.trim() !== "").slice(0, 20);
   let best = ",";
   let bestCount = 0;
   for (const d of [",", "\t", ";", "|"]) {
-    const counts = lines.map((l) => l.split(d).length - 1);
+    const counts = lines.map((l) => countOutsideQuotes(l, d));
     const c = counts[0] ?? 0;
     if (c > 0 && counts.every((x) => x === c) && c > bestCount) {
       best = d;
@@ -88,6 +130,8 @@ function guessDelimiter(text: string): string {
   }
   return best;
 }
+
+const DELIMITER_NAMES: Record<string, string> = { ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)" };
 
 /** 1-based line number of the character at `offset`. */
 function lineAt(text: string, offset: number): number {
@@ -116,8 +160,12 @@ export function parseCsv(text: string, opts: CsvOptions = {}): Frame {
   const starts: number[] = [];
   let prevCursor = 0;
   let quoteError: { row: number; code: string } | null = null;
+  const log = opts.log ?? (() => {});
+  const auto = opts.delimiter === undefined || opts.delimiter === "auto";
+  const delimiter = auto ? guessDelimiter(body) : opts.delimiter!;
+  if (auto && delimiter !== ",") log(`Read ${source} as ${DELIMITER_NAMES[delimiter] ?? delimiter}-separated.`);
   Papa.parse<string[]>(body, {
-    delimiter: opts.delimiter === "auto" ? guessDelimiter(body) : (opts.delimiter ?? ","),
+    delimiter,
     header: false,
     skipEmptyLines: false,
     dynamicTyping: false,
@@ -187,7 +235,7 @@ export function parseCsv(text: string, opts: CsvOptions = {}): Frame {
       const what = header && !opts.names ? "the header has" : "there are";
       throw new CsvError(
         `${source} line ${lineOf(r)} has ${row.length} fields but ${what} ${width} columns. ` +
-          `Fix that line (quote fields that contain "${opts.delimiter && opts.delimiter !== "auto" ? opts.delimiter : ","}"), or check the delimiter option.`,
+          `Fix that line (quote fields that contain "${delimiter === "\t" ? "\\t" : delimiter}"), or check the delimiter option.`,
       );
     }
     for (let j = 0; j < width; j++) {
@@ -199,7 +247,7 @@ export function parseCsv(text: string, opts: CsvOptions = {}): Frame {
   const coerce = opts.coerce ?? true;
   const columns: Record<string, CellValue[]> = {};
   names.forEach((n, j) => {
-    columns[n] = typeColumn(cols[j]!, coerce && !keep.has(n));
+    columns[n] = typeColumn(cols[j]!, coerce && !keep.has(n), n, log);
   });
   return { columnNames: names, columns, rowCount: cols[0]?.length ?? 0 };
 }
@@ -211,7 +259,7 @@ export async function readCsv(path: string, opts: CsvOptions = {}): Promise<Fram
   } catch (err) {
     throw new CsvError(`Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Check the path.`);
   }
-  return parseCsv(text, { source: path, ...opts });
+  return parseCsv(text, { source: path, log: (line) => process.stderr.write(`[synthlab] ${line}\n`), ...opts });
 }
 
 function cellText(v: CellValue): string {

@@ -55,10 +55,15 @@ export interface DanfoLike {
   dtypes?: unknown;
 }
 
+/** danfo's dtype names in the words a Frame's display uses, so a table shows one name wherever it is shown. */
+const DANFO_DTYPES: Record<string, string> = { int32: "int", float32: "float", boolean: "bool", string: "string" };
+
 function dataFrameView(df: DanfoLike): TableView {
   const values = df.values as unknown[][];
   const names = df.columns.map(String);
-  const dtypes = Array.isArray(df.dtypes) && df.dtypes.length === names.length ? df.dtypes.map(String) : names.map(() => "");
+  const dtypes = Array.isArray(df.dtypes) && df.dtypes.length === names.length
+    ? df.dtypes.map((d) => DANFO_DTYPES[String(d)] ?? String(d))
+    : names.map(() => "");
   // A one-column DataFrame still has 2-D values; guard anyway against a 1-D shape.
   const cell = (r: number, c: number): unknown => { const row = values[r]; return Array.isArray(row) ? row[c] : row; };
   return { rows: df.shape[0] ?? values.length, names, dtypes, cell };

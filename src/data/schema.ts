@@ -6,15 +6,21 @@
  * 2. integer     — every value is an integer number (or strict integer text), unless it is a
  *                  running row number (all distinct, consecutive) → id.
  *    numeric     — every value is a number (or strict number text).
- * 3. datetime    — every value is an ISO date, datetime, or time of day ("10:15:50.520000");
- *                  time of day counts as datetime (ms since midnight, see datetime.ts).
- * 4. id          — strings that identify rows or entities: all distinct and short, or a shared
- *                  code shape with digits ("ANON-0000-0000-0001") and many distinct values.
+ *                  Whole numbers in a column named like a timestamp ("created_unix", "epoch_ms")
+ *                  in the 1973–2286 range are datetime with format "unix-s" / "unix-ms".
+ * 3. datetime    — at least 98% of the distinct values read as dates, datetimes or times of day in
+ *                  one format (ISO, "dd-mm-yyyy HH:MM", "m/d/yyyy", "15-Jan-67", … see datetime.ts);
+ *                  the format is kept in `format`, values that do not fit are named in `notes`.
+ *                  Time of day counts as datetime (ms since midnight).
+ * 4. id          — strings that identify rows or entities: (nearly) all distinct and short, or a
+ *                  shared code shape with digits ("ANON-0000-0000-0001") and many distinct values;
+ *                  whole numbers that are a running row number, or nearly all distinct in a column
+ *                  named like an identifier ("ID", "Patent No.", an unnamed index).
  * 5. text        — long strings (mean length ≥ 40) or mostly distinct strings containing spaces.
  * 6. categorical — everything else.
  */
 import { FrameError } from "./frame.js";
-import { dateTimeShape, parseDateTimeMs } from "./datetime.js";
+import { checkDateFormat, dateCellMs, DateFormatError, inferDateFormat, inferUnixFormat, parseDateTimeMs, type DateFormat } from "./datetime.js";
 import type { CellValue, ColumnKind, ColumnSchema, Frame, Schema } from "./types.js";
 import { quoteValue } from "../display/untrusted.js";
 
@@ -25,15 +31,27 @@ export interface InferSchemaOptions {
   textLength?: number;
   /** Force kinds for some columns, e.g. { Weekdaysort: "categorical" }. */
   kinds?: Readonly<Record<string, ColumnKind>>;
+  /**
+   * Date formats for some columns, e.g. { Date: "dd/mm/yyyy" }: the column is datetime, read with
+   * that pattern. Settles a day/month order the data cannot (every day ≤ 12).
+   */
+  dates?: Readonly<Record<string, DateFormat>>;
 }
+
+/** Names that mark an identifier column: "ID", "user_id", "Patent No.", "index", or no name at all. */
+const ID_NAME = /^(?:|#|index|column_1|unnamed: ?0)$|(^|[^a-z])(id|no|nr|num|number|key|code|index)\.?$/i;
 
 const STRICT_NUMBER = /^[+-]?(?:0|[1-9]\d*)?(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
+/**
+ * The number a text writes; undefined when it writes none. A number too large for a float ("1e400")
+ * is NaN: still a number, so its column stays numeric and validation counts the cell.
+ */
 function numberFromText(s: string): number | undefined {
   const t = s.trim();
   if (!/\d/.test(t) || !STRICT_NUMBER.test(t)) return undefined;
   const n = Number(t);
-  return Number.isFinite(n) ? n : undefined;
+  return Number.isFinite(n) ? n : Number.NaN;
 }
 
 function booleanFromText(s: string): boolean | undefined {
@@ -91,14 +109,69 @@ function profile(values: readonly CellValue[]): { counts: Map<Present, number>; 
   return { counts, present };
 }
 
-function inferColumn(name: string, values: readonly CellValue[], opts: InferSchemaOptions): ColumnSchema {
+function inferColumn(name: string, values: readonly CellValue[], opts: InferSchemaOptions, notes: string[]): ColumnSchema {
   const n = values.length;
   const { counts, present } = profile(values);
   const nullable = n === 0 ? 0 : (n - present) / n;
   const base = { name, nullable } as ColumnSchema;
-  if (present === 0) return { ...base, kind: opts.kinds?.[name] ?? "categorical", values: [], weights: [] };
-  const kind = opts.kinds?.[name] ?? detectKind(counts, present, opts);
+  const given = opts.dates?.[name];
+  if (present === 0) {
+    if (given !== undefined) return { ...base, kind: "datetime", format: given };
+    return { ...base, kind: opts.kinds?.[name] ?? "categorical", values: [], weights: [] };
+  }
+  const forced = given !== undefined ? "datetime" : opts.kinds?.[name];
+  if (forced === undefined || forced === "datetime") {
+    const format = given ?? dateFormatOf(name, counts, forced === "datetime", notes);
+    if (format !== null) return describeDates(base, format, counts, notes);
+  }
+  const kind = forced ?? detectKind(name, counts, present, opts);
   return describe(base, kind, counts, present, opts);
+}
+
+/**
+ * The date format of a column (null when it holds no dates): unix numbers by name, else the pattern
+ * most of its texts follow. An order of day and month the data cannot settle becomes a note.
+ */
+function dateFormatOf(name: string, counts: Map<Present, number>, forced: boolean, notes: string[]): DateFormat | null {
+  const keys = [...counts.keys()];
+  if (keys.every((v) => typeof v === "number")) return inferUnixFormat(name, keys as number[]);
+  if (!keys.every((v) => typeof v === "string")) return null;
+  const guess = inferDateFormat(keys as string[]);
+  if (!guess) {
+    if (forced) throw new FrameError(`Column "${name}" is marked datetime but its values (e.g. ${JSON.stringify(keys[0])}) follow no known date format: give one, e.g. dates: { "${name}": "dd/mm/yyyy" }.`);
+    return null;
+  }
+  if (guess.ambiguousWith) {
+    notes.push(`Column "${name}": every day and month is 12 or less, so the order is ambiguous; read as ${guess.format}. If the day comes first, pass --dates "${name}=${guess.ambiguousWith}" (dates: { "${name}": "${guess.ambiguousWith}" } in code).`);
+  }
+  return guess.format;
+}
+
+/** A datetime column: its format, range (as written) and the count of values that do not fit. */
+function describeDates(base: ColumnSchema, format: DateFormat, counts: Map<Present, number>, notes: string[]): ColumnSchema {
+  try { checkDateFormat(format); } catch (e) {
+    if (e instanceof DateFormatError) throw new FrameError(`Column "${base.name}": ${e.message}`);
+    throw e;
+  }
+  const col: ColumnSchema = { ...base, kind: "datetime", format };
+  let lo = Infinity, hi = -Infinity, loV: Present | undefined, hiV: Present | undefined;
+  let misfit = 0, total = 0;
+  let example: Present | undefined;
+  for (const [v, c] of counts) {
+    total += c;
+    const x = dateCellMs(v, format);
+    if (Number.isNaN(x)) { misfit += c; example ??= v; continue; }
+    if (x < lo) { lo = x; loV = v; }
+    if (x > hi) { hi = x; hiV = v; }
+  }
+  if (loV !== undefined && hiV !== undefined) {
+    col.min = typeof loV === "number" ? loV : String(loV);
+    col.max = typeof hiV === "number" ? hiV : String(hiV);
+  }
+  if (misfit > 0) {
+    notes.push(`Column "${base.name}": ${misfit} of ${total} values do not fit its date format ${format} (e.g. ${JSON.stringify(example)}); they are read as missing.`);
+  }
+  return col;
 }
 
 function asNumber(v: Present): number | undefined {
@@ -109,7 +182,7 @@ function asBoolean(v: Present): boolean | undefined {
   return typeof v === "boolean" ? v : typeof v === "string" ? booleanFromText(v) : undefined;
 }
 
-function detectKind(counts: Map<Present, number>, present: number, opts: InferSchemaOptions): ColumnKind {
+function detectKind(name: string, counts: Map<Present, number>, present: number, opts: InferSchemaOptions): ColumnKind {
   const keys = [...counts.keys()];
   if (keys.every((v) => asBoolean(v) !== undefined)) return "boolean";
   const nums = keys.map(asNumber);
@@ -120,10 +193,11 @@ function detectKind(counts: Map<Present, number>, present: number, opts: InferSc
       for (const x of nums as number[]) { if (x < lo) lo = x; if (x > hi) hi = x; }
       if (hi - lo + 1 === present) return "id"; // a running row number carries no signal
     }
+    // Nearly all distinct and named like one: a transaction number, a patent number.
+    if (present >= 20 && keys.length >= 0.95 * present && ID_NAME.test(name.trim())) return "id";
     return "integer";
   }
   const strings = keys.map((v) => String(v));
-  if (strings.every((s) => dateTimeShape(s) !== null && !Number.isNaN(parseDateTimeMs(s)))) return "datetime";
 
   const distinct = new Set(strings).size;
   let totalLen = 0;
@@ -144,7 +218,8 @@ function detectKind(counts: Map<Present, number>, present: number, opts: InferSc
     }
   }
   if (codeLike && distinct >= 20 && distinct >= 0.2 * present) return "id";
-  if (present >= 20 && distinct === present) return withSpace > present / 2 ? "text" : "id";
+  // (Nearly) every value distinct: names and codes identify rows; sentences are free text.
+  if (present >= 20 && distinct >= 0.95 * present) return withSpace > present / 2 ? "text" : "id";
   if (distinct > 50 && distinct >= 0.5 * present && withSpace > present / 2) return "text";
   return "categorical";
 }
@@ -164,17 +239,8 @@ function describe(base: ColumnSchema, kind: ColumnKind, counts: Map<Present, num
       if (lo <= hi) { col.min = lo; col.max = hi; }
       return col;
     }
-    case "datetime": {
-      let lo = Infinity, hi = -Infinity, loS = "", hiS = "";
-      for (const v of counts.keys()) {
-        const s = String(v);
-        const x = parseDateTimeMs(s);
-        if (x < lo) { lo = x; loS = s; }
-        if (x > hi) { hi = x; hiS = s; }
-      }
-      if (lo <= hi) { col.min = loS; col.max = hiS; }
+    case "datetime": // described by describeDates; reached only for a column with no dates
       return col;
-    }
     case "boolean": {
       let t = 0;
       for (const [v, c] of counts) if (asBoolean(v) === true) t += c;
@@ -204,14 +270,25 @@ function describe(base: ColumnSchema, kind: ColumnKind, counts: Map<Present, num
   }
 }
 
-/** Infers a Schema from a Frame (kinds, ranges, category weights, missing shares). */
+/**
+ * Infers a Schema from a Frame (kinds, date formats, ranges, category weights, missing shares).
+ * What a user should know about the reading (an ambiguous day/month order, values that do not fit
+ * a date format) is in `notes`, one line each.
+ */
 export function inferSchema(frame: Frame, opts: InferSchemaOptions = {}): Schema {
   for (const name of Object.keys(opts.kinds ?? {})) {
     if (!(name in frame.columns)) {
       throw new FrameError(`inferSchema: kinds names column "${name}", which the table does not have. Columns: ${frame.columnNames.join(", ")}.`);
     }
   }
-  return { columns: frame.columnNames.map((n) => inferColumn(n, frame.columns[n]!, opts)) };
+  for (const name of Object.keys(opts.dates ?? {})) {
+    if (!(name in frame.columns)) {
+      throw new FrameError(`A date format is given for column "${name}", which the table does not have (--dates ${name}=…). Columns: ${frame.columnNames.join(", ")}.`);
+    }
+  }
+  const notes: string[] = [];
+  const columns = frame.columnNames.map((n) => inferColumn(n, frame.columns[n]!, opts, notes));
+  return notes.length ? { columns, notes } : { columns };
 }
 
 // ---------------------------------------------------------------- validation
@@ -271,18 +348,24 @@ function issueOf(col: ColumnSchema, value: unknown, code: IssueCode, msg: string
   return { column: col.name, code, message: `column ${col.name}: ${msg}`, value };
 }
 
+/** What a column expects, in words; a datetime column with a pattern names it. */
+function expected(col: Pick<ColumnSchema, "kind" | "format">): string {
+  return col.kind === "datetime" && col.format && !["date", "datetime", "time"].includes(col.format) ? `a date/time written ${col.format}` : EXPECTED[col.kind];
+}
+
 function typeIssue(col: ColumnSchema, value: unknown): ValidationIssue {
-  return issueOf(col, value, "type", `expected ${EXPECTED[col.kind]}, got ${show(value)}`);
+  return issueOf(col, value, "type", `expected ${expected(col)}, got ${show(value)}`);
 }
 
 /** Parsed datetime bounds: a schema's min/max are read once, not once per validated value. */
 const boundCache = new Map<string, number>();
-function boundMs(text: string): number {
-  let ms = boundCache.get(text);
+function boundMs(bound: string | number, format: string | undefined): number {
+  const key = `${format ?? ""}\u0000${bound}`;
+  let ms = boundCache.get(key);
   if (ms === undefined) {
-    ms = parseDateTimeMs(text);
+    ms = dateCellMs(bound, format);
     if (boundCache.size > 1000) boundCache.clear(); // bound memory for generated schemas
-    boundCache.set(text, ms);
+    boundCache.set(key, ms);
   }
   return ms;
 }
@@ -313,12 +396,11 @@ function checkValue(col: ColumnSchema, value: unknown, opts: ValidateOptions): V
     case "boolean":
       return typeof value === "boolean" ? null : typeIssue(col, value);
     case "datetime": {
-      if (typeof value !== "string") return typeIssue(col, value);
-      const ms = parseDateTimeMs(value);
+      const ms = dateCellMs(value, col.format);
       if (Number.isNaN(ms)) return typeIssue(col, value);
       if (opts.ranges !== false) {
-        if (typeof col.min === "string" && ms < boundMs(col.min)) return issueOf(col, value, "range", `${show(value)} is before the minimum ${col.min}`);
-        if (typeof col.max === "string" && ms > boundMs(col.max)) return issueOf(col, value, "range", `${show(value)} is after the maximum ${col.max}`);
+        if (col.min !== undefined && ms < boundMs(col.min, col.format)) return issueOf(col, value, "range", `${show(value)} is before the minimum ${col.min}`);
+        if (col.max !== undefined && ms > boundMs(col.max, col.format)) return issueOf(col, value, "range", `${show(value)} is after the maximum ${col.max}`);
       }
       return null;
     }
@@ -400,8 +482,11 @@ export class CoercionError extends Error {
   }
 }
 
-/** Converts one value to its column's type; undefined when it cannot. Missing stays null. */
-export function coerceValue(value: unknown, kind: ColumnKind): CellValue | undefined {
+/**
+ * Converts one value to its column's type; undefined when it cannot. Missing stays null. A datetime
+ * keeps its text when it fits `format` (the column's date format; ISO without one).
+ */
+export function coerceValue(value: unknown, kind: ColumnKind, format?: string): CellValue | undefined {
   if (value === null || value === undefined) return null;
   if (typeof value === "string" && value.trim() === "") return null;
   if (typeof value === "number" && Number.isNaN(value)) return null;
@@ -419,8 +504,9 @@ export function coerceValue(value: unknown, kind: ColumnKind): CellValue | undef
       return undefined;
     case "datetime": {
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+      if (typeof value === "number" && (format === "unix-s" || format === "unix-ms")) return value;
       if (typeof value !== "string") return undefined;
-      return Number.isNaN(parseDateTimeMs(value)) ? undefined : value;
+      return Number.isNaN(parseDateTimeMs(value, format)) ? undefined : value;
     }
     case "id":
       if (typeof value === "number" && Number.isInteger(value)) return value;
@@ -446,9 +532,9 @@ export function coerceRow(
   const issues: ValidationIssue[] = [];
   for (const col of schema.columns) {
     if (!(col.name in row)) continue;
-    const c = coerceValue(row[col.name], col.kind);
+    const c = coerceValue(row[col.name], col.kind, col.format);
     if (c === undefined) {
-      issues.push({ column: col.name, code: "type", value: row[col.name], message: `column ${col.name}: expected ${EXPECTED[col.kind]}, got ${show(row[col.name])}` });
+      issues.push({ column: col.name, code: "type", value: row[col.name], message: `column ${col.name}: expected ${expected(col)}, got ${show(row[col.name])}` });
       out[col.name] = null;
     } else out[col.name] = c;
   }
@@ -475,9 +561,9 @@ export function coerceFrame(frame: Frame, schema: Schema): Frame {
     if (!src) continue;
     const out = new Array<CellValue>(src.length);
     for (let i = 0; i < src.length; i++) {
-      const c = coerceValue(src[i], col.kind);
+      const c = coerceValue(src[i], col.kind, col.format);
       if (c === undefined) {
-        issues.push({ column: col.name, row: i, code: "type", value: src[i], message: `row ${i}, column ${col.name}: expected ${EXPECTED[col.kind]}, got ${show(src[i])}` });
+        issues.push({ column: col.name, row: i, code: "type", value: src[i], message: `row ${i}, column ${col.name}: expected ${expected(col)}, got ${show(src[i])}` });
         out[i] = null;
       } else out[i] = c;
     }

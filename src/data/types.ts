@@ -6,7 +6,7 @@
  * column arrays, which metrics and training read far faster than danfo's row accessors.
  */
 
-/** One cell. Missing is always `null` (never undefined, NaN or ""). Datetimes are ISO strings. */
+/** One cell. Missing is always `null` (never undefined, NaN or ""). Datetimes are text as written (their schema's `format` reads them) or unix numbers. */
 export type CellValue = number | string | boolean | null;
 
 export type ColumnKind =
@@ -30,12 +30,18 @@ export interface ColumnSchema {
   kind: ColumnKind;
   /** Share of missing values, 0..1. */
   nullable?: number;
-  /** numeric/integer/datetime range (datetime as ISO strings). */
+  /** numeric/integer/datetime range (datetime as written in the column's format). */
   min?: number | string;
   max?: number | string;
   /** categorical/boolean: allowed values and optional weights (same order). */
   values?: readonly (string | boolean)[];
   weights?: readonly number[];
+  /**
+   * datetime: how values are written, "date" | "datetime" | "time" (ISO) or a pattern such as
+   * "dd-mm-yyyy HH:MM", "m/d/yyyy", "d-mon-yy", "unix-ms" (docs/data.md). Inferred from real data;
+   * generators write values back in it.
+   */
+  format?: string;
   /** text/id: a regular expression the value must match. */
   pattern?: string;
   unique?: boolean;
@@ -48,4 +54,6 @@ export interface Schema {
   columns: ColumnSchema[];
   /** Row-level checks, expressions that must be truthy, e.g. "amount == price * quantity". */
   checks?: string[];
+  /** What inference wants a user to know, one line each (an ambiguous day/month order, values that do not fit a date format). */
+  notes?: string[];
 }

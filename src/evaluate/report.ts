@@ -4,8 +4,10 @@
  * scores next to their noise floor, plain-language findings, then charts), and a
  * self-contained HTML page.
  */
-import type { Frame } from "../data/types.js";
-import { concatFrames, selectColumns, takeRows, toFrame, type TableInput } from "../data/frame.js";
+import type { Frame, Schema } from "../data/types.js";
+import { concatFrames, FrameError, selectColumns, takeRows, toFrame, type TableInput } from "../data/frame.js";
+import { inferSchema } from "../data/schema.js";
+import { evalKindOf, withCanonicalDates } from "./internal/schema.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import type { EvalKind } from "./types.js";
 import { EvaluateError, meanOrNull } from "./types.js";
@@ -41,6 +43,13 @@ export interface EvaluateOptions {
   columns?: readonly string[];
   /** Override the inferred kind of some columns. */
   kinds?: Readonly<Record<string, EvalKind>>;
+  /**
+   * The real table's schema (default: inferred from `real`). Synthetic and holdout tables are read
+   * with it, never re-inferred.
+   */
+  schema?: Schema;
+  /** Date formats the real data cannot settle, e.g. { Date: "dd/mm/yyyy" } (when no schema is given). */
+  dates?: Readonly<Record<string, string>>;
   /** Regressor for TRTR/TSTR: "ridge" (default, closed form), the train stage's "linear"/"mlp", or any Trainer. */
   model?: "ridge" | "linear" | "mlp" | Trainer;
   seeds?: readonly number[];
@@ -339,16 +348,36 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
     if (col && !columns.includes(col)) throw new EvaluateError(`The ${label} "${col}" is not a column: choose one of ${columns.join(", ")}.`);
   }
 
-  const warnings: string[] = [];
+  // One schema for the comparison: the real table's kinds and date formats read all three tables.
+  let schema: Schema;
+  try { schema = options.schema ?? inferSchema(real, options.dates ? { dates: options.dates } : {}); } catch (e) {
+    if (e instanceof FrameError) throw new EvaluateError(e.message);
+    throw e;
+  }
+  const warnings: string[] = [...(schema.notes ?? [])];
   const kinds: Record<string, EvalKind> = {};
-  for (const c of columns) kinds[c] = options.kinds?.[c] ?? inferEvalKind(real.columns[c]!);
+  const schemaCol = new Map(schema.columns.map((c) => [c.name, c]));
+  for (const c of columns) {
+    const sc = schemaCol.get(c);
+    kinds[c] = options.kinds?.[c] ?? (sc ? evalKindOf(sc, real.columns[c]!) : inferEvalKind(real.columns[c]!));
+  }
+  // Values that do not fit the real format stay as written: counted as unparsed below.
+  real = withCanonicalDates(real, schema, columns);
+  synth = withCanonicalDates(synth, schema, columns);
+  if (holdout) holdout = withCanonicalDates(holdout, schema, columns);
   if (options.timeColumn && kinds[options.timeColumn] !== "datetime") {
     warnings.push(`The time column "${options.timeColumn}" does not hold datetimes: autocorrelation is skipped.`);
   }
-  const textCols = columns.filter((c) => kinds[c] === "text");
+  const skipped = columns.filter((c) => kinds[c] === "text");
+  const idCols = skipped.filter((c) => schemaCol.get(c)?.kind === "id" && !options.kinds?.[c]);
+  const textCols = skipped.filter((c) => !idCols.includes(c));
+  if (idCols.length) {
+    const described = idCols.map((c) => `"${c}" (${fmt(distinctShare(real.columns[c]!) * 100)}% distinct)`);
+    warnings.push(`Skipped identifier column(s) ${described.join(", ")}: each row has its own value, so no distribution can be compared (they still count in exact matches).`);
+  }
   if (textCols.length) {
     const described = textCols.map((c) => `"${c}" (${fmt(distinctShare(real.columns[c]!) * 100)}% distinct)`);
-    warnings.push(`Skipped free-text/identifier column(s) ${described.join(", ")}: more than half of the values are distinct, too many categories to compare their distribution (they still count in exact matches).`);
+    warnings.push(`Skipped free-text column(s) ${described.join(", ")}: more than half of the values are distinct, too many categories to compare their distribution (they still count in exact matches).`);
   }
   const evalCols = columns.filter((c) => kinds[c] !== "text");
   warnings.push(...dataWarnings(real, synth, evalCols, kinds));

@@ -1,74 +1,58 @@
 /**
- * Datetime values are ISO strings in a Frame. Generators work on numbers (epoch ms, or ms
- * since midnight for times of day) and write values back in the style the schema or the
- * real data used: "2024-03-01", "2024-03-01T10:15:50Z", "10:15:50.520000".
+ * Datetime columns for generators. Generators work on numbers (epoch ms, or ms since midnight for
+ * times of day) and write values back in the column's own format, so "6/1/1869", "15-Jan-67",
+ * "31-12-2020 14:05" and "10:15:50.520000" come out looking like the real values. Parsing and
+ * writing are the data stage's (src/data/datetime.ts); this only picks the exact pattern.
  */
-import { dateTimeShape, parseDateTimeMs } from "../data/datetime.js";
+import { dateCellMs, formatDateTimeMs, inferDateFormat, type DateFormat } from "../data/datetime.js";
+import type { CellValue } from "../data/types.js";
 
-export interface DateStyle {
-  kind: "date" | "datetime" | "time";
-  /** Separator between date and time (datetime only). */
-  sep: "T" | " ";
-  /** Digits after the seconds (0 = none); time values without seconds use -1 ("HH:MM"). */
-  fraction: number;
-  /** Trailing zone designator kept as written ("Z", "+02:00", or ""). */
-  zone: string;
+const ISO_KEYWORDS = new Set(["date", "datetime", "time"]);
+
+export interface DateWriter {
+  /** The exact pattern values are written in (or "unix-s" / "unix-ms"). */
+  format: DateFormat;
+  /** Epoch ms of a cell; NaN when it does not fit. */
+  read(value: CellValue): number;
+  /** A generated value in the column's format (unix formats stay numbers). */
+  write(ms: number): CellValue;
+  /** Smallest step the format shows: a day, a minute, a second or a millisecond. */
+  unitMs: number;
 }
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIME_RE = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
-const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})([T ])(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-/** Detects the style of one value; null when it is no date, datetime or time of day. */
-export function detectStyle(value: string): DateStyle | null {
-  if (DATE_RE.test(value)) return { kind: "date", sep: "T", fraction: 0, zone: "" };
-  const t = TIME_RE.exec(value);
-  if (t) return { kind: "time", sep: "T", fraction: t[3] === undefined ? -1 : (t[4]?.length ?? 0), zone: "" };
-  const d = DATETIME_RE.exec(value);
-  if (d) return { kind: "datetime", sep: d[2] as "T" | " ", fraction: d[5] === undefined ? -1 : (d[6]?.length ?? 0), zone: d[7] ?? "" };
-  return null;
+function unitOf(format: DateFormat): number {
+  if (format === "unix-ms") return 1;
+  if (format === "unix-s") return 1000;
+  if (/\.f|,f/.test(format)) return 1;
+  if (format.includes("SS")) return 1000;
+  if (/[Hh]/.test(format)) return 60_000;
+  return 86_400_000;
 }
 
 /**
- * Parses a date/datetime to epoch ms (no zone → UTC) or a time of day to ms since midnight;
- * NaN if unparsable. The data stage owns the parsing rules; this only checks the kind matches.
+ * How to read and write a datetime column: the schema's pattern when it has one, else the pattern its
+ * examples (the real values, or the schema's min and max) follow. An ISO keyword ("time") only says
+ * which shape; a "time" column written from "06:00" bounds keeps seconds ("06:00:00"), as before.
+ * Null when the examples follow no date format.
  */
-export function parseDateValue(value: string, kind: DateStyle["kind"]): number {
-  const shape = dateTimeShape(value);
-  if (shape === null || (kind === "time") !== (shape === "time")) return Number.NaN;
-  return parseDateTimeMs(value);
-}
-
-const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
-
-function fractionText(ms: number, digits: number): string {
-  if (digits <= 0) return "";
-  // Milliseconds carry at most 3 digits; pad the rest with zeros ("520000" style).
-  const text = String(Math.floor(ms) % 1000).padStart(3, "0");
-  return `.${digits <= 3 ? text.slice(0, digits) : text.padEnd(digits, "0")}`;
-}
-
-export function formatDateValue(ms: number, style: DateStyle): string {
-  if (style.kind === "time") {
-    const total = Math.max(0, Math.floor(ms));
-    const s = Math.floor(total / 1000);
-    const hh = pad2(Math.floor(s / 3600) % 24), mm = pad2(Math.floor(s / 60) % 60);
-    if (style.fraction < 0) return `${hh}:${mm}`;
-    return `${hh}:${mm}:${pad2(s % 60)}${fractionText(total % 1000, style.fraction)}`;
+export function dateWriter(format: string | undefined, examples: readonly unknown[]): DateWriter | null {
+  let pattern: DateFormat | null = null;
+  if (format !== undefined && !ISO_KEYWORDS.has(format)) pattern = format;
+  else {
+    const texts = examples.filter((v): v is string => typeof v === "string");
+    const guess = texts.length ? inferDateFormat(texts) : null;
+    if (!guess) return null;
+    pattern = guess.format;
+    const isTime = !/y/.test(pattern);
+    if (format !== undefined && (format === "time") !== isTime) return null;
+    if (format === "time" && !pattern.includes("SS")) pattern = pattern.replace("MM", "MM:SS");
   }
-  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
-  if (style.kind === "date") return iso.slice(0, 10);
-  const base = `${iso.slice(0, 10)}${style.sep}${iso.slice(11, style.fraction < 0 ? 16 : 19)}`;
-  return `${base}${style.fraction < 0 ? "" : fractionText(ms - Math.floor(ms / 1000) * 1000, style.fraction)}${style.zone === "" ? "" : "Z"}`; // written in UTC
-}
-
-/** Style shared by a column's values (the first parsable one decides); null if none parse. */
-export function detectColumnStyle(values: readonly unknown[]): DateStyle | null {
-  for (const v of values) {
-    if (typeof v === "string") {
-      const s = detectStyle(v);
-      if (s) return s;
-    }
-  }
-  return null;
+  const fmt = pattern;
+  const unix = fmt === "unix-s" || fmt === "unix-ms";
+  return {
+    format: fmt,
+    read: (v) => dateCellMs(v, fmt),
+    write: unix ? (ms) => Number(formatDateTimeMs(ms, fmt)) : (ms) => formatDateTimeMs(ms, fmt),
+    unitMs: unitOf(fmt),
+  };
 }

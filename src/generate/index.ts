@@ -2,7 +2,7 @@
 import type { MimeBundle } from "../display/protocol.js";
 import { displaySymbol } from "../display/protocol.js";
 import { MAX_ROWS } from "../limits.js";
-import { toFrame, type TableInput } from "../data/frame.js";
+import { FrameError, toFrame, type TableInput } from "../data/frame.js";
 import type { Frame, Schema } from "../data/types.js";
 import { inferSchema } from "../data/schema.js";
 import { frameBundle } from "../data/display.js";
@@ -55,6 +55,8 @@ export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like"
   like?: TableInput;
   /** Default 0. */
   seed?: number;
+  /** Date formats for columns of `like` the data cannot settle, e.g. { Date: "dd/mm/yyyy" } (docs/data.md). */
+  dates?: Readonly<Record<string, string>>;
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
 }
@@ -221,10 +223,18 @@ export async function generate(options: GenerateOptions): Promise<GenerationRun>
   let schema: Schema | undefined =
     typeof options.schema === "string" ? exampleSchema(options.schema)
     : options.schema !== undefined ? await toSchema(options.schema) : undefined;
-  if (!schema && like) schema = withDecimals(inferSchema(like), like);
-  const { onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, ...rest } = options;
+  if (options.dates && !like) throw new GenerateError("dates reads the real table's date columns: pass like (a real table) with it, or put the format in the schema.");
+  if (!schema && like) {
+    try { schema = withDecimals(inferSchema(like, options.dates ? { dates: options.dates } : {}), like); } catch (e) {
+      if (e instanceof FrameError) throw new GenerateError(e.message);
+      throw e;
+    }
+  }
+  const { onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, dates: _dates, ...rest } = options;
   const request: GenerateRequest = { ...rest, rows, seed, ...(schema ? { schema } : {}), ...(like ? { like } : {}) };
   const generator = await createGenerator(mode);
   const result = await generator.generate(request, { onProgress: onProgress ?? (() => {}), ...(signal ? { signal } : {}) });
-  return new GenerationRun(mode, result);
+  // What inference noticed about the real table (an ambiguous day/month order) is worth a line.
+  const notes = schema?.notes ?? [];
+  return new GenerationRun(mode, notes.length ? { ...result, warnings: [...notes, ...result.warnings] } : result);
 }

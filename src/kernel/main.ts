@@ -1,7 +1,8 @@
 /**
  * Kernel process entry: `synthlab kernel --connection-file F` lands here. Wires the socket worker
  * (protocol layer) to the ExecutionHost (execution layer) and makes the process survive anything a
- * cell does: stray exceptions and rejections are shown as stderr of the current (or last) cell.
+ * cell does: stray exceptions and rejections are shown as stderr of the current (or last) cell, and
+ * process.exit() in a cell is an error of that cell (src/kernel/exitGuard.ts).
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -9,6 +10,7 @@ import { inspect } from "node:util";
 import { readConnectionFile } from "./protocol/connection.js";
 import { defaultHistoryFile } from "./protocol/history.js";
 import { Kernel } from "./protocol/kernel.js";
+import { guardProcessExit } from "./exitGuard.js";
 import type { ExecutionHost } from "./types.js";
 
 export interface RunKernelOptions {
@@ -51,7 +53,12 @@ export async function runKernel(options: RunKernelOptions): Promise<number> {
   process.on("uncaughtException", (err) => kernel.reportStray(describe(err)));
   process.on("unhandledRejection", (reason) => kernel.reportStray(describe(reason)));
 
-  await kernel.start();
-  const code = await kernel.waitForExit();
-  return code;
+  // A cell's process.exit() fails that cell with a clear error instead of ending the kernel.
+  const unguard = guardProcessExit();
+  try {
+    await kernel.start();
+    return await kernel.waitForExit();
+  } finally {
+    unguard();
+  }
 }

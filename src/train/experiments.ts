@@ -6,6 +6,7 @@
  */
 import type { Frame } from "../data/types.js";
 import { concatFrames, selectColumns, toFrame } from "../data/frame.js";
+import { inferSchema } from "../data/schema.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import { liveProgress, type LiveProgress, type ProgressSink } from "../display/progress.js";
 import { comparisonChartSpec, importanceChartSpec, type ComparisonRow, type VegaLiteSpec } from "./charts.js";
@@ -131,6 +132,9 @@ export async function compareTraining(options: CompareOptions): Promise<Comparis
     if (f.rowCount === 0) throw new PreprocessError(`The ${name} table is empty.`);
   }
   const data: Record<TrainingSetting, Frame> = { TRTR: real, TSTR: synthetic, augmented: concatFrames([real, synthetic]) };
+  // One schema for the comparison: every setting reads its columns the way the real table is read,
+  // so a synthetic copy of a date column is never re-inferred as text or categories.
+  const schema = train.schema ?? inferSchema(real, train.dates ? { dates: train.dates } : {});
   const results: SettingResult[] = [];
   let backend = "";
   let done = 0;
@@ -147,7 +151,7 @@ export async function compareTraining(options: CompareOptions): Promise<Comparis
       for (const seed of seeds) {
         if (train.signal?.aborted) throw new TrainError("compareTraining was interrupted.");
         const model = await trainRegressor(data[setting], {
-          ...train, log, target, seed,
+          ...train, schema, log, target, seed,
           onEpoch: (e) => bar?.update(state(`${setting}, seed ${seed}: epoch ${e.epoch}`)),
         });
         backend = model.info.backendDescription;

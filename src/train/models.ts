@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Tensor, Rank, LayersModel } from "@tensorflow/tfjs";
-import type { Frame } from "../data/types.js";
+import type { Frame, Schema } from "../data/types.js";
 import { toFrame, type TableInput } from "../data/frame.js";
 import { isDataFrame, toDataFrame, type DataFrame } from "../data/dataframe.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
@@ -64,6 +64,12 @@ export interface TrainOptions {
   /** Feature columns (default: all but the target). */
   features?: readonly string[];
   kinds?: Readonly<Record<string, FeatureKind>>;
+  /** The real table's schema: columns are read as the real table was (compareTraining passes it for every setting). */
+  schema?: Schema;
+  /** Date formats the data cannot settle, e.g. { Date: "dd/mm/yyyy" } (when no schema is given). */
+  dates?: Readonly<Record<string, string>>;
+  /** One-hot width cap per categorical column (default 50): the rest share one "(other)" feature. */
+  maxLevels?: number;
   /** Bins of the piecewise-linear day encoding of datetime columns (default min(64, rows / 25); 0 = off). */
   dateBins?: number;
   /** A test table: the model's metrics on it (and the mean baseline's) are recorded. */
@@ -185,9 +191,7 @@ export class TrainedModel {
 
   async [displaySymbol](): Promise<MimeBundle> {
     const chart = this.info.history.length > 0 ? await chartBundle(this.lossChart(), "loss chart") : {};
-    const dropped = this.preprocessor.dropped.length
-      ? `<p>Columns not used: ${this.preprocessor.dropped.map((d) => `${escapeHtml(d.column)} (${escapeHtml(d.reason)})`).join(", ")}</p>`
-      : "";
+    const dropped = this.preprocessor.notes().map((n) => `<p>${escapeHtml(n)}</p>`).join("");
     const html = `<div><p>${escapeHtml(this.summary())}</p><p>${escapeHtml(this.stopSummary())}</p>${htmlTable(["", "MAE", "RMSE", "R²", "MAPE %"], this.metricRows())}${dropped}${chartImageHtml(chart, "loss per epoch")}</div>`;
     return { "text/html": html, "text/plain": this.toString() };
   }
@@ -288,7 +292,11 @@ const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function trainRegressor(table: TrainTable, options: TrainOptions): Promise<TrainedModel> {
   const o = resolveOptions(options);
   const frame = toFrame(table);
-  const pre = Preprocessor.fit(frame, { target: o.target, features: options.features, kinds: options.kinds, dateBins: options.dateBins });
+  const pre = Preprocessor.fit(frame, {
+    target: o.target, features: options.features, kinds: options.kinds, dateBins: options.dateBins,
+    ...(options.schema ? { schema: options.schema } : {}), ...(options.dates ? { dates: options.dates } : {}),
+    ...(options.maxLevels !== undefined ? { maxLevels: options.maxLevels } : {}),
+  });
   const parameters = countParameters(pre.featureNames.length, o.layers);
   if (parameters > MAX_PARAMETERS) {
     throw new TrainError(

@@ -2,15 +2,23 @@
  * Feature preprocessing: fitted once on the training table, then applied unchanged to test and
  * new tables (no refitting, so test data never leaks into scaling or category lists).
  *
+ * Column kinds and date formats come from a schema: the real table's when one is given (so a
+ * synthetic table is read the way the real one was), else the training table's (inferSchema).
  * - numeric / integer: standard scaling; missing → training mean + a `col:missing` indicator
  * - boolean: 0/1; missing → indicator
- * - categorical: one-hot over the training categories + `(unknown)` for unseen ones (+ `(missing)`)
- * - datetime: hour (when the column has times), weekday, month, day index since the training start
- * - time of day ("10:15:50.52"): hours since midnight
- * - constant, all-missing and free-text/id columns are dropped, with the reason recorded
+ * - categorical: one-hot over the most frequent training categories (at most `maxLevels`, default
+ *   50) + `(other)` for the rest and unseen ones (+ `col:missing`); capped columns are listed
+ * - datetime (any format the schema names): hour (when the column has times), weekday, month, day
+ *   index since the training start
+ * - time of day ("10:15:50.52", "3:05 PM"): hours since midnight
+ * - constant, all-missing, free-text and identifier columns are dropped, with the reason recorded
+ * A value that does not fit its column's kind (text in a numeric column, a date in another format)
+ * is read as missing and counted in `invalid`, never a reason to change the column's kind.
  * The whole pipeline is plain JSON (`toJSON` / `Preprocessor.fromJSON`) so a saved model carries it.
  */
-import type { CellValue, Frame } from "../data/types.js";
+import type { CellValue, ColumnSchema, Frame, Schema } from "../data/types.js";
+import { inferSchema } from "../data/schema.js";
+import { dateCellMs, formatShape, type DateFormat } from "../data/datetime.js";
 
 export type FeatureKind = "numeric" | "boolean" | "categorical" | "datetime" | "time";
 
@@ -23,10 +31,12 @@ export type FeatureStep =
   | { column: string; kind: "numeric"; scale: Scale; missingIndicator: boolean }
   | { column: string; kind: "boolean"; missingIndicator: boolean }
   | { column: string; kind: "categorical"; categories: string[]; missingIndicator: boolean }
-  | { column: string; kind: "time"; scale: Scale; missingIndicator: boolean }
+  | { column: string; kind: "time"; scale: Scale; missingIndicator: boolean; format?: DateFormat }
   | {
       column: string;
       kind: "datetime";
+      /** How the column writes dates (absent: ISO). */
+      format?: DateFormat;
       /** Day number (days since 1970-01-01) of the earliest training value. */
       originDay: number;
       parts: { name: DatetimePart; scale: Scale }[];
@@ -47,6 +57,12 @@ export interface PreprocessorJSON {
   targetScale: Scale;
   steps: FeatureStep[];
   dropped: { column: string; reason: string }[];
+  /** Categorical columns whose one-hot width was capped: levels kept of levels seen. */
+  capped?: { column: string; kept: number; levels: number }[];
+  /** Training values that did not fit their column's kind (read as missing), per column. */
+  invalid?: Record<string, number>;
+  /** What schema inference noticed (an ambiguous day/month order), one line each. */
+  schemaNotes?: string[];
 }
 
 export interface PreprocessOptions {
@@ -55,7 +71,16 @@ export interface PreprocessOptions {
   features?: readonly string[];
   /** Force a column's treatment instead of inferring it. */
   kinds?: Readonly<Record<string, FeatureKind>>;
-  /** A string column with more distinct values than this (and than half the rows) is free text: dropped. */
+  /**
+   * The real table's schema (kinds, date formats): columns are read the way the real table was,
+   * even when fitting on synthetic rows. Default: inferred from the training table.
+   */
+  schema?: Schema;
+  /** Date formats for columns the data cannot settle, e.g. { Date: "dd/mm/yyyy" } (when no schema is given). */
+  dates?: Readonly<Record<string, DateFormat>>;
+  /** One-hot width cap: the most frequent levels kept per categorical column, the rest go to `(other)` (default 50). */
+  maxLevels?: number;
+  /** @deprecated Same as maxLevels. */
   maxCategories?: number;
   /** Bins of the piecewise-linear day encoding for datetime columns (default min(64, rows / 25); 0 turns it off). */
   dateBins?: number;
@@ -72,26 +97,24 @@ export interface Matrix {
   cols: number;
 }
 
-const TIME_RE = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 const DAY_MS = 86_400_000;
+const OTHER = "(other)";
 
-/** Wall-clock parts of an ISO date/datetime (time zone suffix ignored: the local hour is what predicts sales). */
-function parseDate(s: string): { day: number; hour: number; weekday: number; month: number; hasTime: boolean } | null {
-  const m = DATE_RE.exec(s);
-  if (!m) return null;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+interface DateParts { day: number; hour: number; weekday: number; month: number }
+
+/** Calendar parts of a date cell in the column's format (wall clock as written: the local hour is what predicts sales). */
+function parseDate(v: CellValue, format: DateFormat | undefined): DateParts | null {
+  const ms = dateCellMs(v, format);
   if (Number.isNaN(ms)) return null;
   const d = new Date(ms);
-  const hour = m[4] === undefined ? 0 : Number(m[4]) + Number(m[5]) / 60 + Number(m[6] ?? 0) / 3600;
-  return { day: Math.floor(ms / DAY_MS), hour, weekday: d.getUTCDay(), month: d.getUTCMonth() + 1, hasTime: m[4] !== undefined };
+  const day = Math.floor(ms / DAY_MS);
+  return { day, hour: (ms - day * DAY_MS) / 3_600_000, weekday: d.getUTCDay(), month: d.getUTCMonth() + 1 };
 }
 
-function parseTime(s: string): number | null {
-  const m = TIME_RE.exec(s);
-  if (!m) return null;
-  const frac = m[4] ? Number(`0.${m[4]}`) : 0;
-  return Number(m[1]) + Number(m[2]) / 60 + (Number(m[3] ?? 0) + frac) / 3600;
+/** Hours since midnight of a time-of-day cell. */
+function parseTime(v: CellValue, format: DateFormat | undefined): number | null {
+  const ms = dateCellMs(v, format ?? "time");
+  return Number.isNaN(ms) ? null : ms / 3_600_000;
 }
 
 /** A cell as a number, or undefined when it is not numeric (numeric strings count: CSVs read untyped). */
@@ -121,19 +144,16 @@ function describe(v: CellValue): string {
   return typeof v === "string" ? `"${v.length > 40 ? v.slice(0, 40) + "…" : v}"` : String(v);
 }
 
-function inferKind(values: readonly CellValue[], rows: number, maxCategories: number): FeatureKind | { drop: string } {
-  const present = values.filter((v): v is string | number | boolean => v !== null);
-  if (present.length === 0) return { drop: "all values missing" };
-  const distinct = new Set(present.map((v) => String(v)));
-  if (distinct.size === 1) return { drop: `constant (${describe(present[0]!)})` };
-  if (present.every((v) => typeof v === "boolean")) return "boolean";
-  if (present.every((v) => asNumber(v) !== undefined)) return "numeric";
-  if (present.every((v) => typeof v === "string" && parseTime(v) !== null)) return "time";
-  if (present.every((v) => typeof v === "string" && parseDate(v) !== null)) return "datetime";
-  if (distinct.size > maxCategories && distinct.size > rows / 2) {
-    return { drop: `free text or identifier (${distinct.size} distinct values)` };
+/** The treatment of a column of the schema: a feature kind, or why it is dropped. */
+function kindFromSchema(col: ColumnSchema): FeatureKind | { drop: string } {
+  switch (col.kind) {
+    case "numeric": case "integer": return "numeric";
+    case "boolean": return "boolean";
+    case "categorical": return "categorical";
+    case "datetime": return col.format !== undefined && formatShape(col.format) === "time" ? "time" : "datetime";
+    case "id": return { drop: "identifier (nearly every value is distinct)" };
+    case "text": return { drop: "free text" };
   }
-  return "categorical";
 }
 
 export class Preprocessor {
@@ -141,6 +161,9 @@ export class Preprocessor {
   readonly targetScale: Scale;
   readonly steps: readonly FeatureStep[];
   readonly dropped: readonly { column: string; reason: string }[];
+  readonly capped: readonly { column: string; kept: number; levels: number }[];
+  readonly invalid: Readonly<Record<string, number>>;
+  readonly schemaNotes: readonly string[];
   readonly featureNames: readonly string[];
 
   private constructor(json: PreprocessorJSON) {
@@ -148,6 +171,9 @@ export class Preprocessor {
     this.targetScale = json.targetScale;
     this.steps = json.steps;
     this.dropped = json.dropped;
+    this.capped = json.capped ?? [];
+    this.invalid = json.invalid ?? {};
+    this.schemaNotes = json.schemaNotes ?? [];
     this.featureNames = json.steps.flatMap(stepFeatureNames);
   }
 
@@ -179,65 +205,87 @@ export class Preprocessor {
 
     const steps: FeatureStep[] = [];
     const dropped: { column: string; reason: string }[] = [];
+    const capped: { column: string; kept: number; levels: number }[] = [];
+    const invalid: Record<string, number> = {};
+    const maxLevels = options.maxLevels ?? options.maxCategories ?? 50;
+    if (!Number.isInteger(maxLevels) || maxLevels < 1) throw new PreprocessError(`maxLevels must be a whole number ≥ 1 (got ${maxLevels}).`);
+    // One schema for every table this pipeline reads: the real one's when given.
+    const schema = options.schema ?? inferSchema(frame, options.dates ? { dates: options.dates } : {});
+    const schemaCol = new Map(schema.columns.map((c) => [c.name, c]));
     for (const column of features) {
       const all = frame.columns[column]!;
       const values = keep.map((i) => all[i] ?? null);
-      const missingIndicator = values.some((v) => v === null);
-      const forced = options.kinds?.[column];
-      const kind = forced ?? inferKind(values, values.length, options.maxCategories ?? 50);
-      if (typeof kind === "object") { dropped.push({ column, reason: kind.drop }); continue; }
+      const col = schemaCol.get(column) ?? inferSchema({ columnNames: [column], columns: { [column]: values }, rowCount: values.length }).columns[0]!;
       const present = values.filter((v): v is string | number | boolean => v !== null);
+      const distinct = new Set(present.map((v) => String(v)));
+      const forced = options.kinds?.[column];
+      const kind: FeatureKind | { drop: string } =
+        present.length === 0 ? { drop: "all values missing" }
+        : distinct.size === 1 ? { drop: `constant (${describe(present[0]!)})` }
+        : forced ?? kindFromSchema(col);
+      if (typeof kind === "object") { dropped.push({ column, reason: kind.drop }); continue; }
+      const format = col.kind === "datetime" ? col.format : undefined;
+      // Values that do not fit the column's kind are missing (and counted), never a new kind.
+      let bad = 0;
+      const fit = <T>(read: (v: string | number | boolean) => T | null | undefined): T[] => {
+        const out: T[] = [];
+        for (const v of present) { const x = read(v); if (x === null || x === undefined) bad++; else out.push(x); }
+        return out;
+      };
+      const missingIndicator = values.some((v) => v === null);
       switch (kind) {
         case "numeric": {
-          const nums = present.map((v) => {
-            const n = asNumber(v);
-            if (n === undefined) throw new PreprocessError(`Column "${column}" is treated as numeric but holds ${describe(v)}.`);
-            return n;
-          });
-          steps.push({ column, kind, scale: fitScale(nums), missingIndicator });
+          const nums = fit(asNumber);
+          steps.push({ column, kind, scale: fitScale(nums), missingIndicator: missingIndicator || bad > 0 });
           break;
         }
         case "boolean":
           steps.push({ column, kind, missingIndicator });
           break;
         case "categorical": {
-          const categories = [...new Set(present.map(String))].sort();
+          const counts = new Map<string, number>();
+          for (const v of present) { const k = String(v); counts.set(k, (counts.get(k) ?? 0) + 1); }
+          const byCount = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+          if (byCount.length > maxLevels) capped.push({ column, kept: maxLevels, levels: byCount.length });
+          const categories = byCount.slice(0, maxLevels).map(([k]) => k).sort();
           steps.push({ column, kind, categories, missingIndicator });
           break;
         }
         case "time": {
-          const hours = present.map((v) => {
-            const h = typeof v === "string" ? parseTime(v) : null;
-            if (h === null) throw new PreprocessError(`Column "${column}" is treated as a time of day but holds ${describe(v)}.`);
-            return h;
-          });
-          steps.push({ column, kind, scale: fitScale(hours), missingIndicator });
+          const hours = fit((v) => parseTime(v, format));
+          steps.push({ column, kind, scale: fitScale(hours), missingIndicator: missingIndicator || bad > 0, ...(format !== undefined ? { format } : {}) });
           break;
         }
         case "datetime": {
-          const parsed = present.map((v) => {
-            const d = typeof v === "string" ? parseDate(v) : null;
-            if (d === null) throw new PreprocessError(`Column "${column}" is treated as a date but holds ${describe(v)} (expected ISO, e.g. 2024-03-01).`);
-            return d;
-          });
+          const parsed = fit((v) => parseDate(v, format));
+          if (parsed.length === 0) { dropped.push({ column, reason: `no value reads as a date${format ? ` written ${format}` : ""}` }); invalid[column] = bad; continue; }
           const originDay = parsed.reduce((m, d) => Math.min(m, d.day), Number.POSITIVE_INFINITY);
-          const names: DatetimePart[] = parsed.some((d) => d.hasTime) ? ["hour", "weekday", "month", "dayIndex"] : ["weekday", "month", "dayIndex"];
+          const hasTime = format !== undefined ? formatShape(format) !== "date" : parsed.some((d) => d.hour !== 0);
+          const names: DatetimePart[] = hasTime ? ["hour", "weekday", "month", "dayIndex"] : ["weekday", "month", "dayIndex"];
           const parts = names.map((name) => ({
             name,
             scale: fitScale(parsed.map((d) => (name === "dayIndex" ? d.day - originDay : d[name]))),
           }));
           const days = parsed.map((d) => d.day - originDay);
-          steps.push({ column, kind, originDay, parts, dayEdges: quantileEdges(days, options.dateBins ?? defaultDateBins(days.length)), missingIndicator });
+          steps.push({
+            column, kind, ...(format !== undefined ? { format } : {}), originDay, parts,
+            dayEdges: quantileEdges(days, options.dateBins ?? defaultDateBins(days.length)), missingIndicator: missingIndicator || bad > 0,
+          });
           break;
         }
       }
+      if (bad > 0) invalid[column] = bad;
     }
     if (steps.length === 0) {
       throw new PreprocessError(
         `No usable feature columns (${dropped.map((d) => `${d.column}: ${d.reason}`).join("; ") || "none given"}): the model needs at least one.`,
       );
     }
-    return new Preprocessor({ version: 1, target, targetScale, steps, dropped });
+    return new Preprocessor({
+      version: 1, target, targetScale, steps, dropped,
+      ...(capped.length ? { capped } : {}), ...(Object.keys(invalid).length ? { invalid } : {}),
+      ...(schema.notes?.length ? { schemaNotes: schema.notes.filter((n) => features.some((f) => n.startsWith(`Column "${f}"`))) } : {}),
+    });
   }
 
   static fromJSON(json: PreprocessorJSON): Preprocessor {
@@ -254,7 +302,22 @@ export class Preprocessor {
       targetScale: this.targetScale,
       steps: [...this.steps],
       dropped: [...this.dropped],
+      ...(this.capped.length ? { capped: [...this.capped] } : {}),
+      ...(Object.keys(this.invalid).length ? { invalid: { ...this.invalid } } : {}),
+      ...(this.schemaNotes.length ? { schemaNotes: [...this.schemaNotes] } : {}),
     });
+  }
+
+  /**
+   * What a user should know about the features, one line each: columns left out (identifiers,
+   * free text, constants), one-hot columns capped, values that did not fit their column.
+   */
+  notes(): string[] {
+    const out: string[] = [...this.schemaNotes];
+    if (this.dropped.length) out.push(`Columns not used: ${this.dropped.map((d) => `${d.column} (${d.reason})`).join(", ")}.`);
+    for (const c of this.capped) out.push(`Column "${c.column}": one-hot over its ${c.kept} most frequent of ${c.levels} levels; the rest share "${OTHER}".`);
+    for (const [c, n] of Object.entries(this.invalid)) out.push(`Column "${c}": ${n} training value(s) do not fit the column's kind and are read as missing.`);
+    return out;
   }
 
   /** Throws one error naming every feature column the table lacks. */
@@ -322,7 +385,7 @@ function stepFeatureNames(step: FeatureStep): string[] {
       break;
     case "categorical":
       for (const c of step.categories) names.push(`${step.column}=${c}`);
-      names.push(`${step.column}=(unknown)`);
+      names.push(`${step.column}=${OTHER}`);
       break;
     case "datetime":
       for (const p of step.parts) names.push(`${step.column}:${p.name}`);
@@ -343,38 +406,32 @@ function stepWidth(step: FeatureStep): number {
   return base + (step.missingIndicator ? 1 : 0);
 }
 
-/** Writes one cell's features at `at`; missing values impute to the training mean (scaled 0). */
+/** Writes one cell's features at `at`; missing values (and ones that do not fit) impute to the training mean (scaled 0). */
 function writeStep(step: FeatureStep, v: CellValue, out: Float32Array, at: number): void {
   const width = stepWidth(step);
+  if (v !== null && !fits(step, v)) v = null;
   if (v === null) {
     // Scaled features impute to 0 (= the training mean); one-hot and boolean stay all-zero.
     if (step.missingIndicator) out[at + width - 1] = 1;
     return;
   }
   switch (step.kind) {
-    case "numeric": {
-      const n = asNumber(v);
-      if (n === undefined) throw new PreprocessError(`Column "${step.column}" must be numeric but holds ${describe(v)}.`);
-      out[at] = (n - step.scale.mean) / step.scale.std;
+    case "numeric":
+      out[at] = (asNumber(v)! - step.scale.mean) / step.scale.std;
       return;
-    }
     case "boolean":
       out[at] = v === true || v === "true" || v === 1 ? 1 : 0;
       return;
     case "categorical": {
       const idx = binaryIndex(step.categories, String(v));
-      out[at + (idx >= 0 ? idx : step.categories.length)] = 1; // unseen category → the unknown bucket
+      out[at + (idx >= 0 ? idx : step.categories.length)] = 1; // rare or unseen category → the other bucket
       return;
     }
-    case "time": {
-      const h = typeof v === "string" ? parseTime(v) : null;
-      if (h === null) throw new PreprocessError(`Column "${step.column}" must be a time of day (HH:MM[:SS]) but holds ${describe(v)}.`);
-      out[at] = (h - step.scale.mean) / step.scale.std;
+    case "time":
+      out[at] = (parseTime(v, step.format)! - step.scale.mean) / step.scale.std;
       return;
-    }
     case "datetime": {
-      const d = typeof v === "string" ? parseDate(v) : null;
-      if (d === null) throw new PreprocessError(`Column "${step.column}" must be an ISO date but holds ${describe(v)}.`);
+      const d = parseDate(v, step.format)!;
       step.parts.forEach((p, k) => {
         const raw = p.name === "dayIndex" ? d.day - step.originDay : d[p.name];
         out[at + k] = (raw - p.scale.mean) / p.scale.std;
@@ -388,6 +445,16 @@ function writeStep(step: FeatureStep, v: CellValue, out: Float32Array, at: numbe
       }
       return;
     }
+  }
+}
+
+/** Whether a present cell reads as its step's kind (numbers for numeric, dates in the step's format, …). */
+function fits(step: FeatureStep, v: Exclude<CellValue, null>): boolean {
+  switch (step.kind) {
+    case "numeric": return asNumber(v) !== undefined;
+    case "time": return parseTime(v, step.format) !== null;
+    case "datetime": return parseDate(v, step.format) !== null;
+    default: return true;
   }
 }
 

@@ -167,3 +167,41 @@ describe("writing and round trips", () => {
     await expect(readCsv(path)).rejects.toThrow(`${path} line 3 has 2 fields`);
   });
 });
+
+describe("delimiters, overflowing numbers, BOM and money (issue 10, defect 9)", () => {
+  const lines: string[] = [];
+  const log = (l: string) => lines.push(l);
+
+  for (const [name, d] of [["semicolon", ";"], ["tab", "\t"], ["pipe", "|"]] as const) {
+    it(`detects a ${name}-separated file by default and says so in one line`, () => {
+      lines.length = 0;
+      const text = [`id${d}price${d}note`, `1${d}2.5${d}"a, b"`, `2${d}3${d}c`].join("\n");
+      const f = parseCsv(text, { source: "t.csv", log });
+      expect(f.columnNames).toEqual(["id", "price", "note"]);
+      expect(f.columns.price).toEqual([2.5, 3]);
+      expect(f.columns.note).toEqual(["a, b", "c"]);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^Read t\\.csv as ${name}.*-separated\\.$`));
+    });
+  }
+
+  it("stays quiet for commas, even with semicolons inside quoted fields", () => {
+    lines.length = 0;
+    const f = parseCsv('a,b\n1,"x; y"\n2,"z; w"\n', { log });
+    expect(f.columnNames).toEqual(["a", "b"]);
+    expect(lines).toEqual([]);
+  });
+
+  it("reads 1e400 as a missing number with a note, not the column as text", () => {
+    lines.length = 0;
+    const f = parseCsv("x,y\n1.5,a\n1e400,b\n2,c\n", { log });
+    expect(f.columns.x).toEqual([1.5, null, 2]);
+    expect(lines).toEqual(['Column "x": 1 value(s) too large for a number (e.g. 1e400) are read as missing.']);
+  });
+
+  it("drops a byte-order mark and reads $-prefixed amounts as numbers", () => {
+    const f = parseCsv("\ufeffID,Valuation\n1,$140\n2,$100.3\n3,-$2\n", { log });
+    expect(f.columnNames).toEqual(["ID", "Valuation"]);
+    expect(f.columns.Valuation).toEqual([140, 100.3, -2]);
+  });
+});

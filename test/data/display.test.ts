@@ -75,7 +75,7 @@ describe("table display", () => {
 });
 
 describe("danfo DataFrames", () => {
-  it("converts to danfo and back, and displays with danfo's dtypes", () => {
+  it("converts to danfo and back, and names dtypes as a Frame's display does (float, not float32)", () => {
     const f = frameFromColumns({ n: [1.5, null, 3], s: ["a", "b", null] });
     const df = toDataFrame(f);
     expect(df.shape).toEqual([3, 2]);
@@ -87,7 +87,13 @@ describe("danfo DataFrames", () => {
     expect(back.columns.s).toEqual(["a", "b", null]);
     const html = frameHtml(df);
     expect(html).toContain("3 rows × 2 columns");
-    expect(html).toContain("<td>float32</td>");
+    expect(html).toContain("<td>float</td>");
+    expect(html).not.toContain("float32");
+    // The same table as a Frame and as a DataFrame shows the same dtype row.
+    const ints = frameFromColumns({ k: [1, 2, 3], s: ["a", "b", "c"], b: [true, false, true] });
+    const dtypeRow = (h: string) => /<tr class="dtype">.*?<\/tr>/.exec(h)?.[0];
+    expect(dtypeRow(frameHtml(toDataFrame(ints)))).toBe(dtypeRow(frameHtml(ints)));
+    expect(dtypeRow(frameHtml(ints))).toContain("<td>int</td>");
   });
 
   it("offers formatters that pick danfo DataFrames and Frames", async () => {

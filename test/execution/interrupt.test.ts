@@ -48,6 +48,16 @@ describe("interrupts", () => {
     expect(after.status === "ok" && after.result?.["text/plain"]).toBe("'still here'");
   });
 
+  it("an interrupt that comes while the cell is being compiled stops it before its code runs", async () => {
+    // execute() first awaits the magics, then compiles; the interrupt lands in between. Once the
+    // code runs, a loop would no longer see it (SIGINT stops only running code), so the host checks.
+    const pending = run('Reflect.set(globalThis, "ranAfterInterrupt", true);\n1');
+    host.interrupt();
+    expect(await pending).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
+    expect(Reflect.get(globalThis, "ranAfterInterrupt")).toBeUndefined();
+    expect((await run("kept")).status).toBe("ok");
+  });
+
   it("host.interrupt() rejects an awaiting cell", async () => {
     const pending = run("await new Promise(() => {});\n'never'");
     setTimeout(() => host.interrupt(), 200);

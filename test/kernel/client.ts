@@ -47,6 +47,8 @@ export interface StartOptions {
   argv?: (connectionFile: string) => string[];
   env?: NodeJS.ProcessEnv;
   key?: string;
+  /** Ports to write into the connection file (default: freshly picked free ones). */
+  ports?: Record<"shell" | "control" | "stdin" | "iopub" | "hb", number>;
 }
 
 /** Uses the scripted host only while the real execution layer is not built yet. */
@@ -91,7 +93,7 @@ export class KernelClient {
     const ownsDataDir = !options.dataDir;
     const dataDir = options.dataDir ?? join(workDir, "data");
     const names = ["shell", "control", "stdin", "iopub", "hb"] as const;
-    const picked = await freePorts(names.length);
+    const picked = options.ports ? names.map((n) => options.ports![n]) : await freePorts(names.length);
     const ports = Object.fromEntries(names.map((n, i) => [n, picked[i]!])) as Record<(typeof names)[number], number>;
     const key = options.key ?? randomUUID();
     const connectionFile = join(workDir, "connection.json");

@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KernelClient, REPO, streamText, type Msg } from "./client.js";
+import { createServer } from "node:net";
+import { freePorts, KernelClient, REPO, streamText, type Msg } from "./client.js";
 
 beforeAll(() => {
   if (!existsSync(join(REPO, "dist/cli/commands/kernel.js"))) {
@@ -81,10 +82,15 @@ describe("one kernel, many requests", () => {
   it("aborts execute_requests queued behind a failing cell (stop_on_error) and recovers afterwards", async () => {
     const failing = await k.send("shell", "execute_request", { code: 'throw new Error("stop here")', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
     const queued = await k.send("shell", "execute_request", { code: 'Reflect.set(globalThis, "ranAfterError", true)', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
-    expect((await k.collect(failing)).reply.content.status).toBe("error");
-    expect((await k.collect(queued)).reply.content.status).toBe("aborted");
+    const failed = (await k.collect(failing)).reply.content;
+    expect(failed.status).toBe("error");
+    const aborted = (await k.collect(queued)).reply.content;
+    expect(aborted.status).toBe("aborted");
+    // As ipykernel: no execution_count, so the front end leaves the skipped cell unnumbered (In [ ]).
+    expect(aborted).not.toHaveProperty("execution_count");
     const later = await k.execute('Reflect.get(globalThis, "ranAfterError") === undefined');
     expect(resultText(later.outputs)).toBe("true");
+    expect(later.reply.content.execution_count).toBe(failed.execution_count + 1);
   });
 
   it("drops a badly signed execute_request without running it, and keeps answering signed ones", async () => {
@@ -182,6 +188,22 @@ describe("one kernel, many requests", () => {
     const syntax = await k.execute("let = ;");
     expect(syntax.reply.content.status).toBe("error");
     expect(resultText((await k.execute("20 + 22")).outputs)).toBe("42");
+  });
+
+  it("turns process.exit() in a cell, or in a timer after it, into an error and keeps running with its variables", async () => {
+    await k.execute('Reflect.set(globalThis, "beforeExit", 7)');
+    const r = await k.execute('console.log("about to exit"); process.exit(0); console.log("not reached")');
+    expect(r.reply.content).toMatchObject({ status: "error", ename: "ProcessExitError" });
+    expect(r.reply.content.evalue).toMatch(/^process\.exit\(0\) was called in a cell: it would end the kernel, so it was blocked/);
+    expect(streamText(r.outputs, "stdout")).toBe("about to exit\n");
+    expect((await k.execute("process.abort()")).reply.content.evalue).toMatch(/^process\.abort\(\) was called in a cell/);
+    // What process.exit calls underneath, undocumented but reachable.
+    expect((await k.execute('Reflect.get(process, "reallyExit")(2)')).reply.content.evalue).toMatch(/^process\.reallyExit\(2\) was called in a cell/);
+    const timer = await k.execute('setTimeout(() => process.exit(3), 10); "scheduled"');
+    await k.waitFor(() => (streamText(k.outputsOf(timer.msgId), "stderr").includes("process.exit(3) was called") ? true : undefined), 10_000, "the timer's exit on stderr");
+    const after = await k.execute('Reflect.get(globalThis, "beforeExit") * 6');
+    expect(resultText(after.outputs)).toBe("42");
+    await k.ping();
   });
 
   it("answers is_complete, complete, inspect, comm_info, comm_open and ignores unknown types", async () => {
@@ -292,6 +314,39 @@ describe("kernel lifecycle", () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 300_000);
+
+  it("starts when one of its ports is held by another process for a moment at start (the free-port race)", async () => {
+    // Front ends pick free ports, close them, and hand them to the kernel; on a busy machine another
+    // process can hold one briefly before the kernel binds. Here a listener holds the shell port for 1.5 s.
+    const [shell, control, stdin, iopub, hb] = await freePorts(5);
+    // It accepts no ZMQ peer: a connection that reaches it is dropped, so the client reconnects.
+    const holder = createServer((socket) => socket.destroy());
+    await new Promise<void>((r) => holder.listen(shell, "127.0.0.1", () => r()));
+    const k = await KernelClient.start({ ports: { shell: shell!, control: control!, stdin: stdin!, iopub: iopub!, hb: hb! } });
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => holder.close(r));
+      const reply = await k.ready(30_000);
+      expect(reply.content.status).toBe("ok");
+    } finally {
+      holder.close();
+      await k.close();
+    }
+  }, 60_000);
+
+  it("says which port it could not bind when one stays taken", async () => {
+    const [shell, control, stdin, iopub, hb] = await freePorts(5);
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(hb, "127.0.0.1", () => r()));
+    const k = await KernelClient.start({ ports: { shell: shell!, control: control!, stdin: stdin!, iopub: iopub!, hb: hb! } });
+    try {
+      expect(await k.waitForExit(30_000)).not.toBe(0);
+      expect(k.stderr).toContain(`cannot bind the kernel's sockets: tcp://127.0.0.1:${hb}: Address already in use (retried for 3 s)`);
+    } finally {
+      holder.close();
+      await k.close();
+    }
+  }, 60_000);
 
   it("rejects a connection file it cannot use with one clear line", async () => {
     const k = await KernelClient.start({ argv: () => [process.execPath, join(REPO, "bin/synthlab.js"), "kernel", "--connection-file", "/nonexistent/conn.json"] });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { frameFromRecords } from "../../src/data/frame.js";
 import { Preprocessor, PreprocessError } from "../../src/train/preprocess.js";
+import { readCsv } from "../../src/data/csv.js";
+import { tablePath } from "../support/tables.js";
 
 const train = frameFromRecords([
   { price: 2, product: "latte", when: "2024-03-01 10:30:00", time: "10:30:00.5", card: true, note: "a", y: 1 },
@@ -28,18 +30,18 @@ describe("Preprocessor", () => {
     expect([0, 1, 2, 3].map((r) => row(m, r)[miss])).toEqual([0, 0, 1, 0]);
   });
 
-  it("one-hot encodes categoricals and sends unseen ones to the unknown bucket", () => {
+  it("one-hot encodes categoricals and sends unseen ones to the other bucket", () => {
     const test = frameFromRecords([
       { price: 3, product: "espresso", when: "2024-03-05 09:00:00", time: "09:00", card: true, note: "zzz", constant: "cash" },
     ]);
     const m = pre.transform(test);
     const r = row(m, 0);
-    expect(r[names.indexOf("product=(unknown)")]).toBe(1);
+    expect(r[names.indexOf("product=(other)")]).toBe(1);
     expect(r[names.indexOf("product=latte")]).toBe(0);
     expect(r[names.indexOf("product=mocha")]).toBe(0);
     const seen = pre.transform(train);
     expect(row(seen, 1)[names.indexOf("product=mocha")]).toBe(1);
-    expect(row(seen, 1)[names.indexOf("product=(unknown)")]).toBe(0);
+    expect(row(seen, 1)[names.indexOf("product=(other)")]).toBe(0);
   });
 
   it("splits datetimes into hour, weekday, month and day index", () => {
@@ -101,5 +103,41 @@ describe("Preprocessor", () => {
     const p = Preprocessor.fit(f, { target: "y" });
     expect(p.steps[0]!.kind).toBe("numeric");
     expect(p.targetScale.mean).toBe(4);
+  });
+});
+
+describe("identifiers, one-hot cap and date formats (issue 10)", () => {
+  it("caps one-hot width at the most frequent levels and names the capped column", () => {
+    // 80 shops, the first 10 frequent: with maxLevels 10 those keep their own feature, the rest share (other).
+    const name = (k: number): string => `shop ${String.fromCharCode(97 + Math.floor(k / 26))}${String.fromCharCode(97 + (k % 26))}`;
+    const rows = Array.from({ length: 400 }, (_, i) => ({ shop: name(i < 200 ? i % 10 : 10 + (i % 70)), y: i % 7 }));
+    const pre = Preprocessor.fit(frameFromRecords(rows), { target: "y", maxLevels: 10 });
+    expect(pre.featureNames.filter((n) => n.startsWith("shop="))).toHaveLength(11);
+    expect(pre.featureNames).toContain(`shop=${name(3)}`);
+    expect(pre.featureNames).toContain("shop=(other)");
+    expect(pre.capped).toEqual([{ column: "shop", kept: 10, levels: 80 }]);
+    expect(pre.notes()).toContain('Column "shop": one-hot over its 10 most frequent of 80 levels; the rest share "(other)".');
+    const m = pre.transform(frameFromRecords([{ shop: name(42), y: 0 }]));
+    expect(m.values[pre.featureNames.indexOf("shop=(other)")]).toBe(1);
+    // The default cap is 50.
+    expect(Preprocessor.fit(frameFromRecords(rows), { target: "y" }).capped).toEqual([{ column: "shop", kept: 50, levels: 80 }]);
+  });
+
+  it("startups_2021: index and company name are identifiers, not 900-wide one-hots; dates become date features", async () => {
+    const f = await readCsv(tablePath("startups_2021.csv"), { log: () => {} });
+    const pre = Preprocessor.fit(f, { target: "Valuation ($B)", dateBins: 0 });
+    const reasons = Object.fromEntries(pre.dropped.map((d) => [d.column, d.reason]));
+    expect(reasons["column_1"]).toMatch(/identifier/);
+    expect(reasons["Company"]).toMatch(/identifier/);
+    expect(pre.steps.find((s) => s.column === "Date Joined")).toMatchObject({ kind: "datetime", format: "m/d/yyyy" });
+    expect(pre.featureNames.length).toBeLessThan(200);
+  });
+
+  it("edison_patents: the ID column and the patent number are left out of the features", async () => {
+    const f = await readCsv(tablePath("edison_patents.csv"), { log: () => {} });
+    const withY = { ...f, columnNames: [...f.columnNames, "y"], columns: { ...f.columns, y: f.columns.ID!.map((_, i) => i % 13) } };
+    const pre = Preprocessor.fit(withY, { target: "y", dateBins: 0 });
+    expect(pre.dropped.filter((d) => /identifier/.test(d.reason)).map((d) => d.column).sort()).toEqual(["ID", "Patent No."]);
+    expect(pre.steps.filter((s) => s.kind === "datetime").map((s) => s.column)).toEqual(["Executed", "Applied", "Issued"]);
   });
 });

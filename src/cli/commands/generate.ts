@@ -20,6 +20,7 @@ const USAGE = `Usage: synthlab generate [--mode MODE] --rows N [--like real.csv|
   --like X           real rows to imitate: a CSV/JSONL file or a dataset name (synthlab datasets list)
   --schema X         a schema JSON file or an example name (coffee-shop)
   --seed N           random seed (default 0); offline and copula give the same rows for the same seed
+  --dates COL=FORMAT date format of a --like column the data cannot settle, e.g. "Date=dd/mm/yyyy" (repeatable)
   --out PATH         .csv or .jsonl file, or - for CSV on stdout
   --description TEXT what the data is (LLM modes)
   --model M, --budget USD, --concurrency N, --batch-size N, --examples N, --temperature T,
@@ -35,6 +36,7 @@ const OPTIONS: readonly CommandOption[] = [
   { name: "like", type: "string", help: "real rows to imitate" },
   { name: "schema", type: "string", help: "schema file or example" },
   { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "random seed" },
+  { name: "dates", type: "string", repeatable: true, help: "date format of a --like column, COLUMN=FORMAT" },
   { name: "out", short: "o", type: "string", help: "output file or -" },
   { name: "description", short: "d", type: "string", help: "what the data is" },
   { name: "model", type: "string", help: "LLM model" },
@@ -105,6 +107,9 @@ export async function run(argv: string[]): Promise<number> {
     if (out !== "-" && !/\.(csv|jsonl)$/i.test(out)) throw new UsageError(`--out ${out}: the file name must end in .csv or .jsonl (or use - for stdout).`);
     // The output folder is created (or found impossible) before any row is generated.
     if (out !== "-") prepareOutputPath("out", out);
+    const { parseDatesOption } = await import("../../data/datetime.js");
+    const dateSpecs = values.dates as string[];
+    const dates = dateSpecs.length ? parseDatesOption(dateSpecs) : undefined;
     const like = str("like") !== undefined ? await readLike(str("like")!) : undefined;
     const schema = str("schema") !== undefined ? await readSchema(str("schema")!) : undefined;
     const mode = gen.pickMode({ mode: values.mode as never, schema, like, description: str("description") });
@@ -129,6 +134,7 @@ export async function run(argv: string[]): Promise<number> {
       mode, rows, seed,
       ...(schema ? { schema } : {}),
       ...(like ? { like } : {}),
+      ...(dates ? { dates } : {}),
       ...(str("description") ? { description: str("description") } : {}),
       ...(str("model") ? { model: str("model") } : {}),
       ...(num("budget") !== undefined ? { budgetUsd: num("budget") } : {}),
@@ -164,9 +170,10 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     const err = e as Error;
     if (err.name === "NoRowsError") { process.stderr.write(`synthlab generate: ${printableText(err.message, LINE_CHARS)}\n`); return 1; }
-    const known = e instanceof UsageError || ["GenerateError", "SchemaError", "CopulaError", "ExpressionError", "PatternError", "CsvError", "FrameError", "LlmConfigError", "DatasetError"].includes(err.name);
+    const known = e instanceof UsageError || ["GenerateError", "SchemaError", "CopulaError", "ExpressionError", "PatternError", "CsvError", "FrameError", "LlmConfigError", "DatasetError", "DateFormatError"].includes(err.name);
     // Messages may quote model or server text: bounded and without control characters.
-    process.stderr.write(`synthlab generate: ${printableText(err.message, LINE_CHARS)}\n`);
+    process.stderr.write(`synthlab generate: ${printableText(err.message, LINE_CHARS)}
+`);
     if (!known && process.env.SYNTHLAB_DEBUG) process.stderr.write(`${err.stack ?? ""}\n`);
     return known ? 2 : 1;
   }

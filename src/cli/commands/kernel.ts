@@ -25,7 +25,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!connectionFile) return usageError("--connection-file FILE is required");
   const { runKernel } = await import("../../kernel/main.js");
-  const code = await runKernel({ connectionFile });
+  let code: number;
+  try {
+    code = await runKernel({ connectionFile });
+  } catch (err) {
+    // A kernel that cannot start (unreadable connection file, ports taken) says why in one line and
+    // exits, rather than waiting on the engine that was loading meanwhile.
+    process.stderr.write(`synthlab kernel: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
   // Sockets and the worker are closed by now; exit even if a cell left timers behind.
   process.exit(code);
 }

@@ -11,6 +11,7 @@ import { parseCommandArgs, prepareOutputPath, UsageError, type CommandOption } f
 
 const USAGE = `Usage: synthlab report --real R.csv --synth S.csv [--holdout H.csv] [--target COL] [--time COL]
                        [--json out.json] [--html out.html] [--model ridge|linear|mlp] [--seed N] [--queries N]
+                       [--dates COL=FORMAT]...
 
   --real      the real (training) table, .csv or .jsonl
   --synth     the synthetic table (same columns)
@@ -19,7 +20,8 @@ const USAGE = `Usage: synthlab report --real R.csv --synth S.csv [--holdout H.cs
   --time      datetime column: autocorrelation of the daily target (or row count)
   --json      write the report JSON here        --html   write a self-contained HTML page here
   --model     regressor for TRTR/TSTR (default ridge)
-  --seed      seed of the sampled parts (default 0)   --queries  QScore queries (default 200, at most 10,000)`;
+  --seed      seed of the sampled parts (default 0)   --queries  QScore queries (default 200, at most 10,000)
+  --dates     date format of a column the data cannot settle, e.g. --dates "Date=dd/mm/yyyy" (repeatable)`;
 
 const OPTIONS: readonly CommandOption[] = [
   { name: "real", type: "string", help: "real table" },
@@ -32,6 +34,7 @@ const OPTIONS: readonly CommandOption[] = [
   { name: "model", type: "string", choices: ["ridge", "linear", "mlp"], help: "regressor" },
   { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "seed" },
   { name: "queries", type: "integer", min: 1, max: MAX_QUERIES, help: "QScore queries" },
+  { name: "dates", type: "string", repeatable: true, help: "date formats, COLUMN=FORMAT" },
   { name: "help", short: "h", type: "boolean", help: "this help" },
 ];
 
@@ -64,6 +67,9 @@ export async function run(argv: string[]): Promise<number> {
     return fail((err as Error).message);
   }
 
+  const { parseDatesOption } = await import("../../data/datetime.js");
+  let dates: Record<string, string> | undefined;
+  try { dates = (values.dates as string[]).length ? parseDatesOption(values.dates as string[]) : undefined; } catch (e) { return fail((e as Error).message); }
   const { readCsv, readJsonl } = await import("../../data/csv.js");
   const read = (path: string) => (/\.jsonl?$/i.test(path) ? readJsonl(path) : readCsv(path));
   const { evaluate, EvaluateError } = await import("../../evaluate/index.js");
@@ -77,6 +83,7 @@ export async function run(argv: string[]): Promise<number> {
       timeColumn: (values.time as string | undefined) ?? null,
       model: model as "ridge" | "linear" | "mlp",
       seed, queries,
+      ...(dates ? { dates } : {}),
     });
     process.stdout.write(`${report.toString()}\n`);
     if (values.json) {

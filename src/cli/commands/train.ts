@@ -25,6 +25,8 @@ const USAGE = `Usage: synthlab train --data TRAIN --target COL [--test TEST] [op
   --patience N        epochs in a row worse than the best on validation before stopping
                       (default 20; 0 = never stop early)
   --seed N            seed (default 42)
+  --dates COL=FORMAT  date format of a column the data cannot settle, e.g. "Date=dd/mm/yyyy" (repeatable)
+  --max-levels K      one-hot width cap per categorical column (default 50; the rest share "(other)")
   --save DIR          write the model (model.json + weights.bin, preprocessing included)
   --json FILE         write metrics, options and the loss history as JSON
   --quiet             no per-epoch lines
@@ -43,6 +45,8 @@ const OPTIONS: readonly CommandOption[] = [
   { name: "layers", type: "string", help: "MLP hidden layer sizes" },
   { name: "patience", type: "integer", min: 0, max: MAX_EPOCHS, help: "early-stopping patience" },
   { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "seed" },
+  { name: "dates", type: "string", repeatable: true, help: "date formats, COLUMN=FORMAT" },
+  { name: "max-levels", type: "integer", min: 1, max: 100_000, help: "one-hot width cap" },
   { name: "save", type: "string", help: "model folder" },
   { name: "json", type: "string", help: "JSON output file" },
   { name: "quiet", type: "boolean", help: "no per-epoch lines" },
@@ -84,6 +88,10 @@ export async function run(argv: string[]): Promise<number> {
     const layers = typeof values.layers === "string" ? parseLayers(values.layers) : undefined;
     const num = (name: string) => (typeof values[name] === "number" ? (values[name] as number) : undefined);
     const opts = { epochs: num("epochs"), batchSize: num("batch-size"), patience: num("patience"), seed: num("seed"), learningRate: num("lr") };
+    const { parseDatesOption } = await import("../../data/datetime.js");
+    const dateSpecs = values.dates as string[];
+    const dates = dateSpecs.length ? parseDatesOption(dateSpecs) : undefined;
+    const maxLevels = num("max-levels");
     // Output paths first: a missing folder is created, an impossible one fails before training.
     if (typeof values.json === "string") prepareOutputPath("json", values.json);
     if (typeof values.save === "string") prepareOutputPath("save", join(values.save, "model.json"));
@@ -97,6 +105,8 @@ export async function run(argv: string[]): Promise<number> {
       model,
       layers,
       ...opts,
+      ...(dates ? { dates } : {}),
+      ...(maxLevels !== undefined ? { maxLevels } : {}),
       test,
       signal: controller.signal,
       log: (line) => process.stderr.write(line + "\n"),
@@ -108,9 +118,7 @@ export async function run(argv: string[]): Promise<number> {
         },
     });
     process.stdout.write(trained.toString() + "\n");
-    if (trained.preprocessor.dropped.length) {
-      process.stdout.write(`Columns not used: ${trained.preprocessor.dropped.map((d) => `${d.column} (${d.reason})`).join(", ")}\n`);
-    }
+    for (const note of trained.preprocessor.notes()) process.stdout.write(`${note}\n`);
     if (typeof values.save === "string") {
       await saveModel(trained, values.save);
       process.stdout.write(`Model saved to ${values.save}\n`);
@@ -137,7 +145,7 @@ export async function run(argv: string[]): Promise<number> {
     return trained.info.interrupted ? 130 : 0;
   } catch (e) {
     const err = e as Error;
-    const input = ["UsageError", "PreprocessError", "TrainError", "FrameError", "CsvError", "DatasetError"].includes(err.name);
+    const input = ["UsageError", "PreprocessError", "TrainError", "FrameError", "CsvError", "DatasetError", "DateFormatError"].includes(err.name);
     process.stderr.write(`synthlab train: ${err.message}\n`);
     if (!input) process.stderr.write(process.env.SYNTHLAB_DEBUG ? `${err.stack ?? ""}\n` : "(an internal error: set SYNTHLAB_DEBUG=1 for the stack trace)\n");
     return input ? 2 : 1;

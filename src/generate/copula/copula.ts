@@ -8,7 +8,8 @@
  * (a copula has nothing to say about free text); id columns become new sequential ids.
  */
 import type { CellValue, ColumnKind, Frame, Schema } from "../../data/types.js";
-import { detectColumnStyle, formatDateValue, parseDateValue, type DateStyle } from "../datetime.js";
+import { dateWriter, type DateWriter } from "../datetime.js";
+import { inferDateFormat } from "../../data/datetime.js";
 import { streamFor } from "../random.js";
 import { compilePattern } from "../offline/pattern.js";
 import { cholesky, normalCdf, normalQuantile, repairCorrelation, type Matrix } from "./normal.js";
@@ -21,7 +22,7 @@ type ColumnModel =
     type: "numeric"; name: string; missing: number; sorted: Float64Array; integer: boolean;
     /** Decimal places of the real values (at most 6): interpolated values are rounded to them. */
     decimals: number;
-    discrete: boolean; date: DateStyle | null;
+    discrete: boolean; date: DateWriter | null;
   }
   | { type: "categorical"; name: string; missing: number; categories: CellValue[]; cum: Float64Array }
   | { type: "resample"; name: string; values: CellValue[] }
@@ -49,7 +50,7 @@ function kindOf(frame: Frame, name: string, schema?: Schema): ColumnKind {
   if (vals.length === 0) return "categorical";
   if (vals.every((v) => typeof v === "number")) return vals.every((v) => Number.isInteger(v)) ? "integer" : "numeric";
   if (vals.every((v) => typeof v === "boolean")) return "boolean";
-  if (vals.every((v) => typeof v === "string") && detectColumnStyle(vals.slice(0, 1)) && vals.slice(0, 200).every((v) => detectColumnStyle([v]) !== null)) return "datetime";
+  if (vals.every((v) => typeof v === "string") && inferDateFormat(vals.slice(0, 200) as string[])) return "datetime";
   const distinct = new Set(vals).size;
   if (distinct === vals.length && vals.length > 20) return "id";
   if (distinct > 50 && distinct > vals.length * 0.5) return "text";
@@ -138,12 +139,14 @@ export function fitCopula(frame: Frame, options: { schema?: Schema; seed?: numbe
     if (kind === "text") { textCols.push(name); columns.push({ type: "resample", name, values: values.filter((v) => v !== null) }); continue; }
     if (missing === 1) { columns.push({ type: "categorical", name, missing: 1, categories: [null], cum: Float64Array.of(1) }); continue; }
     if (kind === "numeric" || kind === "integer" || kind === "datetime") {
-      const date = kind === "datetime" ? detectColumnStyle(values) : null;
+      // A datetime column is a numeric time axis, read and written in its own format (the schema's).
+      const format = options.schema?.columns.find((c) => c.name === name)?.format;
+      const date = kind === "datetime" ? dateWriter(format, values.filter((v) => v !== null).slice(0, 2000)) : null;
       if (kind === "datetime" && !date) {
-        throw new CopulaError(`Column "${name}" is marked datetime but its values are not ISO dates, datetimes or times; fix the schema kind.`);
+        throw new CopulaError(`Column "${name}" is marked datetime but its values follow no date format; give one (dates: { "${name}": "dd/mm/yyyy" }) or fix the schema kind.`);
       }
       const toNumber = date
-        ? (v: CellValue): number => parseDateValue(String(v), date.kind)
+        ? (v: CellValue): number => date.read(v)
         : (v: CellValue): number => (typeof v === "number" ? v : typeof v === "boolean" ? Number(v) : Number(v));
       const { scores, sorted } = numericScores(values, toNumber, next);
       if (sorted.length === 0) throw new CopulaError(`Column "${name}" has no readable ${kind} values; fix its kind in the schema.`);
@@ -239,7 +242,7 @@ function inverseNumeric(model: Extract<ColumnModel, { type: "numeric" }>, u: num
     const f = 10 ** model.decimals;
     x = Math.round(x * f) / f;
   }
-  if (model.date) return formatDateValue(x, model.date);
+  if (model.date) return model.date.write(Math.floor(x / model.date.unitMs) * model.date.unitMs);
   return x;
 }
 

@@ -22,6 +22,8 @@ export function describeColumn(col: ColumnSchema): string {
   if (col.kind === "datetime") {
     const f = dateFormat(col);
     if (f) parts.push(f === "date" ? "ISO date YYYY-MM-DD" : f === "time" ? "time of day HH:MM:SS" : "ISO date-time");
+    // A non-ISO column names its pattern, so the model writes "31-12-2020 14:05", not ISO.
+    else if (col.format && !["date", "datetime", "time"].includes(col.format)) parts.push(`written as ${col.format} (yyyy year, mm month, dd day, HH hour, MM minute, mon month name)`);
   }
   if (col.min !== undefined && col.max !== undefined) parts.push(`between ${col.min} and ${col.max}`);
   else if (col.min !== undefined) parts.push(`at least ${col.min}`);

@@ -6,7 +6,7 @@
  */
 import type { CellValue, Frame } from "../../data/types.js";
 import { compileExpression, evaluateColumns, evaluateVector, ExpressionError, type CompiledExpression } from "../expression.js";
-import { detectStyle, formatDateValue, parseDateValue, type DateStyle } from "../datetime.js";
+import { dateWriter } from "../datetime.js";
 import { streamFor, deriveSeed, type Rng } from "../random.js";
 import { compilePattern } from "./pattern.js";
 import { checkOfflineSchema, SchemaError, type OfflineColumn, type OfflineSchema } from "./schema.js";
@@ -194,45 +194,28 @@ function genCategorical(c: OfflineColumn, rng: Rng, rows: number): CellValue[] {
 }
 
 function genDatetime(c: OfflineColumn, rng: Rng, rows: number): CellValue[] {
-  if (typeof c.min !== "string" || typeof c.max !== "string") {
-    throw new SchemaError(`Column "${c.name}": a datetime column needs min and max as strings, e.g. "2022-01-01" and "2022-12-31", or "06:00" and "21:00".`);
+  const unix = c.format === "unix-s" || c.format === "unix-ms";
+  if (unix ? typeof c.min !== "number" || typeof c.max !== "number" : typeof c.min !== "string" || typeof c.max !== "string") {
+    throw new SchemaError(`Column "${c.name}": a datetime column needs min and max as ${unix ? "numbers" : "strings"}, e.g. "2022-01-01" and "2022-12-31", or "06:00" and "21:00".`);
   }
-  const detected = detectStyle(c.min);
-  if (!detected) throw new SchemaError(`Column "${c.name}": min "${c.min}" is not a date (YYYY-MM-DD), ISO datetime or time (HH:MM[:SS]).`);
-  const kind = c.format ?? detected.kind;
-  const style: DateStyle = { ...detected, kind, fraction: kind === "time" && detected.fraction < 0 ? 0 : detected.fraction };
-  const lo = parseDateValue(c.min, kind), hi = parseDateValue(c.max, kind);
+  const writer = dateWriter(c.format, [c.min, c.max]);
+  if (!writer) throw new SchemaError(`Column "${c.name}": min "${c.min}" is not a date (YYYY-MM-DD), ISO datetime or time (HH:MM[:SS])${c.format ? ` in the format ${c.format}` : ""}.`);
+  const lo = writer.read(c.min!), hi = writer.read(c.max!);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
-    throw new SchemaError(`Column "${c.name}": cannot read min "${c.min}" / max "${c.max}" as ${kind} values.`);
+    throw new SchemaError(`Column "${c.name}": cannot read min "${c.min}" / max "${c.max}" in the format ${writer.format}.`);
   }
   if (lo > hi) throw new SchemaError(`Column "${c.name}": min ${c.min} is after max ${c.max}; swap them.`);
-  if (kind === "date") {
-    // Whole days, and each day's text made once: far faster than formatting per row.
-    const days = Math.round((hi - lo) / 86_400_000) + 1;
-    const text = new Array<string>(days);
-    for (let d = 0; d < days; d++) text[d] = formatDateValue(lo + d * 86_400_000, style);
-    const draw = (): string => text[Math.floor(rng.next() * days)]!;
-    return fillUnique(c, rows, draw);
-  }
-  // Times and datetimes at whole seconds unless the bounds show a fraction.
-  const unit = style.fraction > 0 ? 1 : 1000;
+  // Draw whole units of what the format shows (days, minutes, seconds, ms); each distinct text is made
+  // once when there are fewer of them than rows (06:00:00–21:00:00 is 54,001 seconds).
+  const unit = writer.unitMs;
   const steps = Math.floor((hi - lo) / unit) + 1;
-  // Whole-second times of day: "HH:MM:SS" from a two-digit table, no general formatter.
-  const first = Math.round(lo / 1000);
-  const format: (k: number) => string =
-    kind === "time" && unit === 1000 && style.fraction === 0
-      ? (k) => { const t = first + k; return `${TWO_DIGITS[Math.floor(t / 3600) % 24]}:${TWO_DIGITS[Math.floor(t / 60) % 60]}:${TWO_DIGITS[t % 60]}`; }
-      : (k) => formatDateValue(lo + k * unit, style);
   if (steps <= 200_000 && steps <= rows) {
-    // Few distinct values (06:00:00–21:00:00 is 54,001 seconds): format each once, then index.
-    const table = new Array<string>(steps);
-    for (let k = 0; k < steps; k++) table[k] = format(k);
+    const table = new Array<CellValue>(steps);
+    for (let k = 0; k < steps; k++) table[k] = writer.write(lo + k * unit);
     return fillUnique(c, rows, () => table[Math.floor(rng.next() * steps)]!);
   }
-  return fillUnique(c, rows, () => format(Math.floor(rng.next() * steps)));
+  return fillUnique(c, rows, () => writer.write(lo + Math.floor(rng.next() * steps) * unit));
 }
-
-const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 
 type FakerLike = Record<string, unknown> & { seed(seed: number): unknown };
 

@@ -17,8 +17,6 @@ export interface OfflineColumn extends ColumnSchema {
   decimals?: number;
   /** text/id: a faker method path, e.g. "person.fullName" or "location.city". */
   faker?: string;
-  /** datetime: "date" (YYYY-MM-DD), "datetime" (ISO) or "time" (HH:MM:SS); default from min's format. */
-  format?: "date" | "datetime" | "time";
   /** id without pattern: sequential values prefix + number, e.g. "T-" → T-1, T-2 … */
   prefix?: string;
   /** id: zero-pad the sequential number to this many digits. */

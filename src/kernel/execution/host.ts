@@ -275,6 +275,8 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     }
     // Declarations stick even if the cell throws: names assigned before the error stay usable.
     this.prevDecl = converted.declOutput ?? this.prevDecl;
+    // An interrupt that came while the cell compiled would be lost once its code runs (SIGINT stops only running code).
+    if (active.controller.signal.aborted) return interruptOutcome();
     try {
       const value = await this.runConverted(converted, code, label, active);
       return { status: "ok", value };

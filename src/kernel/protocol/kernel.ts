@@ -169,7 +169,8 @@ export class Kernel {
         this.ready.resolve();
         return;
       case "fatal":
-        log(event.error);
+        // start() rejects with it; the caller reports it (once) and exits.
+        this.shuttingDown = true;
         this.ready.reject(new Error(event.error));
         return;
       case "interrupt":
@@ -292,7 +293,8 @@ export class Kernel {
       : {};
 
     if (this.aborting) {
-      this.reply(req, { status: "aborted", execution_count: this.executionCount }, { status: "aborted" });
+      // No execution_count, as ipykernel: front ends show a skipped cell unnumbered (In [ ]), not as if it ran.
+      this.reply(req, { status: "aborted" }, { status: "aborted" });
       return;
     }
     if (storeHistory) this.executionCount += 1;

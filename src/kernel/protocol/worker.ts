@@ -162,15 +162,40 @@ function onCommand(command: MainCommand): void {
 }
 port.on("message", onCommand);
 
+/** How long a port that is in use at start is retried (see bindWithRetry). */
+const BIND_RETRY_MS = 100;
+const BIND_ATTEMPTS = 30;
+
+/**
+ * Bind, retrying a port that is in use for up to 3 s. The front end picks free ports, closes them
+ * and hands them to us; on a busy machine another process (often another client picking ports
+ * the same way) can hold one of them for a moment before we bind. Failing the start for that
+ * is what made a kernel start fail now and then.
+ */
+async function bindWithRetry(socket: zmq.Socket, address: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await socket.bind(address);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "EADDRINUSE" || attempt >= BIND_ATTEMPTS) {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new Error(attempt > 1 ? `${address}: ${message} (retried for ${(attempt * BIND_RETRY_MS) / 1000} s)` : `${address}: ${message}`);
+      }
+      await new Promise((r) => setTimeout(r, BIND_RETRY_MS));
+    }
+  }
+}
+
 async function start(): Promise<void> {
   const info = options.connection;
   try {
     await Promise.all([
-      sockets.shell.bind(endpoint(info, "shell")),
-      sockets.control.bind(endpoint(info, "control")),
-      sockets.stdin.bind(endpoint(info, "stdin")),
-      sockets.iopub.bind(endpoint(info, "iopub")),
-      sockets.hb.bind(endpoint(info, "hb")),
+      bindWithRetry(sockets.shell, endpoint(info, "shell")),
+      bindWithRetry(sockets.control, endpoint(info, "control")),
+      bindWithRetry(sockets.stdin, endpoint(info, "stdin")),
+      bindWithRetry(sockets.iopub, endpoint(info, "iopub")),
+      bindWithRetry(sockets.hb, endpoint(info, "hb")),
     ]);
   } catch (err) {
     post({ kind: "fatal", error: `cannot bind the kernel's sockets: ${err instanceof Error ? err.message : String(err)}` });

@@ -1,17 +1,17 @@
 /**
  * Headless notebook execution through the kernel's own execution host (the same code that
- * runs cells in Jupyter), recording outputs as nbformat.
+ * runs cells in Jupyter), in a child process, recording outputs as nbformat. What it promises
+ * whatever a cell does (returns, writes the notebook, fails naming the cell): docs/execution.md.
  */
 import { performance } from "node:perf_hooks";
-import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { ExecuteOutcome, ExecutionHost } from "../types.js";
 import { kernelInfoContent } from "../protocol/info.js";
 import { notebookToHtml } from "./html.js";
 import { joinSource, readNotebook, serializeNotebook, type CodeCell, type Notebook } from "./nbformat.js";
 import { exportSecretParameters, hasTag, injectParameters, shownParameters, type ParameterValue } from "./parameters.js";
+import { isKillable, startChildHost } from "./childHost.js";
 import { NotebookRecorder } from "./recorder.js";
 import { Watchdog } from "./watchdog.js";
 
@@ -48,17 +48,12 @@ export interface RunResult {
   seconds: number;
 }
 
-/** Import the execution layer lazily: `synthlab run --help` should not load TypeScript. */
-export const defaultHostFactory: HostFactory = async (options) => {
-  const fromSource = import.meta.url.endsWith(".ts");
-  const url = new URL(`../execution/index.${fromSource ? "ts" : "js"}`, import.meta.url);
-  if (!existsSync(fileURLToPath(url))) {
-    throw new Error("the kernel's execution layer (src/kernel/execution) is not built in this version.");
-  }
-  const mod = (await import(url.href)) as { createExecutionHost?: HostFactory };
-  if (typeof mod.createExecutionHost !== "function") throw new Error("src/kernel/execution does not export createExecutionHost.");
-  return mod.createExecutionHost(options);
-};
+/**
+ * Cells run in a child process (child.ts) with the kernel's execution host: the runner's timers
+ * stay on time however busy the cell, and a cell that ignores interrupts, or ends its process,
+ * is reported rather than taking the run down with it.
+ */
+export const defaultHostFactory: HostFactory = (options) => startChildHost(options);
 
 function firstLine(source: string, width = 60): string {
   const line = source.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
@@ -94,13 +89,16 @@ export async function runNotebook(input: Notebook, options: RunNotebookOptions):
   const host = await (options.createHost ?? defaultHostFactory)({ cwd: options.cwd });
   const recorder = new NotebookRecorder();
   const timeoutMs = (options.timeoutSeconds ?? 0) * 1000;
-  const watchdog = timeoutMs > 0 ? new Watchdog() : undefined;
-  // SIGINT (Ctrl-C, or the watchdog) interrupts the running cell; a second Ctrl-C in the same cell quits.
+  // A host on our own thread (one passed in as createHost) shares it with the cell, so a synchronous
+  // loop would starve our timers: a worker thread's timer sends SIGINT instead.
+  const watchdog = timeoutMs > 0 && !isKillable(host) ? new Watchdog() : undefined;
+  // SIGINT (Ctrl-C, or the watchdog) interrupts the running cell. A second Ctrl-C in the same cell
+  // stops a child-process host for good (it is killed; the run ends and writes the notebook).
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
-    host.interrupt();
+    if (interrupts > 1 && isKillable(host)) host.kill(errorOutcome("Interrupted", "the cell was interrupted twice and stopped"));
+    else host.interrupt();
   };
   process.on("SIGINT", onSigint);
   let failure: CellFailure | undefined;
@@ -117,7 +115,7 @@ export async function runNotebook(input: Notebook, options: RunNotebookOptions):
       const cellStart = performance.now();
       interrupts = 0;
       watchdog?.arm(timeoutMs);
-      let outcome: ExecuteOutcome = await executeWithGrace(
+      let outcome: ExecuteOutcome = await executeWithDeadline(
         host,
         {
           code: joinSource(cell.source),
@@ -132,17 +130,12 @@ export async function runNotebook(input: Notebook, options: RunNotebookOptions):
       );
       watchdog?.disarm();
       const elapsed = performance.now() - cellStart;
-      if (timeoutMs > 0 && elapsed >= timeoutMs && outcome.status !== "ok") {
-        const seconds = options.timeoutSeconds!;
+      if (timeoutMs > 0 && elapsed >= timeoutMs && outcome.status !== "ok" && !isTimeout(outcome)) {
         const base = outcome.status === "error" ? outcome.traceback : [];
-        outcome = {
-          status: "error",
-          ename: "TimeoutError",
-          evalue: `cell did not finish within ${seconds} s (--timeout)`,
-          traceback: [...base, `TimeoutError: cell did not finish within ${seconds} s (--timeout)`],
-        };
+        const timedOut = timeoutOutcome(timeoutMs);
+        outcome = { ...timedOut, traceback: [...base, ...timedOut.traceback] };
       } else if (outcome.status === "aborted") {
-        outcome = { status: "error", ename: "Interrupted", evalue: "the cell was interrupted", traceback: ["Interrupted: the cell was interrupted"] };
+        outcome = errorOutcome("Interrupted", "the cell was interrupted");
       }
       io.finish(outcome, executionCount);
       cell.metadata = {
@@ -178,11 +171,30 @@ export async function runNotebook(input: Notebook, options: RunNotebookOptions):
   return { notebook: nb, ok: !failure, ...(failure ? { failure } : {}), executed, seconds };
 }
 
+type ErrorOutcome = Extract<ExecuteOutcome, { status: "error" }>;
+
+function errorOutcome(ename: string, evalue: string): ErrorOutcome {
+  return { status: "error", ename, evalue, traceback: [`${ename}: ${evalue}`] };
+}
+
+function timeoutOutcome(timeoutMs: number, how = ""): ErrorOutcome {
+  return errorOutcome("TimeoutError", `cell did not finish within ${timeoutMs / 1000} s (--timeout)${how}`);
+}
+
+const isTimeout = (outcome: ExecuteOutcome): boolean => outcome.status === "error" && outcome.ename === "TimeoutError";
+
+/** After the time limit, a cell in a child process has this long to stop when interrupted; then it is killed. */
+const KILL_AFTER_MS = 5000;
+/** An in-process cell that awaits past its interrupt is given up on after this long (it cannot be killed). */
+const GIVE_UP_AFTER_MS = 10_000;
+
 /**
- * host.execute, but with a last resort when a time limit is set: if the interrupt does not end
- * an awaiting cell within 10 s after the limit, give up on it.
+ * host.execute under the per-cell time limit. At the limit the cell is interrupted (SIGINT), again
+ * every second (an interrupt that lands while the cell is still being compiled stops nothing);
+ * if it still runs KILL_AFTER_MS later, a child-process host is killed and the cell gets a
+ * TimeoutError. Our timers are reliable there because no user code runs on this thread.
  */
-async function executeWithGrace(
+async function executeWithDeadline(
   host: ExecutionHost,
   request: Parameters<ExecutionHost["execute"]>[0],
   io: Parameters<ExecutionHost["execute"]>[1],
@@ -194,17 +206,24 @@ async function executeWithGrace(
     return { status: "error", ename: e.name, evalue: e.message, traceback: (e.stack ?? `${e.name}: ${e.message}`).split("\n") };
   });
   if (timeoutMs <= 0) return run;
-  let timer: NodeJS.Timeout | undefined;
+  const timers: NodeJS.Timeout[] = [];
   const giveUp = new Promise<ExecuteOutcome>((done) => {
-    timer = setTimeout(() => {
-      host.interrupt();
-      done({ status: "error", ename: "TimeoutError", evalue: "the cell did not stop when interrupted", traceback: [] });
-    }, timeoutMs + 10_000);
+    timers.push(
+      setTimeout(() => {
+        host.interrupt();
+        timers.push(setInterval(() => host.interrupt(), 1000));
+        if (isKillable(host)) {
+          timers.push(setTimeout(() => host.kill(timeoutOutcome(timeoutMs, "; it did not stop when interrupted, so its process was ended")), KILL_AFTER_MS));
+        } else {
+          timers.push(setTimeout(() => done(timeoutOutcome(timeoutMs, "; it did not stop when interrupted")), GIVE_UP_AFTER_MS));
+        }
+      }, timeoutMs),
+    );
   });
   try {
     return await Promise.race([run, giveUp]);
   } finally {
-    clearTimeout(timer);
+    for (const t of timers) clearTimeout(t);
   }
 }
 

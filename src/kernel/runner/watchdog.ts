@@ -4,7 +4,10 @@
  * it fires. The execution host runs cells with `breakOnSigint`, which turns that SIGINT into
  * an interrupt of the running script (the runner installs a SIGINT listener so the signal
  * does not end the process). A shared counter tells the worker which cell is running, so a
- * timer that fires just after its cell ended does not interrupt the next one.
+ * timer that fires just after its cell ended does not interrupt the next one. The SIGINT is
+ * repeated every second until the cell ends: one that lands before the cell's code starts (while
+ * it is compiled) stops nothing. The runner uses this only for hosts on its own thread; cells in a
+ * child process (childHost.ts) are timed by the runner itself.
  */
 import { Worker } from "node:worker_threads";
 
@@ -12,11 +15,18 @@ const SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const running = new Int32Array(workerData);
 let timer;
+let again;
 parentPort.on("message", (m) => {
   clearTimeout(timer);
+  clearInterval(again);
   if (m.ms > 0) {
-    timer = setTimeout(() => {
+    const fire = () => {
       if (Atomics.load(running, 0) === m.cell) process.kill(process.pid, "SIGINT");
+      else clearInterval(again);
+    };
+    timer = setTimeout(() => {
+      fire();
+      again = setInterval(fire, 1000);
     }, m.ms);
   }
 });

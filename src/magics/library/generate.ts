@@ -22,7 +22,7 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const MODES = ["offline", "copula", "llm-rows", "llm-program", "text"] as const;
 /** Library errors that mean "bad input": shown as one usage line, never a stack. */
 const INPUT_ERRORS = new Set([
-  "GenerateError", "SchemaError", "ExpressionError", "PatternError", "CopulaError", "FrameError", "CsvError",
+  "GenerateError", "DateFormatError", "SchemaError", "ExpressionError", "PatternError", "CopulaError", "FrameError", "CsvError",
   "CoercionError", "LlmConfigError", "BudgetExceededError",
 ]);
 
@@ -65,7 +65,7 @@ async function resolveLike(value: string, ctx: MagicContext): Promise<Frame> {
     );
   }
   const { readCsv, readJsonl } = await import("../../data/csv.js");
-  return /\.jsonl$/i.test(path) ? readJsonl(path) : readCsv(path);
+  return /\.jsonl$/i.test(path) ? readJsonl(path) : readCsv(path, { log: (line) => ctx.io.stdout(line + "\n") });
 }
 
 /** A Schema, a zod z.object or a JSON Schema object; generate() converts the latter two. */
@@ -90,6 +90,15 @@ async function resolveSchema(value: string, ctx: MagicContext): Promise<Schema |
   }
 }
 
+/** `--dates Date=dd/mm/yyyy` (repeatable) as { Date: "dd/mm/yyyy" }; undefined when not given. */
+export async function datesOption(args: MagicArgs): Promise<Record<string, string> | undefined> {
+  const raw = args.dates;
+  const specs = Array.isArray(raw) ? raw.map(String) : typeof raw === "string" ? [raw] : [];
+  if (specs.length === 0) return undefined;
+  const { parseDatesOption } = await import("../../data/datetime.js");
+  try { return parseDatesOption(specs); } catch (e) { throw new MagicUsageError((e as Error).message); }
+}
+
 function optionalNumber(args: MagicArgs, key: string): number | undefined {
   const v = args[key];
   return typeof v === "number" ? v : undefined;
@@ -104,6 +113,7 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
   const concurrency = optionalNumber(args, "concurrency");
 
   const like = typeof args.like === "string" ? await resolveLike(args.like, ctx) : undefined;
+  const dates = await datesOption(args);
   const schema = typeof args.schema === "string" ? await resolveSchema(args.schema, ctx) : undefined;
   const description = body?.trim() ? body.trim() : undefined;
   const labels = typeof args.labels === "string" ? args.labels.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
@@ -138,6 +148,7 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
       seed: optionalNumber(args, "seed") ?? 0,
       ...(schema ? { schema } : {}),
       ...(like ? { like } : {}),
+      ...(dates ? { dates } : {}),
       ...(description ? { description } : {}),
       ...(typeof args.model === "string" ? { model: args.model } : {}),
       ...(budget !== undefined ? { budgetUsd: budget } : {}),
@@ -189,6 +200,7 @@ const generate: MagicDefinition = {
     { name: "like", type: "string", help: "real table to imitate: a notebook variable (DataFrame) or a CSV/JSONL path" },
     { name: "schema", type: "string", help: "schema: a notebook variable, a JSON file, or an example name (coffee-shop)" },
     { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "random seed (same seed, same rows for offline/copula)", default: 0 },
+    { name: "dates", type: "string", repeatable: true, help: "date format of a column the data cannot settle, COLUMN=FORMAT (e.g. Date=dd/mm/yyyy); repeatable" },
     { name: "model", type: "string", help: "LLM model name (LLM modes)" },
     { name: "budget", type: "number", min: 0, minExclusive: true, help: "stop cleanly after spending this many US dollars (LLM modes)" },
     { name: "concurrency", type: "integer", min: 1, max: 256, help: "parallel requests (LLM modes)" },
@@ -206,6 +218,7 @@ const generate: MagicDefinition = {
   examples: [
     "%%generate sales --schema coffee-shop --rows 10000 --seed 7",
     "%%generate synth --like real --rows 2000 --mode copula",
+    "%%generate synth --like trips.csv --dates pickup=dd/mm/yyyy HH:MM --rows 1000",
     "%%generate sales --like real --rows 2000 --mode llm-rows --model gpt-4o-mini\nCoffee vending-machine sales in Ukraine: one row per cup sold.",
   ],
   async run(args, body, ctx) {

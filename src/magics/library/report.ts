@@ -38,6 +38,7 @@ const report: MagicDefinition = {
     { name: "model", type: "string", help: "regressor for TRTR/TSTR", choices: ["ridge", "linear", "mlp"], default: "ridge" },
     { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "seed of the sampled parts (queries, privacy samples)", default: 0 },
     { name: "queries", type: "integer", min: 1, max: MAX_QUERIES, help: "number of QScore queries", default: 200 },
+    { name: "dates", type: "string", repeatable: true, help: "date format of a column the data cannot settle, COLUMN=FORMAT (e.g. Date=dd/mm/yyyy); repeatable" },
   ],
   examples: [
     "%%report --real train --synth sales --holdout holdout --target money",
@@ -49,6 +50,8 @@ const report: MagicDefinition = {
     const real = table(ctx, "real", String(args.real));
     const synthetic = table(ctx, "synth", String(args.synth));
     const holdout = args.holdout !== undefined ? table(ctx, "holdout", String(args.holdout)) : null;
+    const { datesOption } = await import("./generate.js");
+    const dates = await datesOption(args);
     const { evaluate, EvaluateError } = await import("../../evaluate/index.js");
     const { FrameError, toFrame } = await import("../../data/frame.js");
     let result;
@@ -62,6 +65,7 @@ const report: MagicDefinition = {
         model: (args.model ?? "ridge") as "ridge" | "linear" | "mlp",
         seed: Number(args.seed ?? 0),
         queries: Number(args.queries ?? 200),
+        ...(dates ? { dates } : {}),
       });
     } catch (err) {
       // Bad input (empty table, mismatched columns, unknown target): one line, not a stack.

@@ -17,7 +17,7 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** Live chart updates at most this often (ms). */
 const UPDATE_MS = 500;
 /** Library errors that mean bad input: one usage line, no stack. */
-const INPUT_ERRORS = new Set(["PreprocessError", "TrainError", "FrameError", "CsvError", "DatasetError"]);
+const INPUT_ERRORS = new Set(["PreprocessError", "TrainError", "FrameError", "CsvError", "DatasetError", "DateFormatError"]);
 
 /** A table from a notebook variable, a CSV/JSONL path, or a dataset name (in that order). */
 async function resolveTable(option: string, value: string, ctx: MagicContext): Promise<Frame> {
@@ -34,7 +34,7 @@ async function resolveTable(option: string, value: string, ctx: MagicContext): P
   const path = resolve(ctx.cwd, value);
   if (/\.(csv|jsonl)$/i.test(value) && existsSync(path)) {
     const { readCsv, readJsonl } = await import("../../data/csv.js");
-    return /\.jsonl$/i.test(path) ? readJsonl(path) : readCsv(path);
+    return /\.jsonl$/i.test(path) ? readJsonl(path) : readCsv(path, { log: (line) => ctx.io.stdout(line + "\n") });
   }
   const { listDatasets, loadDataset } = await import("../../datasets/index.js");
   if (listDatasets().some((d) => d.name === value)) return loadDataset(value, { quiet: true });
@@ -61,6 +61,8 @@ const train: MagicDefinition = {
     { name: "layers", type: "string", help: "MLP hidden layer sizes, comma-separated (default 64,32)" },
     { name: "patience", type: "integer", min: 0, max: MAX_EPOCHS, default: 20, help: "epochs in a row worse than the best on validation before stopping (0: never stop early)" },
     { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, default: 42, help: "seed for initial weights, shuffling and the validation split" },
+    { name: "dates", type: "string", repeatable: true, help: "date format of a column the data cannot settle, COLUMN=FORMAT (e.g. Date=dd/mm/yyyy); repeatable" },
+    { name: "max-levels", type: "integer", min: 1, max: 100_000, default: 50, help: "one-hot width cap per categorical column: the most frequent levels, the rest share (other)" },
     { name: "as", type: "string", default: "model", help: "variable to bind the trained model to" },
   ],
   examples: [
@@ -71,6 +73,9 @@ const train: MagicDefinition = {
     const variable = String(args.as ?? "model");
     if (!IDENTIFIER.test(variable)) throw new MagicUsageError(`--as ${variable}: not a valid variable name; use letters, digits, _ or $.`);
     const layers = args.layers !== undefined ? parseLayers(String(args.layers)) : undefined;
+    const { datesOption } = await import("./generate.js");
+    const dates = await datesOption(args);
+    const maxLevels = Number(args["max-levels"] ?? 50);
     const data = await resolveTable("data", String(args.data), ctx);
     const test = args.test !== undefined ? await resolveTable("test", String(args.test), ctx) : undefined;
 
@@ -104,6 +109,8 @@ const train: MagicDefinition = {
         patience: Number(args.patience ?? 20),
         seed: Number(args.seed ?? 42),
         layers,
+        maxLevels,
+        ...(dates ? { dates } : {}),
         test,
         signal: ctx.signal,
         log: (line) => ctx.io.stdout(line + "\n"),
@@ -133,9 +140,10 @@ const train: MagicDefinition = {
     ctx.scope.set(variable, model);
     const { escapeHtml, htmlTable } = await import("../../train/display.js");
     const header = ["", "MAE", "RMSE", "R²", "MAPE %"];
+    const notes = model.preprocessor.notes();
     ctx.io.display({
-      "text/html": `<div><p>${escapeHtml(model.summary())}</p><p>${escapeHtml(model.stopSummary())}</p>${htmlTable(header, model.metricRows())}</div>`,
-      "text/plain": model.toString(),
+      "text/html": `<div><p>${escapeHtml(model.summary())}</p><p>${escapeHtml(model.stopSummary())}</p>${htmlTable(header, model.metricRows())}${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join("")}</div>`,
+      "text/plain": [model.toString(), ...notes].join("\n"),
     });
     if (info.interrupted) ctx.io.stdout(`Interrupted: stopped after the current batch and kept the best weights (epoch ${info.bestEpoch}).\n`);
     ctx.io.stdout(`${variable} = TrainedModel (${info.options.model}, target ${model.target})\n`);
