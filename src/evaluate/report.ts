@@ -28,6 +28,7 @@ import { findingsOf } from "./findings.js";
 import { validityDiagnostic, type Diagnostic } from "./validity.js";
 import { prepareColumns, type PreparedColumn } from "./internal/prepare.js";
 import { randInt, seededRng } from "./internal/rng.js";
+import { MAX_QUERIES } from "../limits.js";
 
 export interface EvaluateOptions {
   real: TableInput;
@@ -322,6 +323,10 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   const timings: Record<string, number> = {};
   const t0 = performance.now();
   const lap = (name: string, since: number) => { timings[name] = Math.round(performance.now() - since); return performance.now(); };
+  const queries = options.queries ?? 200;
+  if (!Number.isInteger(queries) || queries < 1 || queries > MAX_QUERIES) {
+    throw new EvaluateError(`queries must be a whole number from 1 to ${MAX_QUERIES.toLocaleString("en-US")} (got ${queries}); the default is 200.`);
+  }
   let real = toFrame(options.real);
   let synth = toFrame(options.synthetic);
   let holdout = options.holdout ? toFrame(options.holdout) : null;

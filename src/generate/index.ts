@@ -1,6 +1,7 @@
 // Public API of the generate stage; re-exported from src/index.ts.
 import type { MimeBundle } from "../display/protocol.js";
 import { displaySymbol } from "../display/protocol.js";
+import { MAX_ROWS } from "../limits.js";
 import { FrameError, toFrame, type TableInput } from "../data/frame.js";
 import type { Frame, Schema } from "../data/types.js";
 import { inferSchema } from "../data/schema.js";
@@ -214,6 +215,7 @@ export async function generate(options: GenerateOptions): Promise<GenerationRun>
   if (typeof options !== "object" || options === null) throw new GenerateError("generate() takes an options object, e.g. { rows: 100, schema: \"coffee-shop\" }.");
   const { rows } = options;
   if (!Number.isInteger(rows) || rows < 0) throw new GenerateError(`rows must be a whole number ≥ 0, got ${String(rows)}.`);
+  if (rows > MAX_ROWS) throw new GenerateError(`rows must be at most ${MAX_ROWS.toLocaleString("en-US")}, got ${rows.toLocaleString("en-US")}: generate in parts and concatenate them.`);
   const seed = options.seed ?? 0;
   if (!Number.isFinite(seed)) throw new GenerateError(`seed must be a number, got ${String(seed)}.`);
   const mode = pickMode(options);

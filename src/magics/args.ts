@@ -34,10 +34,9 @@ export function parseMagicArgs(def: MagicDefinition, argString: string, asCell?:
 }
 
 /** Parse already split (and interpolated) words. */
-export function parseTokens(def: MagicDefinition, tokens: readonly Token[], label: string): MagicArgs {
+export function parseTokens(def: MagicDefinition, tokens: readonly Token[], label: string, seeHelp = `See ${label}?`): MagicArgs {
   const options = def.options ?? [];
   const positionals = def.positionals ?? [];
-  const seeHelp = `See ${label}?`;
   const fail = (message: string): never => {
     // A sentence ending in a suggestion ("did you mean --rows?") needs no extra full stop.
     throw new MagicUsageError(`${label}: ${message.replace(/\?\.$/, "?")} ${seeHelp}`);
@@ -170,13 +169,15 @@ function convert(
     }
     case "integer": {
       const n = Number(text.replace(/_/g, ""));
-      if (text.trim() === "" || !Number.isInteger(n)) fail(`${shown} expects an integer, got ${JSON.stringify(text)}.`);
+      if (text.trim() === "" || !Number.isInteger(n)) fail(`${shown} expects ${describeValue(opt)}, got ${JSON.stringify(text)}.`);
+      checkRange(opt, n, shown, fail);
       checkChoice(opt, String(n), shown, fail);
       return n;
     }
     case "number": {
       const n = Number(text.replace(/_/g, ""));
-      if (text.trim() === "" || !Number.isFinite(n)) fail(`${shown} expects a number, got ${JSON.stringify(text)}.`);
+      if (text.trim() === "" || !Number.isFinite(n)) fail(`${shown} expects ${describeValue(opt)}, got ${JSON.stringify(text)}.`);
+      checkRange(opt, n, shown, fail);
       checkChoice(opt, String(n), shown, fail);
       return n;
     }
@@ -184,6 +185,23 @@ function convert(
       checkChoice(opt, text, shown, fail);
       return text;
   }
+}
+
+/** The one range check of numeric options, for magics and the CLI alike: "--epochs must be an integer ≥ 1; got -1." */
+function checkRange(opt: MagicOption, n: number, shown: string, fail: (message: string) => never): void {
+  const low = opt.min === undefined ? true : opt.minExclusive ? n > opt.min : n >= opt.min;
+  const high = opt.max === undefined || n <= opt.max;
+  if (!low || !high) fail(`${shown} must be ${describeValue(opt)}; got ${n}.`);
+}
+
+/** "an integer ≥ 1", "a number > 0", "an integer from 0 to 10,000,000". */
+export function describeRange(opt: MagicOption): string {
+  const num = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 20 });
+  if (opt.min !== undefined && opt.max !== undefined && !opt.minExclusive) return `from ${num(opt.min)} to ${num(opt.max)}`;
+  const parts: string[] = [];
+  if (opt.min !== undefined) parts.push(`${opt.minExclusive ? ">" : "≥"} ${num(opt.min)}`);
+  if (opt.max !== undefined) parts.push(`≤ ${num(opt.max)}`);
+  return parts.join(" and ");
 }
 
 function checkChoice(opt: MagicOption, text: string, shown: string, fail: (message: string) => never): void {
@@ -194,7 +212,9 @@ function checkChoice(opt: MagicOption, text: string, shown: string, fail: (messa
 
 function describeValue(opt: MagicOption): string {
   if (opt.choices) return `one of ${opt.choices.join(", ")}`;
-  return opt.type === "integer" ? "an integer" : opt.type === "number" ? "a number" : "a value";
+  const range = describeRange(opt);
+  const kind = opt.type === "integer" ? "an integer" : opt.type === "number" ? "a number" : "a value";
+  return range ? `${kind} ${range}` : kind;
 }
 
 function optionNames(options: readonly MagicOption[]): string[] {
@@ -213,6 +233,12 @@ function suggestShort(letter: string, options: readonly MagicOption[]): string {
 
 /** "; did you mean --rows?" for the closest name within a small edit distance. */
 export function suggest(word: string, candidates: readonly string[], prefix = "--"): string {
+  const best = closest(word, candidates);
+  return best === undefined ? "" : `; did you mean ${prefix}${best}?`;
+}
+
+/** The candidate nearest to `word` within a small edit distance (or containing it), if any. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
@@ -223,9 +249,31 @@ export function suggest(word: string, candidates: readonly string[], prefix = "-
     }
   }
   const limit = Math.max(2, Math.floor(word.length / 3));
-  if (best === undefined) return "";
+  if (best === undefined) return undefined;
   const closeEnough = bestDistance <= limit || best.startsWith(word) || (word.length >= 3 && best.includes(word));
-  return closeEnough ? `; did you mean ${prefix}${best}?` : "";
+  return closeEnough ? best : undefined;
+}
+
+/**
+ * "; did you mean coffee-sales?" for a mistyped value such as a dataset or variable name. Besides
+ * whole names it matches their leading words (`cofee` → `coffee` → coffee-sales), since people
+ * type the short name of a dataset.
+ */
+export function suggestValue(word: string, candidates: readonly string[]): string {
+  const byKey = new Map<string, string>();
+  for (const c of candidates) {
+    byKey.set(c, c);
+    const parts = c.split(/[-_.]/);
+    for (let k = 1; k < parts.length; k++) {
+      const key = parts.slice(0, k).join("-");
+      // A short key points to the shortest name it starts (coffee → coffee-sales, not coffee-sales-raw).
+      const had = byKey.get(key);
+      if (had === undefined || (had !== key && had.length > c.length)) byKey.set(key, c);
+    }
+  }
+  const key = closest(word, [...byKey.keys()]);
+  const hit = key === undefined ? undefined : byKey.get(key);
+  return hit === undefined || hit === word ? "" : `; did you mean ${hit}?`;
 }
 
 /** Damerau-Levenshtein (optimal string alignment): a swapped pair of letters counts as one edit. */
@@ -286,7 +334,7 @@ export function formatHelp(def: MagicDefinition): string {
       const value = o.type === "boolean" ? "" : ` ${metavar(o)}`;
       const names = (o.short ? `-${o.short}, ` : "    ") + (o.type === "boolean" && !o.name.startsWith("no-") ? `--[no-]${o.name}` : `--${o.name}${value}`);
       const notes: string[] = [];
-      if (o.type === "integer" || o.type === "number") notes.push(o.type);
+      if (o.type === "integer" || o.type === "number") notes.push([o.type, describeRange(o)].filter(Boolean).join(" "));
       if (o.choices) notes.push(`one of: ${o.choices.join(", ")}`);
       if (o.required) notes.push("required");
       if (o.default !== undefined) notes.push(`default: ${String(o.default)}`);

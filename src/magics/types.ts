@@ -38,6 +38,11 @@ export interface MagicOption {
   choices?: readonly string[];
   /** May be given more than once; the value becomes an array. */
   repeatable?: boolean;
+  /** Smallest allowed value of an integer/number option (inclusive; exclusive with `minExclusive`). */
+  min?: number;
+  minExclusive?: boolean;
+  /** Largest allowed value of an integer/number option (inclusive). */
+  max?: number;
 }
 
 export interface MagicPositional {

@@ -8,6 +8,7 @@ import type { Frame } from "../data/types.js";
 import { concatFrames, selectColumns, toFrame } from "../data/frame.js";
 import { inferSchema } from "../data/schema.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
+import { liveProgress, type LiveProgress, type ProgressSink } from "../display/progress.js";
 import { comparisonChartSpec, importanceChartSpec, type ComparisonRow, type VegaLiteSpec } from "./charts.js";
 import { chartBundle, chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
 import { mae, type RegressionMetrics } from "./metrics.js";
@@ -29,6 +30,11 @@ export interface CompareOptions extends Omit<TrainOptions, "target" | "test" | "
   settings?: readonly TrainingSetting[];
   /** Called after each training run. */
   onRun?: (run: { setting: TrainingSetting; seed: number; metrics: RegressionMetrics; done: number; total: number }) => void;
+  /**
+   * Live progress (default true): a progress bar updated in place in a notebook cell, a line on
+   * stderr elsewhere (src/display/progress.ts); false for none, or a sink of your own.
+   */
+  progress?: boolean | ProgressSink;
 }
 
 export interface SettingResult {
@@ -126,7 +132,7 @@ function alignTo(real: Frame, other: Frame, what: string): Frame {
 }
 
 export async function compareTraining(options: CompareOptions): Promise<ComparisonResult> {
-  const { real: realIn, synthetic: synthIn, holdout: holdoutIn, target, seeds = [1, 2, 3], settings = ["TRTR", "TSTR", "augmented"], onRun, ...train } = options;
+  const { real: realIn, synthetic: synthIn, holdout: holdoutIn, target, seeds = [1, 2, 3], settings = ["TRTR", "TSTR", "augmented"], onRun, progress = true, ...train } = options;
   if (seeds.length < 3) throw new TrainError(`compareTraining needs at least 3 seeds for a mean ± std (got ${seeds.length}): pass seeds: [1, 2, 3].`);
   const real = toFrame(realIn);
   const synthetic = alignTo(real, toFrame(synthIn), "synthetic");
@@ -145,27 +151,49 @@ export async function compareTraining(options: CompareOptions): Promise<Comparis
   // Say the backend once, not once per run.
   let logged = false;
   const log = train.log === false ? false : (line: string) => { if (!logged) { logged = true; (train.log || console.log)(line); } };
-  for (const setting of settings) {
-    const runs: { seed: number; metrics: RegressionMetrics }[] = [];
-    for (const seed of seeds) {
-      if (train.signal?.aborted) throw new TrainError("compareTraining was interrupted.");
-      const model = await trainRegressor(data[setting], { ...train, schema, log, target, seed });
-      backend = model.info.backendDescription;
-      const metrics = evaluateModel(model, holdout);
-      model.network.dispose();
-      runs.push({ seed, metrics });
-      onRun?.({ setting, seed, metrics, done: ++done, total });
+  const bar: LiveProgress | undefined = progress === false ? undefined : liveProgress(progress === true ? undefined : progress);
+  const started = Date.now();
+  const state = (detail: string) => ({ value: done, max: total, text: compareProgressText(done, total, started, detail) });
+  try {
+    for (const setting of settings) {
+      const runs: { seed: number; metrics: RegressionMetrics }[] = [];
+      for (const seed of seeds) {
+        if (train.signal?.aborted) throw new TrainError("compareTraining was interrupted.");
+        const model = await trainRegressor(data[setting], {
+          ...train, schema, log, target, seed,
+          onEpoch: (e) => bar?.update(state(`${setting}, seed ${seed}: epoch ${e.epoch}`)),
+        });
+        backend = model.info.backendDescription;
+        const metrics = evaluateModel(model, holdout);
+        model.network.dispose();
+        runs.push({ seed, metrics });
+        done += 1; // not inside onRun?.(…): optional chaining would skip the increment without a callback
+        onRun?.({ setting, seed, metrics, done, total });
+        bar?.update(state(`${setting}, seed ${seed}: holdout MAE ${fmt(metrics.mae)}`));
+      }
+      const mean = {} as RegressionMetrics;
+      const std = {} as RegressionMetrics;
+      for (const k of METRIC_KEYS) {
+        const ms = meanStd(runs.map((r) => r.metrics[k]));
+        mean[k] = ms.mean;
+        std[k] = ms.std;
+      }
+      results.push({ setting, trainRows: data[setting].rowCount, runs, mean, std });
     }
-    const mean = {} as RegressionMetrics;
-    const std = {} as RegressionMetrics;
-    for (const k of METRIC_KEYS) {
-      const ms = meanStd(runs.map((r) => r.metrics[k]));
-      mean[k] = ms.mean;
-      std[k] = ms.std;
-    }
-    results.push({ setting, trainRows: data[setting].rowCount, runs, mean, std });
+  } catch (e) {
+    bar?.done(state(`stopped: ${e instanceof Error ? e.message : String(e)}`));
+    throw e;
   }
+  bar?.done(state("done"));
   return new ComparisonResult(target, train.model ?? "mlp", results, backend);
+}
+
+/** "Training 4 / 9 models · TSTR, seed 1: epoch 37 · 9.1 s, about 11 s left". */
+export function compareProgressText(done: number, total: number, startedMs: number, detail: string, nowMs = Date.now()): string {
+  const elapsed = (nowMs - startedMs) / 1000;
+  const left = done > 0 && done < total ? `, about ${Math.ceil((elapsed / done) * (total - done))} s left` : "";
+  const verb = done >= total ? "Trained" : "Training";
+  return `${verb} ${done} / ${total} models · ${detail} · ${elapsed.toFixed(1)} s${left}`;
 }
 
 export interface ImportanceOptions {

@@ -12,6 +12,8 @@ import { isDataFrame, toDataFrame, type DataFrame } from "../data/dataframe.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import { describeBackend, loadTf, tfjs, type BackendInfo, type BackendName, type TF } from "./backend.js";
 import { FlatAdam } from "./adam.js";
+import { StoppingMonitor } from "./stopping.js";
+import { MAX_EPOCHS, MAX_LAYER_UNITS, MAX_PARAMETERS } from "../limits.js";
 import { lossChartSpec } from "./charts.js";
 import { denseTrainer } from "./dense.js";
 import { chartBundle, chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
@@ -41,15 +43,23 @@ export interface TrainOptions {
   model?: ModelKind;
   /** Hidden layer sizes for the MLP (default [64, 32]). */
   layers?: readonly number[];
-  /** Default 100 (early stopping usually ends sooner). */
+  /**
+   * The most epochs (default: enough for about 4,000 gradient steps, between 100 and 1,000, so a small
+   * table gets as many updates as a large one; early stopping usually ends sooner).
+   */
   epochs?: number;
   batchSize?: number;
   /** Adam step size (default 0.01 for the MLP, 0.02 for linear). */
   learningRate?: number;
   /** Share of training rows held out for early stopping (default 0.15; 0 turns it off). */
   validationSplit?: number;
-  /** Epochs without a validation improvement before stopping (default 20; 0 = never stop early). The learning rate halves after each patience/3 epochs without one. */
+  /**
+   * Epochs without a validation improvement of 0.1% before stopping (default 20; 0 = never stop early).
+   * The learning rate halves after each patience/2 epochs without a training-loss improvement.
+   */
   patience?: number;
+  /** No early stop before this epoch (default min(epochs, 2 × patience)). */
+  minEpochs?: number;
   seed?: number;
   /** Feature columns (default: all but the target). */
   features?: readonly string[];
@@ -81,6 +91,7 @@ export interface ResolvedTrainOptions {
   learningRate: number;
   validationSplit: number;
   patience: number;
+  minEpochs: number;
   seed: number;
 }
 
@@ -102,6 +113,8 @@ export interface ModelInfo {
   bestEpoch: number;
   stoppedEarly: boolean;
   interrupted: boolean;
+  /** Why training ended before the last epoch ("" when it ran them all). */
+  stopReason?: string;
   trainRows: number;
   validationRows: number;
   elapsedMs: number;
@@ -153,8 +166,23 @@ export class TrainedModel {
       `best epoch ${i.bestEpoch}; ${i.backendDescription}; ${(i.elapsedMs / 1000).toFixed(1)} s`;
   }
 
+  /**
+   * When and why training ended and which weights the model holds, e.g. "stopped at epoch 143: the
+   * validation loss did not improve by 0.1% for 20 epochs; kept the weights of epoch 123".
+   */
+  stopSummary(): string {
+    const i = this.info;
+    const n = i.history.length;
+    const kept = i.validationRows > 0
+      ? `kept the weights of epoch ${i.bestEpoch} (the latest no worse than the best on validation, beyond noise)`
+      : `kept the last weights (no validation split)`;
+    if (i.interrupted) return `interrupted after epoch ${n}; ${kept}`;
+    if (i.stoppedEarly) return `stopped at epoch ${n}${i.stopReason ? `: ${i.stopReason}` : ""}; ${kept}`;
+    return `ran all ${n} epochs; ${kept}`;
+  }
+
   toString(): string {
-    return `${this.summary()}\n${textTable(["", "MAE", "RMSE", "R²", "MAPE %"], this.metricRows())}`;
+    return `${this.summary()}\n${this.stopSummary()}\n${textTable(["", "MAE", "RMSE", "R²", "MAPE %"], this.metricRows())}`;
   }
 
   lossChart(): Record<string, unknown> {
@@ -164,7 +192,7 @@ export class TrainedModel {
   async [displaySymbol](): Promise<MimeBundle> {
     const chart = this.info.history.length > 0 ? await chartBundle(this.lossChart(), "loss chart") : {};
     const dropped = this.preprocessor.notes().map((n) => `<p>${escapeHtml(n)}</p>`).join("");
-    const html = `<div><p>${escapeHtml(this.summary())}</p>${htmlTable(["", "MAE", "RMSE", "R²", "MAPE %"], this.metricRows())}${dropped}${chartImageHtml(chart, "loss per epoch")}</div>`;
+    const html = `<div><p>${escapeHtml(this.summary())}</p><p>${escapeHtml(this.stopSummary())}</p>${htmlTable(["", "MAE", "RMSE", "R²", "MAPE %"], this.metricRows())}${dropped}${chartImageHtml(chart, "loss per epoch")}</div>`;
     return { "text/html": html, "text/plain": this.toString() };
   }
 }
@@ -176,25 +204,42 @@ function resolveOptions(o: TrainOptions): ResolvedTrainOptions {
     target: o.target,
     model,
     layers: model === "mlp" ? [...(o.layers ?? [64, 32])] : [],
-    epochs: o.epochs ?? 100,
+    epochs: o.epochs ?? 0, // 0: resolved from the training rows (defaultEpochs)
     batchSize: o.batchSize ?? 64,
     learningRate: o.learningRate ?? (model === "linear" ? 0.02 : 0.01),
     validationSplit: o.validationSplit ?? 0.15,
     patience: o.patience ?? 20,
+    minEpochs: o.minEpochs ?? 0,
     seed: o.seed ?? 42,
   };
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new TrainError(`${name} must be a whole number ≥ 1 (got ${v}).`);
   };
-  positiveInt("epochs", r.epochs);
+  if (o.epochs !== undefined) positiveInt("epochs", r.epochs);
+  if (o.minEpochs !== undefined && (!Number.isInteger(r.minEpochs) || r.minEpochs < 0)) throw new TrainError(`minEpochs must be a whole number ≥ 0 (got ${r.minEpochs}).`);
   positiveInt("batchSize", r.batchSize);
   r.layers.forEach((u) => positiveInt("each layer size", u));
+  if (r.layers.some((u) => u > MAX_LAYER_UNITS)) {
+    throw new TrainError(`A hidden layer may have at most ${MAX_LAYER_UNITS} units (got ${r.layers.join(",")}); e.g. layers: [64, 32].`);
+  }
+  if (r.epochs > MAX_EPOCHS) throw new TrainError(`epochs must be at most ${MAX_EPOCHS.toLocaleString("en-US")} (got ${r.epochs}).`);
   if (!(r.learningRate > 0) || !Number.isFinite(r.learningRate)) throw new TrainError(`learningRate must be > 0 (got ${r.learningRate}).`);
   if (!(r.validationSplit >= 0 && r.validationSplit < 1)) throw new TrainError(`validationSplit must be in [0, 1) (got ${r.validationSplit}).`);
   if (!Number.isInteger(r.patience) || r.patience < 0) throw new TrainError(`patience must be a whole number ≥ 0 (got ${r.patience}).`);
   if (!Number.isFinite(r.seed)) throw new TrainError(`seed must be a number (got ${r.seed}).`);
   if (typeof r.target !== "string" || r.target === "") throw new TrainError("Name the target column: trainRegressor(table, { target: \"column\" }).");
   return r;
+}
+
+/** Weights and biases of a dense network with `inputs` features, these hidden layers and one output. */
+function countParameters(inputs: number, layers: readonly number[]): number {
+  let n = 0;
+  let width = inputs;
+  for (const units of [...layers, 1]) {
+    n += width * units + units;
+    width = units;
+  }
+  return n;
 }
 
 function buildNetwork(tf: TF, inputs: number, o: ResolvedTrainOptions): LayersModel {
@@ -218,6 +263,28 @@ function buildNetwork(tf: TF, inputs: number, o: ResolvedTrainOptions): LayersMo
   return net;
 }
 
+/**
+ * The seeded split of the usable rows (those with a target) into training and validation rows, as
+ * trainRegressor makes it; no validation rows under 10 usable rows.
+ */
+export function validationRows(usable: readonly number[], share: number, seed: number): { train: number[]; validation: number[] } {
+  const order = permutation(usable.length, seededRng(seed));
+  const nVal = usable.length >= 10 ? Math.round(usable.length * share) : 0;
+  return {
+    validation: Array.from(order.subarray(0, nVal), (k) => usable[k]!),
+    train: Array.from(order.subarray(nVal), (k) => usable[k]!),
+  };
+}
+
+/** Gradient steps the default epoch budget aims at; enough for the linear model to reach least squares on small tables. */
+const DEFAULT_STEPS = 4000;
+
+/** Default most epochs: about DEFAULT_STEPS steps, at least 100 and at most 1,000 epochs. */
+export function defaultEpochs(trainRows: number, batchSize: number): number {
+  const steps = Math.max(1, Math.ceil(trainRows / batchSize));
+  return Math.min(1000, Math.max(100, Math.ceil(DEFAULT_STEPS / steps)));
+}
+
 /** Yields to the event loop so that an interrupt (AbortSignal) and display updates get through. */
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -230,6 +297,13 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
     ...(options.schema ? { schema: options.schema } : {}), ...(options.dates ? { dates: options.dates } : {}),
     ...(options.maxLevels !== undefined ? { maxLevels: options.maxLevels } : {}),
   });
+  const parameters = countParameters(pre.featureNames.length, o.layers);
+  if (parameters > MAX_PARAMETERS) {
+    throw new TrainError(
+      `The network would have ${parameters.toLocaleString("en-US")} weights (${pre.featureNames.length} features, layers ${o.layers.join(",") || "none"}); ` +
+        `at most ${MAX_PARAMETERS.toLocaleString("en-US")} fit: use smaller layers, e.g. 64,32.`,
+    );
+  }
   const testFrame = options.test === undefined ? undefined : toFrame(options.test);
   if (testFrame) {
     pre.checkColumns(testFrame);
@@ -243,11 +317,11 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
   const yAll = targetValues(frame, o.target);
   const usable: number[] = [];
   yAll.forEach((v, i) => { if (!Number.isNaN(v)) usable.push(i); });
-  const order = permutation(usable.length, seededRng(o.seed));
-  const nVal = usable.length >= 10 ? Math.round(usable.length * o.validationSplit) : 0;
-  const valRows = Array.from(order.subarray(0, nVal), (k) => usable[k]!);
-  const trainRows = Array.from(order.subarray(nVal), (k) => usable[k]!);
+  const { train: trainRows, validation: valRows } = validationRows(usable, o.validationSplit, o.seed);
+  const nVal = valRows.length;
 
+  if (options.epochs === undefined) o.epochs = defaultEpochs(trainRows.length, o.batchSize);
+  if (options.minEpochs === undefined) o.minEpochs = Math.min(o.epochs, 2 * o.patience);
   const started = Date.now();
   // Training rows stay in JavaScript arrays: each batch is copied out of them into a fresh tensor,
   // which costs less than gathering from a resident tensor (two kernels and an index tensor per batch).
@@ -256,7 +330,6 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
   const ytr = Float32Array.from(trainRows, (r) => pre.scaleTarget(yAll[r]!));
   const Xval = nVal ? matrixTensor(tf, pre, frame, valRows) : null;
   const yvalRaw = Float64Array.from(valRows, (r) => yAll[r]!);
-  const yval = nVal ? tf.tensor2d(Float32Array.from(yvalRaw, (v) => pre.scaleTarget(v)), [nVal, 1]) : null;
 
   const net = buildNetwork(tf, pre.featureNames.length, o);
   const vars = net.trainableWeights.map((w) => w.read() as import("@tensorflow/tfjs").Variable);
@@ -265,34 +338,33 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
   const trainer = denseTrainer(tf);
   const history: EpochLog[] = [];
   const shuffle = seededRng(o.seed + 1);
-  let best = Number.POSITIVE_INFINITY;
+  const monitor = new StoppingMonitor({ patience: o.patience, minEpochs: o.minEpochs, plateau: Math.max(3, Math.round((o.patience || 20) / 2)) });
   let bestEpoch = 0;
   let bestWeights: Tensor<Rank>[] | null = null;
-  let sinceBest = 0;
   let stoppedEarly = false;
   let interrupted = false;
+  let stopReason = "";
   const aborted = () => options.signal?.aborted === true;
-  const plateau = Math.max(3, Math.round((o.patience || 15) / 3));
-  let lr = o.learningRate;
 
-  const validate = (): { loss: number; mae: number } | null => {
-    if (!Xval || !yval) return null;
-    return tf.tidy(() => {
-      const pred = net.predict(Xval, { batchSize: 4096 }) as Tensor;
-      const loss = tf.losses.meanSquaredError(yval, pred).dataSync()[0]!;
-      const p = pred.dataSync();
-      let s = 0;
-      for (let i = 0; i < nVal; i++) s += Math.abs(pre.unscaleTarget(p[i]!) - yvalRaw[i]!);
-      return { loss, mae: s / nVal };
-    });
+  const yvalScaled = Float64Array.from(yvalRaw, (v) => pre.scaleTarget(v));
+  /** Validation MSE and MAE, and the per-row squared errors (standardized target) the stopping rules compare. */
+  const validate = (): { loss: number; mae: number; errors: Float64Array } | null => {
+    if (!Xval) return null;
+    const p = tf.tidy(() => (net.predict(Xval, { batchSize: 4096 }) as Tensor).dataSync());
+    const errors = new Float64Array(nVal);
+    let s = 0;
+    let ae = 0;
+    for (let i = 0; i < nVal; i++) {
+      errors[i] = (p[i]! - yvalScaled[i]!) ** 2;
+      s += errors[i]!;
+      ae += Math.abs(pre.unscaleTarget(p[i]!) - yvalRaw[i]!);
+    }
+    return { loss: s / nVal, mae: ae / nVal, errors };
   };
-  const keepIfBest = (epoch: number, loss: number): boolean => {
-    if (!(loss < best)) return false;
-    best = loss;
+  const snapshot = (epoch: number): void => {
     bestEpoch = epoch;
     bestWeights?.forEach((w) => w.dispose());
     bestWeights = net.getWeights().map((w) => w.clone());
-    return true;
   };
 
   try {
@@ -330,8 +402,8 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
         elapsedMs: Date.now() - started,
       };
       if (interrupted && seen < trainRows.length) {
-        // A partial epoch: its weights still compete for "best", but it is not logged as an epoch.
-        if (v) keepIfBest(epoch, v.loss);
+        // A partial epoch: its weights may still be kept, but it is not logged as an epoch.
+        if (v && Number.isFinite(v.loss) && monitor.keeps(v.errors)) snapshot(epoch);
         break;
       }
       if (!Number.isFinite(entry.loss) || (v !== null && !Number.isFinite(v.loss))) {
@@ -343,20 +415,19 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
         }
         history.push(entry);
         stoppedEarly = true;
+        stopReason = `the loss diverged (${entry.loss}); lower the learning rate (now ${o.learningRate})`;
         break;
       }
       history.push(entry);
-      if (v) {
-        if (keepIfBest(epoch, v.loss)) sinceBest = 0;
-        else {
-          sinceBest++;
-          if (o.patience > 0 && sinceBest >= o.patience) stoppedEarly = true;
-          // Halve the step size on a plateau: Adam at a fixed rate keeps jittering around the optimum.
-          else if (sinceBest % plateau === 0 && lr > o.learningRate / 64) optimizer.learningRate = lr /= 2;
-        }
-      }
+      const d = monitor.update(epoch, entry.loss, v ? v.errors : null);
+      if (d.keep) snapshot(epoch);
+      if (d.lrFactor !== 1) optimizer.learningRate *= d.lrFactor;
       await options.onEpoch?.(entry);
-      if (stoppedEarly) break;
+      if (d.stop) {
+        stoppedEarly = true;
+        stopReason = d.reason ?? "";
+        break;
+      }
       if (aborted()) interrupted = true;
     }
     if (bestWeights) net.setWeights(bestWeights);
@@ -366,7 +437,7 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
     throw e;
   } finally {
     (bestWeights as Tensor<Rank>[] | null)?.forEach((w) => w.dispose());
-    Xval?.dispose(); yval?.dispose();
+    Xval?.dispose();
     optimizer.dispose();
   }
 
@@ -378,6 +449,7 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
     bestEpoch,
     stoppedEarly,
     interrupted,
+    stopReason,
     trainRows: trainRows.length,
     validationRows: nVal,
     elapsedMs: Date.now() - started,

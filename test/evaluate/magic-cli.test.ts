@@ -50,16 +50,17 @@ describe("synthlab report", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--real and --synth are required/);
     expect((await cli(["--real", "a", "--synth", "b", "--bogus"])).code).toBe(2);
-    expect((await cli(["--real", "a", "--synth", "b", "--model", "gpt"])).stderr).toMatch(/choose ridge, linear or mlp/);
+    expect((await cli(["--real", "a", "--synth", "b", "--model", "gpt"])).stderr).toMatch(/--model must be one of ridge, linear, mlp; got "gpt"/);
   });
   it("bad data exits 1 naming the problem, without a stack", async () => {
     const r = await cli(["--real", join(dir, "real.csv"), "--synth", join(dir, "bad.csv")]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/lacks "y", "k", "cat", "date" and has extra "other"/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    // A missing input is a usage error, found before any work.
     const missing = await cli(["--real", join(dir, "nope.csv"), "--synth", join(dir, "synth.csv")]);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/nope\.csv/);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^synthlab report: --real .*nope\.csv: no such file\.\n$/);
   });
 });
 

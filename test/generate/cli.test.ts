@@ -61,14 +61,14 @@ describe("synthlab generate", () => {
 
   it("usage errors exit 2 with one clear line", async () => {
     const cases: [string[], RegExp][] = [
-      [["--schema", "coffee-shop", "--rows", "ten", "--out", "-"], /--rows expects a whole number ≥ 0, got "ten"/],
+      [["--schema", "coffee-shop", "--rows", "ten", "--out", "-"], /--rows expects an integer from 0 to 10,000,000, got "ten"/],
       [["--schema", "coffee-shop"], /--out is required/],
       [["--schema", "coffee-shop", "--out", "x.parquet"], /must end in .csv or .jsonl/],
       [["--schema", "nope.json", "--out", "-"], /--schema nope.json: no such file and no example/],
       [["--like", "nope.csv", "--out", "-"], /--like nope.csv: no such file, and no dataset/],
-      [["--mode", "magic", "--schema", "coffee-shop", "--out", "-"], /Unknown mode "magic"/],
+      [["--mode", "magic", "--schema", "coffee-shop", "--out", "-"], /--mode must be one of offline, copula, llm-rows, llm-program, text; got "magic"/],
       [["--mode", "copula", "--schema", "coffee-shop", "--out", "-"], /copula mode fits real data/],
-      [["--frobnicate"], /Unknown option '--frobnicate'/],
+      [["--frobnicate"], /unknown option --frobnicate/],
     ];
     for (const [argv, re] of cases) {
       const r = await cli(argv);

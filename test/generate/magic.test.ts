@@ -71,7 +71,7 @@ describe("%%generate", () => {
       ["%%generate sales --schema bakery", /--schema bakery: no notebook variable, example \(coffee-shop\) or JSON file/],
       ["%%generate sales --mode copula --schema coffee-shop", /copula mode fits real data/],
       ["%%generate sales --rows 5", /Nothing to generate from/],
-      ["%%generate sales --schema coffee-shop --budget -1", /--budget is a positive amount/],
+      ["%%generate sales --schema coffee-shop --budget -1", /--budget must be a number > 0; got -1\./],
     ];
     for (const [cell, re] of cases) {
       const outcome = await t.run(cell);

@@ -48,6 +48,41 @@ describe("compareTraining", () => {
     expect(bad.settings.map((s) => s.setting)).toEqual(["TRTR", "TSTR"]);
   }, 120_000);
 
+  it("shows live progress: one bar updated in place, per model and per epoch, ending with the total", async () => {
+    const shown: { bundle: Record<string, unknown>; displayId: string; update: boolean }[] = [];
+    const sink = { display: (bundle: Record<string, unknown>, o: { displayId: string; update: boolean }) => shown.push({ bundle, ...o }) };
+    const real = table(60, 1);
+    await compareTraining({ ...quiet, real, synthetic: table(60, 3), holdout: table(30, 2), target: "y", model: "linear", epochs: 3, settings: ["TRTR", "TSTR"], progress: sink });
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(shown.map((s) => s.displayId)).size).toBe(1);
+    expect(shown[0]!.update).toBe(false);
+    expect(shown.slice(1).every((s) => s.update)).toBe(true);
+    const last = shown[shown.length - 1]!.bundle;
+    expect(String(last["text/plain"])).toMatch(/^Trained 6 \/ 6 models · done · \d+\.\d s$/);
+    expect(String(last["text/html"])).toContain('<progress value="6" max="6"');
+  }, 60_000);
+
+  it("writes progress lines to stderr outside a notebook, and to the cell's display inside one", async () => {
+    const { defaultProgressSink, liveProgress } = await import("../../src/display/progress.js");
+    const lines: string[] = [];
+    const p = liveProgress({ write: (t) => lines.push(t) });
+    p.update({ value: 1, max: 9, text: "Training 1 / 9 models" });
+    p.done({ value: 9, max: 9, text: "Trained 9 / 9 models" });
+    expect(lines).toEqual(["Training 1 / 9 models\n", "Trained 9 / 9 models\n"]);
+    expect(defaultProgressSink().display).toBeUndefined();
+    // In a notebook cell the kernel defines the global display(): progress goes there, as a display-protocol object.
+    const seen: unknown[] = [];
+    (globalThis as Record<string, unknown>).display = (v: unknown, o: unknown) => { seen.push([v, o]); };
+    try {
+      liveProgress().done({ value: 2, max: 2, text: "Trained 2 / 2 models" });
+    } finally {
+      delete (globalThis as Record<string, unknown>).display;
+    }
+    const [value, options] = seen[0] as [Record<symbol, () => Record<string, string>>, { update: boolean }];
+    expect(value[displaySymbol]!()["text/plain"]).toBe("Trained 2 / 2 models");
+    expect(options.update).toBe(false);
+  });
+
   it("needs ≥ 3 seeds and synthetic data with the real columns", async () => {
     const real = table(30, 1);
     await expect(compareTraining({ ...quiet, real, synthetic: real, holdout: real, target: "y", seeds: [1, 2] })).rejects.toThrow(/at least 3 seeds/);

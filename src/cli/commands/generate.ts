@@ -2,12 +2,14 @@
  * `synthlab generate --mode M --rows N [--like real.csv|DATASET] [--schema schema.json|coffee-shop] [--seed N]
  *  --out out.csv|out.jsonl|-` — the library's generate() from the shell; progress on stderr.
  */
-import { parseArgs } from "node:util";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Frame, Schema } from "../../data/types.js";
-import type { Progress } from "../../generate/types.js";
+import { GENERATE_MODES, type Progress } from "../../generate/types.js";
 import { LINE_CHARS, printableLine, printableText } from "../../display/untrusted.js";
+import { MAX_ROWS } from "../../limits.js";
+import type { MagicArgs } from "../../magics/types.js";
+import { parseCommandArgs, prepareOutputPath, tableHint, UsageError, type CommandOption } from "../options.js";
 
 const USAGE = `Usage: synthlab generate [--mode MODE] --rows N [--like real.csv|DATASET] [--schema schema.json|EXAMPLE]
                          [--seed N] --out out.csv|out.jsonl|- [options]
@@ -28,45 +30,35 @@ const USAGE = `Usage: synthlab generate [--mode MODE] --rows N [--like real.csv|
   --meta             add a _meta provenance column
   --quiet            no progress on stderr`;
 
-const OPTIONS = {
-  mode: { type: "string" },
-  rows: { type: "string", short: "n" },
-  like: { type: "string" },
-  schema: { type: "string" },
-  seed: { type: "string" },
-  dates: { type: "string", multiple: true },
-  out: { type: "string", short: "o" },
-  description: { type: "string", short: "d" },
-  model: { type: "string" },
-  budget: { type: "string" },
-  concurrency: { type: "string" },
-  "batch-size": { type: "string" },
-  examples: { type: "string" },
-  temperature: { type: "string" },
-  "run-id": { type: "string" },
-  "batch-api": { type: "boolean" },
-  task: { type: "string" },
-  labels: { type: "string" },
-  balanced: { type: "boolean" },
-  dedup: { type: "string" },
-  meta: { type: "boolean" },
-  quiet: { type: "boolean", short: "q" },
-  help: { type: "boolean", short: "h" },
-} as const;
+const OPTIONS: readonly CommandOption[] = [
+  { name: "mode", type: "string", choices: GENERATE_MODES, help: "generation mode" },
+  { name: "rows", short: "n", type: "integer", min: 0, max: MAX_ROWS, help: "rows to generate" },
+  { name: "like", type: "string", help: "real rows to imitate" },
+  { name: "schema", type: "string", help: "schema file or example" },
+  { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "random seed" },
+  { name: "dates", type: "string", repeatable: true, help: "date format of a --like column, COLUMN=FORMAT" },
+  { name: "out", short: "o", type: "string", help: "output file or -" },
+  { name: "description", short: "d", type: "string", help: "what the data is" },
+  { name: "model", type: "string", help: "LLM model" },
+  { name: "budget", type: "number", min: 0, minExclusive: true, help: "US dollars" },
+  { name: "concurrency", type: "integer", min: 1, max: 256, help: "parallel requests" },
+  { name: "batch-size", type: "integer", min: 1, max: 1000, help: "rows per request" },
+  { name: "examples", type: "integer", min: 0, max: 100, help: "few-shot rows per request" },
+  { name: "temperature", type: "number", min: 0, max: 2, help: "sampling temperature" },
+  { name: "run-id", type: "string", help: "checkpoint id" },
+  { name: "batch-api", type: "boolean", help: "OpenAI Batch API" },
+  { name: "task", type: "string", choices: ["classification", "ner", "dialogue", "summary"], help: "text task" },
+  { name: "labels", type: "string", help: "text labels" },
+  { name: "balanced", type: "boolean", help: "equal rows per label" },
+  { name: "dedup", type: "string", choices: ["exact", "near"], help: "remove duplicates" },
+  { name: "meta", type: "boolean", help: "_meta column" },
+  { name: "quiet", short: "q", type: "boolean", help: "no progress" },
+  { name: "help", short: "h", type: "boolean", help: "this help" },
+];
 
-class UsageError extends Error {}
-
-function int(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} expects a whole number ≥ ${min}, got "${v}".`);
-  return Number(v);
-}
-
-function num(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got "${v}".`);
-  return n;
+/** A run that produced no usable rows: exit 1, one line. */
+class NoRowsError extends Error {
+  override name = "NoRowsError";
 }
 
 async function readLike(value: string): Promise<Frame> {
@@ -77,7 +69,8 @@ async function readLike(value: string): Promise<Frame> {
   }
   const ds = await import("../../datasets/index.js");
   if (ds.listDatasets().some((d) => d.name === value)) return ds.loadDataset(value);
-  throw new UsageError(`--like ${value}: no such file, and no dataset of that name (see synthlab datasets list).`);
+  const hint = await tableHint(value);
+  throw new UsageError(`--like ${value}: no such file, and no dataset of that name${hint || " (see synthlab datasets list)."}`);
 }
 
 async function readSchema(value: string): Promise<Schema> {
@@ -94,29 +87,32 @@ async function readSchema(value: string): Promise<Schema> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
+  let values: MagicArgs;
   try {
-    const parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
-    values = parsed.values;
+    values = parseCommandArgs("generate", OPTIONS, argv);
   } catch (e) {
-    process.stderr.write(`synthlab generate: ${(e as Error).message.split("\n")[0]}\n${USAGE}\n`);
+    process.stderr.write(`synthlab generate: ${(e as Error).message}\n`);
     return 2;
   }
   if (values.help) { process.stdout.write(USAGE + "\n"); return 0; }
   const gen = await import("../../generate/index.js");
   const quiet = values.quiet === true;
+  const str = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+  const num = (name: string) => (typeof values[name] === "number" ? (values[name] as number) : undefined);
   try {
-    const rows = int("rows", values.rows, 0) ?? 100;
-    const seed = int("seed", values.seed, 0) ?? 0;
-    const out = values.out;
+    const rows = num("rows") ?? 100;
+    const seed = num("seed") ?? 0;
+    const out = str("out");
     if (!out) throw new UsageError("--out is required: a .csv or .jsonl path, or - for CSV on stdout.");
     if (out !== "-" && !/\.(csv|jsonl)$/i.test(out)) throw new UsageError(`--out ${out}: the file name must end in .csv or .jsonl (or use - for stdout).`);
-    if (values.dedup !== undefined && values.dedup !== "exact" && values.dedup !== "near") throw new UsageError(`--dedup expects exact or near, got "${values.dedup}".`);
+    // The output folder is created (or found impossible) before any row is generated.
+    if (out !== "-") prepareOutputPath("out", out);
     const { parseDatesOption } = await import("../../data/datetime.js");
-    const dates = values.dates ? parseDatesOption(values.dates) : undefined;
-    const like = values.like !== undefined ? await readLike(values.like) : undefined;
-    const schema = values.schema !== undefined ? await readSchema(values.schema) : undefined;
-    const mode = gen.pickMode({ mode: values.mode as never, schema, like, description: values.description });
+    const dateSpecs = values.dates as string[];
+    const dates = dateSpecs.length ? parseDatesOption(dateSpecs) : undefined;
+    const like = str("like") !== undefined ? await readLike(str("like")!) : undefined;
+    const schema = str("schema") !== undefined ? await readSchema(str("schema")!) : undefined;
+    const mode = gen.pickMode({ mode: values.mode as never, schema, like, description: str("description") });
 
     const started = Date.now();
     let lastLine = 0;
@@ -133,29 +129,35 @@ export async function run(argv: string[]): Promise<number> {
       if (p.invalidRows !== undefined) parts.push(`${p.invalidRows} invalid`);
       process.stderr.write(`${tty ? "\r" : ""}generate ${mode}: ${parts.join(", ")}${tty && !final ? "" : "\n"}`);
     };
-    const labels = values.labels?.split(",").map((s) => s.trim()).filter(Boolean);
+    const labels = str("labels")?.split(",").map((s) => s.trim()).filter(Boolean);
     const result = await gen.generate({
       mode, rows, seed,
       ...(schema ? { schema } : {}),
       ...(like ? { like } : {}),
       ...(dates ? { dates } : {}),
-      ...(values.description ? { description: values.description } : {}),
-      ...(values.model ? { model: values.model } : {}),
-      ...(values.budget !== undefined ? { budgetUsd: num("budget", values.budget) } : {}),
-      ...(values.concurrency !== undefined ? { concurrency: int("concurrency", values.concurrency, 1) } : {}),
-      ...(values["batch-size"] !== undefined ? { batchSize: int("batch-size", values["batch-size"], 1) } : {}),
-      ...(values.examples !== undefined ? { examples: int("examples", values.examples, 0) } : {}),
-      ...(values.temperature !== undefined ? { temperature: num("temperature", values.temperature) } : {}),
-      ...(values["run-id"] ? { runId: values["run-id"] } : {}),
+      ...(str("description") ? { description: str("description") } : {}),
+      ...(str("model") ? { model: str("model") } : {}),
+      ...(num("budget") !== undefined ? { budgetUsd: num("budget") } : {}),
+      ...(num("concurrency") !== undefined ? { concurrency: num("concurrency") } : {}),
+      ...(num("batch-size") !== undefined ? { batchSize: num("batch-size") } : {}),
+      ...(num("examples") !== undefined ? { examples: num("examples") } : {}),
+      ...(num("temperature") !== undefined ? { temperature: num("temperature") } : {}),
+      ...(str("run-id") ? { runId: str("run-id") } : {}),
       ...(values["batch-api"] ? { batchApi: true } : {}),
-      ...(values.task ? { textTask: values.task as never } : {}),
+      ...(str("task") ? { textTask: str("task") as never } : {}),
       ...(labels ? { labels } : {}),
       ...(values.balanced ? { balanced: true } : {}),
-      ...(values.dedup ? { dedup: values.dedup as "exact" | "near" } : {}),
+      ...(str("dedup") ? { dedup: str("dedup") as "exact" | "near" } : {}),
       ...(values.meta ? { meta: true } : {}),
       onProgress: (p) => report(p),
     });
     report({ rows: result.frame.rowCount, target: rows, rowsPerSecond: result.stats.rowsPerSecond }, true);
+    if (rows > 0 && result.frame.rowCount === 0) {
+      // Nothing usable came back (e.g. every model reply was invalid): a header-only file would look like success.
+      const invalid = result.stats.invalidRows ? `${result.stats.invalidRows} invalid rows` : "no rows";
+      const why = result.warnings.length ? ` (${printableLine(result.warnings[0]!.replace(/\s+/g, " "), 200)})` : "";
+      throw new NoRowsError(`no valid rows: the ${mode} run produced ${invalid}${why}; nothing written to ${out === "-" ? "stdout" : out}.`);
+    }
 
     const { writeFrameFile, writeFrameTo } = await import("../../generate/output.js");
     if (out === "-") await writeFrameTo(result.frame, process.stdout, "csv");
@@ -167,6 +169,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     const err = e as Error;
+    if (err.name === "NoRowsError") { process.stderr.write(`synthlab generate: ${printableText(err.message, LINE_CHARS)}\n`); return 1; }
     const known = e instanceof UsageError || ["GenerateError", "SchemaError", "CopulaError", "ExpressionError", "PatternError", "CsvError", "FrameError", "LlmConfigError", "DatasetError", "DateFormatError"].includes(err.name);
     // Messages may quote model or server text: bounded and without control characters.
     process.stderr.write(`synthlab generate: ${printableText(err.message, LINE_CHARS)}

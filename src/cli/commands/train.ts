@@ -5,7 +5,11 @@
  */
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { MAX_EPOCHS } from "../../limits.js";
+import type { MagicArgs } from "../../magics/types.js";
+import { parseLayers } from "../../train/layers.js";
+import { parseCommandArgs, prepareOutputPath, tableHint, UsageError, type CommandOption } from "../options.js";
 
 const USAGE = `Usage: synthlab train --data TRAIN --target COL [--test TEST] [options]
 
@@ -13,11 +17,13 @@ const USAGE = `Usage: synthlab train --data TRAIN --target COL [--test TEST] [op
   --test TEST         test table (same kinds); its metrics and the mean baseline's are reported
   --target COL        numeric column to predict
   --model KIND        mlp (default) or linear
-  --epochs N          maximum epochs (default 100; early stopping usually ends sooner)
+  --epochs N          maximum epochs (default: about 4,000 gradient steps, 100 to 1,000 epochs;
+                      training usually stops sooner, once converged)
   --batch-size N      rows per step (default 64)
   --lr X              Adam learning rate (default 0.01 mlp, 0.02 linear)
   --layers A,B        MLP hidden layer sizes (default 64,32)
-  --patience N        epochs without validation improvement before stopping (default 20; 0 = never)
+  --patience N        epochs in a row worse than the best on validation before stopping
+                      (default 20; 0 = never stop early)
   --seed N            seed (default 42)
   --dates COL=FORMAT  date format of a column the data cannot settle, e.g. "Date=dd/mm/yyyy" (repeatable)
   --max-levels K      one-hot width cap per categorical column (default 50; the rest share "(other)")
@@ -28,14 +34,24 @@ const USAGE = `Usage: synthlab train --data TRAIN --target COL [--test TEST] [op
 Environment: SYNTHLAB_TF_BACKEND=tensorflow|wasm|cpu tries that TF.js backend first.
 Ctrl-C stops after the current batch and keeps the best weights.`;
 
-class UsageError extends Error {}
-
-function int(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} ${v}: expected a whole number ≥ ${min}.`);
-  return n;
-}
+const OPTIONS: readonly CommandOption[] = [
+  { name: "data", type: "string", help: "training table" },
+  { name: "test", type: "string", help: "test table" },
+  { name: "target", type: "string", help: "numeric column to predict" },
+  { name: "model", type: "string", choices: ["mlp", "linear"], help: "model kind" },
+  { name: "epochs", type: "integer", min: 1, max: MAX_EPOCHS, help: "maximum epochs" },
+  { name: "batch-size", type: "integer", min: 1, max: 1_000_000, help: "rows per step" },
+  { name: "lr", type: "number", min: 0, minExclusive: true, max: 10, help: "Adam learning rate" },
+  { name: "layers", type: "string", help: "MLP hidden layer sizes" },
+  { name: "patience", type: "integer", min: 0, max: MAX_EPOCHS, help: "early-stopping patience" },
+  { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "seed" },
+  { name: "dates", type: "string", repeatable: true, help: "date formats, COLUMN=FORMAT" },
+  { name: "max-levels", type: "integer", min: 1, max: 100_000, help: "one-hot width cap" },
+  { name: "save", type: "string", help: "model folder" },
+  { name: "json", type: "string", help: "JSON output file" },
+  { name: "quiet", type: "boolean", help: "no per-epoch lines" },
+  { name: "help", short: "h", type: "boolean", help: "this help" },
+];
 
 async function readTable(option: string, value: string) {
   if (/\.(csv|jsonl)$/i.test(value)) {
@@ -45,37 +61,16 @@ async function readTable(option: string, value: string) {
   }
   const { listDatasets, loadDataset } = await import("../../datasets/index.js");
   if (listDatasets().some((d) => d.name === value)) return loadDataset(value);
-  throw new UsageError(`--${option} ${value}: not a .csv/.jsonl file or a dataset name (see \`synthlab datasets list\`).`);
+  const hint = await tableHint(value);
+  throw new UsageError(`--${option} ${value}: not a .csv/.jsonl file or a dataset name${hint || " (see `synthlab datasets list`)."}`);
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | string[] | undefined>;
+  let values: MagicArgs;
   try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        data: { type: "string" },
-        test: { type: "string" },
-        target: { type: "string" },
-        model: { type: "string" },
-        epochs: { type: "string" },
-        "batch-size": { type: "string" },
-        lr: { type: "string" },
-        layers: { type: "string" },
-        patience: { type: "string" },
-        seed: { type: "string" },
-        dates: { type: "string", multiple: true },
-        "max-levels": { type: "string" },
-        save: { type: "string" },
-        json: { type: "string" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
+    values = parseCommandArgs("train", OPTIONS, argv);
   } catch (e) {
-    process.stderr.write(`synthlab train: ${(e as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`synthlab train: ${(e as Error).message}\n`);
     return 2;
   }
   if (values.help) {
@@ -89,24 +84,17 @@ export async function run(argv: string[]): Promise<number> {
   };
   try {
     if (!values.data || !values.target) throw new UsageError("--data and --target are required.");
-    const model = values.model === undefined ? "mlp" : String(values.model);
-    if (model !== "mlp" && model !== "linear") throw new UsageError(`--model ${model}: use mlp or linear.`);
-    let layers: number[] | undefined;
-    if (typeof values.layers === "string") {
-      layers = values.layers.split(",").map((s) => Number(s.trim()));
-      if (layers.some((u) => !Number.isInteger(u) || u < 1)) throw new UsageError(`--layers ${values.layers}: whole numbers ≥ 1 separated by commas, e.g. 64,32.`);
-    }
-    const lr = values.lr === undefined ? undefined : Number(values.lr);
-    if (lr !== undefined && !(lr > 0)) throw new UsageError(`--lr ${String(values.lr)}: expected a number > 0, e.g. 0.01.`);
-    const opts = {
-      epochs: int("epochs", values.epochs as string | undefined, 1),
-      batchSize: int("batch-size", values["batch-size"] as string | undefined, 1),
-      patience: int("patience", values.patience as string | undefined, 0),
-      seed: int("seed", values.seed as string | undefined, 0),
-    };
+    const model = (values.model ?? "mlp") as "mlp" | "linear";
+    const layers = typeof values.layers === "string" ? parseLayers(values.layers) : undefined;
+    const num = (name: string) => (typeof values[name] === "number" ? (values[name] as number) : undefined);
+    const opts = { epochs: num("epochs"), batchSize: num("batch-size"), patience: num("patience"), seed: num("seed"), learningRate: num("lr") };
     const { parseDatesOption } = await import("../../data/datetime.js");
-    const dates = values.dates ? parseDatesOption(values.dates as string[]) : undefined;
-    const maxLevels = int("max-levels", values["max-levels"] as string | undefined, 1);
+    const dateSpecs = values.dates as string[];
+    const dates = dateSpecs.length ? parseDatesOption(dateSpecs) : undefined;
+    const maxLevels = num("max-levels");
+    // Output paths first: a missing folder is created, an impossible one fails before training.
+    if (typeof values.json === "string") prepareOutputPath("json", values.json);
+    if (typeof values.save === "string") prepareOutputPath("save", join(values.save, "model.json"));
     const data = await readTable("data", String(values.data));
     const test = values.test ? await readTable("test", String(values.test)) : undefined;
 
@@ -116,7 +104,6 @@ export async function run(argv: string[]): Promise<number> {
       target: String(values.target),
       model,
       layers,
-      learningRate: lr,
       ...opts,
       ...(dates ? { dates } : {}),
       ...(maxLevels !== undefined ? { maxLevels } : {}),
@@ -145,6 +132,7 @@ export async function run(argv: string[]): Promise<number> {
         metrics: trained.info.metrics,
         bestEpoch: trained.info.bestEpoch,
         stoppedEarly: trained.info.stoppedEarly,
+        stopped: trained.stopSummary(),
         interrupted: trained.info.interrupted,
         trainRows: trained.info.trainRows,
         validationRows: trained.info.validationRows,
@@ -157,10 +145,9 @@ export async function run(argv: string[]): Promise<number> {
     return trained.info.interrupted ? 130 : 0;
   } catch (e) {
     const err = e as Error;
-    const input = e instanceof UsageError || ["PreprocessError", "TrainError", "FrameError", "CsvError", "DatasetError", "DateFormatError"].includes(err.name);
+    const input = ["UsageError", "PreprocessError", "TrainError", "FrameError", "CsvError", "DatasetError", "DateFormatError"].includes(err.name);
     process.stderr.write(`synthlab train: ${err.message}\n`);
-    if (e instanceof UsageError) process.stderr.write(`Run \`synthlab train --help\` for the options.\n`);
-    if (!input) process.stderr.write((err.stack ?? "") + "\n");
+    if (!input) process.stderr.write(process.env.SYNTHLAB_DEBUG ? `${err.stack ?? ""}\n` : "(an internal error: set SYNTHLAB_DEBUG=1 for the stack trace)\n");
     return input ? 2 : 1;
   } finally {
     process.off("SIGINT", onSigint);

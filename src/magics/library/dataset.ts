@@ -5,6 +5,7 @@
  */
 import type { MagicDefinition } from "../types.js";
 import { MagicUsageError } from "../types.js";
+import { suggestValue } from "../args.js";
 
 /** "coffee-sales-raw-index_1" → "coffee_sales_raw_index_1": a valid identifier for the scope. */
 export function defaultVariableName(dataset: string): string {
@@ -30,7 +31,9 @@ const dataset: MagicDefinition = {
     if (!IDENTIFIER.test(variable)) throw new MagicUsageError(`--as ${variable}: not a valid variable name; use letters, digits, _ or $.`);
     const { loadDataset, listDatasets, datasetAttribution, DatasetError } = await import("../../datasets/index.js");
     if (!listDatasets().some((d) => d.name === name)) {
-      throw new MagicUsageError(`Unknown dataset "${name}". Available: ${listDatasets().map((d) => d.name).join(", ")}.`);
+      const names = listDatasets().map((d) => d.name);
+      const hint = suggestValue(name, names);
+      throw new MagicUsageError(hint ? `Unknown dataset "${name}"${hint}` : `Unknown dataset "${name}". Available: ${names.join(", ")}.`);
     }
     let frame;
     try {

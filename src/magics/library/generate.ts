@@ -10,7 +10,13 @@ import { MagicUsageError } from "../types.js";
 import { displaySymbol } from "../../display/protocol.js";
 import type { Frame, Schema } from "../../data/types.js";
 import type { Progress } from "../../generate/types.js";
-import { LINE_CHARS, printableText } from "../../display/untrusted.js";
+import type { MimeBundle } from "../../display/protocol.js";
+import { progressBundle, throttle } from "../../display/progress.js";
+import { LINE_CHARS, printableLine, printableText } from "../../display/untrusted.js";
+import { MAX_ROWS } from "../../limits.js";
+import { tableNameHint } from "../hints.js";
+
+export { throttle };
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const MODES = ["offline", "copula", "llm-rows", "llm-program", "text"] as const;
@@ -19,8 +25,6 @@ const INPUT_ERRORS = new Set([
   "GenerateError", "DateFormatError", "SchemaError", "ExpressionError", "PatternError", "CopulaError", "FrameError", "CsvError",
   "CoercionError", "LlmConfigError", "BudgetExceededError",
 ]);
-/** Progress updates at most this often (ms): ~4/s keeps the front end responsive. */
-const THROTTLE_MS = 250;
 
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 
@@ -37,44 +41,9 @@ export function progressText(name: string, mode: string, p: Progress, done = fal
   return parts.join(" · ");
 }
 
-function progressBundle(text: string, p: Progress): Record<string, string> {
-  const esc = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  const max = Math.max(p.target, 1);
-  return {
-    "text/plain": text,
-    "text/html": `<div><progress value="${Math.min(p.rows, max)}" max="${max}" style="width:16em"></progress> <span>${esc}</span></div>`,
-  };
-}
-
-/**
- * Calls `send` at most once per THROTTLE_MS. A value held back is sent when its window ends
- * (a trailing timer), so the display never lags behind a generator that went quiet; `flush`
- * sends it now, `cancel` drops it (before the final update).
- */
-export function throttle<T>(send: (v: T) => void, ms = THROTTLE_MS, now: () => number = Date.now): { push(v: T): void; flush(): void; cancel(): void } {
-  let last = -Infinity;
-  let pending: T | undefined;
-  let has = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const clear = (): void => { if (timer !== undefined) { clearTimeout(timer); timer = undefined; } };
-  const flush = (): void => {
-    clear();
-    if (has) { has = false; last = now(); send(pending as T); }
-  };
-  return {
-    push(v) {
-      const t = now();
-      if (t - last >= ms) { clear(); last = t; has = false; send(v); return; }
-      pending = v;
-      has = true;
-      if (timer === undefined) {
-        timer = setTimeout(flush, Math.max(0, ms - (t - last)));
-        timer.unref?.();
-      }
-    },
-    flush,
-    cancel() { clear(); has = false; },
-  };
+/** The %%generate progress bar: rows done of the target. */
+function rowsBundle(text: string, p: Progress): MimeBundle {
+  return progressBundle(text, p.rows, p.target);
 }
 
 async function resolveLike(value: string, ctx: MagicContext): Promise<Frame> {
@@ -88,7 +57,12 @@ async function resolveLike(value: string, ctx: MagicContext): Promise<Frame> {
   const { existsSync } = await import("node:fs");
   const path = resolve(ctx.cwd, value);
   if (!existsSync(path)) {
-    throw new MagicUsageError(`--like ${value}: no notebook variable or file of that name; load the real data first (e.g. %dataset coffee-sales --as real).`);
+    const hint = await tableNameHint(value, ctx.scope, false);
+    throw new MagicUsageError(
+      hint
+        ? `--like ${value}: no notebook variable or file of that name${hint}`
+        : `--like ${value}: no notebook variable or file of that name; load the real data first (e.g. %dataset coffee-sales --as real).`,
+    );
   }
   const { readCsv, readJsonl } = await import("../../data/csv.js");
   return /\.jsonl$/i.test(path) ? readJsonl(path) : readCsv(path, { log: (line) => ctx.io.stdout(line + "\n") });
@@ -133,12 +107,10 @@ function optionalNumber(args: MagicArgs, key: string): number | undefined {
 export async function runGenerate(args: MagicArgs, body: string | undefined, ctx: MagicContext): Promise<void> {
   const name = String(args.name ?? "");
   if (!IDENTIFIER.test(name)) throw new MagicUsageError(`%%generate: NAME "${name}" is not a valid variable name; use letters, digits, _ or $.`);
+  // Ranges are declared on the options below and checked by the parser (src/magics/args.ts).
   const rows = optionalNumber(args, "rows") ?? 100;
-  if (rows < 0) throw new MagicUsageError(`%%generate: --rows must be ≥ 0, got ${rows}.`);
   const budget = optionalNumber(args, "budget");
-  if (budget !== undefined && !(budget > 0)) throw new MagicUsageError(`%%generate: --budget is a positive amount of US dollars, got ${budget}.`);
   const concurrency = optionalNumber(args, "concurrency");
-  if (concurrency !== undefined && concurrency < 1) throw new MagicUsageError(`%%generate: --concurrency must be ≥ 1, got ${concurrency}.`);
 
   const like = typeof args.like === "string" ? await resolveLike(args.like, ctx) : undefined;
   const dates = await datesOption(args);
@@ -165,8 +137,8 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
   const io: CellIO = ctx.io;
   const displayId = `synthlab-generate-${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let latest: Progress = { rows: 0, target: rows, rowsPerSecond: 0 };
-  io.display(progressBundle(progressText(name, mode, latest), latest), { displayId });
-  const updates = throttle<Progress>((p) => io.display(progressBundle(progressText(name, mode, p), p), { displayId, update: true }));
+  io.display(rowsBundle(progressText(name, mode, latest), latest), { displayId });
+  const updates = throttle<Progress>((p) => io.display(rowsBundle(progressText(name, mode, p), p), { displayId, update: true }));
 
   let run;
   try {
@@ -197,13 +169,19 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
   } catch (e) {
     updates.cancel();
     const err = e as Error;
-    io.display(progressBundle(`${progressText(name, mode, latest)} · stopped`, latest), { displayId, update: true });
+    io.display(rowsBundle(`${progressText(name, mode, latest)} · stopped`, latest), { displayId, update: true });
     if (INPUT_ERRORS.has(err.name)) throw new MagicUsageError(`%%generate: ${printableText(err.message, LINE_CHARS)}`);
     throw e;
   }
   updates.cancel();
   const final: Progress = { ...latest, rows: run.frame.rowCount, target: rows, rowsPerSecond: run.stats.rowsPerSecond };
-  io.display(progressBundle(progressText(name, mode, final, true), final), { displayId, update: true });
+  io.display(rowsBundle(progressText(name, mode, final, true), final), { displayId, update: true });
+  if (rows > 0 && run.frame.rowCount === 0) {
+    // Nothing usable came back (e.g. every model reply was invalid): an empty table would pass unnoticed.
+    const invalid = run.stats.invalidRows ? `${run.stats.invalidRows} invalid rows` : "no rows";
+    const why = run.warnings.length ? ` (${printableLine(run.warnings[0]!.replace(/\s+/g, " "), 200)})` : "";
+    throw new MagicUsageError(`%%generate: no valid rows: the ${mode} run produced ${invalid}${why}; ${name} is not set.`);
+  }
   ctx.scope.set(name, run.toDataFrame());
   const bundle = run[displaySymbol]();
   io.display(bundle);
@@ -218,17 +196,17 @@ const generate: MagicDefinition = {
   positionals: [{ name: "name", help: "variable to bind the generated DataFrame to", required: true }],
   options: [
     { name: "mode", type: "string", choices: MODES, help: "generation mode (default: copula with --like, offline with --schema, else llm-rows)" },
-    { name: "rows", short: "n", type: "integer", help: "rows to generate", default: 100 },
+    { name: "rows", short: "n", type: "integer", min: 0, max: MAX_ROWS, help: "rows to generate", default: 100 },
     { name: "like", type: "string", help: "real table to imitate: a notebook variable (DataFrame) or a CSV/JSONL path" },
     { name: "schema", type: "string", help: "schema: a notebook variable, a JSON file, or an example name (coffee-shop)" },
-    { name: "seed", type: "integer", help: "random seed (same seed, same rows for offline/copula)", default: 0 },
+    { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "random seed (same seed, same rows for offline/copula)", default: 0 },
     { name: "dates", type: "string", repeatable: true, help: "date format of a column the data cannot settle, COLUMN=FORMAT (e.g. Date=dd/mm/yyyy); repeatable" },
     { name: "model", type: "string", help: "LLM model name (LLM modes)" },
-    { name: "budget", type: "number", help: "stop cleanly after spending this many US dollars (LLM modes)" },
-    { name: "concurrency", type: "integer", help: "parallel requests (LLM modes)" },
-    { name: "batch-size", type: "integer", help: "rows per request (llm-rows)" },
-    { name: "examples", type: "integer", help: "few-shot real rows per request (llm-rows)" },
-    { name: "temperature", type: "number", help: "sampling temperature (LLM modes)" },
+    { name: "budget", type: "number", min: 0, minExclusive: true, help: "stop cleanly after spending this many US dollars (LLM modes)" },
+    { name: "concurrency", type: "integer", min: 1, max: 256, help: "parallel requests (LLM modes)" },
+    { name: "batch-size", type: "integer", min: 1, max: 1000, help: "rows per request (llm-rows)" },
+    { name: "examples", type: "integer", min: 0, max: 100, help: "few-shot real rows per request (llm-rows)" },
+    { name: "temperature", type: "number", min: 0, max: 2, help: "sampling temperature (LLM modes)" },
     { name: "dedup", type: "string", choices: ["exact", "near", "none"], help: "remove duplicates (also of real rows)" },
     { name: "meta", type: "boolean", help: "add a _meta provenance column", default: false },
     { name: "run-id", type: "string", help: "checkpoint id: an interrupted run with the same id resumes (LLM modes)" },

@@ -6,6 +6,8 @@
  */
 import type { MagicContext, MagicDefinition } from "../types.js";
 import { MagicUsageError } from "../types.js";
+import { MAX_QUERIES } from "../../limits.js";
+import { suggestValue } from "../args.js";
 import { displaySymbol } from "../../display/protocol.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -16,7 +18,8 @@ function table(ctx: MagicContext, option: string, name: string): unknown {
       const v = ctx.scope.get(n);
       return typeof v === "object" && v !== null && ("columns" in v || Array.isArray(v));
     });
-    throw new MagicUsageError(`--${option} ${name}: no notebook variable of that name${tables.length ? `; tables in scope: ${tables.join(", ")}` : ""}.`);
+    const hint = suggestValue(name, tables);
+    throw new MagicUsageError(`--${option} ${name}: no notebook variable of that name${hint || (tables.length ? `; tables in scope: ${tables.join(", ")}.` : ".")}`);
   }
   return ctx.scope.get(name);
 }
@@ -33,8 +36,8 @@ const report: MagicDefinition = {
     { name: "time", type: "string", help: "datetime column for autocorrelation of the daily target" },
     { name: "as", type: "string", help: "variable to store the Report in", default: "report" },
     { name: "model", type: "string", help: "regressor for TRTR/TSTR", choices: ["ridge", "linear", "mlp"], default: "ridge" },
-    { name: "seed", type: "integer", help: "seed of the sampled parts (queries, privacy samples)", default: 0 },
-    { name: "queries", type: "integer", help: "number of QScore queries", default: 200 },
+    { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "seed of the sampled parts (queries, privacy samples)", default: 0 },
+    { name: "queries", type: "integer", min: 1, max: MAX_QUERIES, help: "number of QScore queries", default: 200 },
     { name: "dates", type: "string", repeatable: true, help: "date format of a column the data cannot settle, COLUMN=FORMAT (e.g. Date=dd/mm/yyyy); repeatable" },
   ],
   examples: [

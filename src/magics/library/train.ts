@@ -9,6 +9,9 @@
 import type { Frame } from "../../data/types.js";
 import type { MagicContext, MagicDefinition } from "../types.js";
 import { MagicUsageError } from "../types.js";
+import { MAX_EPOCHS } from "../../limits.js";
+import { parseLayers } from "../../train/layers.js";
+import { tableNameHint } from "../hints.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** Live chart updates at most this often (ms). */
@@ -35,8 +38,11 @@ async function resolveTable(option: string, value: string, ctx: MagicContext): P
   }
   const { listDatasets, loadDataset } = await import("../../datasets/index.js");
   if (listDatasets().some((d) => d.name === value)) return loadDataset(value, { quiet: true });
+  const hint = await tableNameHint(value, ctx.scope);
   throw new MagicUsageError(
-    `--${option} ${value}: no notebook variable, .csv/.jsonl file or dataset of that name; load one first (e.g. %dataset coffee-sales --as sales).`,
+    hint
+      ? `--${option} ${value}: no notebook variable, .csv/.jsonl file or dataset of that name${hint}`
+      : `--${option} ${value}: no notebook variable, .csv/.jsonl file or dataset of that name; load one first (e.g. %dataset coffee-sales --as sales).`,
   );
 }
 
@@ -49,14 +55,14 @@ const train: MagicDefinition = {
     { name: "test", type: "string", help: "test table (same kinds as --data); its metrics are shown" },
     { name: "target", type: "string", required: true, help: "numeric column to predict" },
     { name: "model", type: "string", default: "mlp", choices: ["linear", "mlp"], help: "model kind" },
-    { name: "epochs", type: "integer", default: 100, help: "maximum epochs (early stopping on a validation split usually ends sooner)" },
-    { name: "batch-size", type: "integer", default: 64, help: "rows per gradient step" },
-    { name: "lr", type: "number", help: "Adam learning rate (default 0.01 for mlp, 0.02 for linear)" },
+    { name: "epochs", type: "integer", min: 1, max: MAX_EPOCHS, help: "maximum epochs (default: about 4,000 gradient steps, 100 to 1,000 epochs; training usually stops sooner, when it has converged)" },
+    { name: "batch-size", type: "integer", min: 1, max: 1_000_000, default: 64, help: "rows per gradient step" },
+    { name: "lr", type: "number", min: 0, minExclusive: true, max: 10, help: "Adam learning rate (default 0.01 for mlp, 0.02 for linear)" },
     { name: "layers", type: "string", help: "MLP hidden layer sizes, comma-separated (default 64,32)" },
-    { name: "patience", type: "integer", default: 20, help: "epochs without validation improvement before stopping (0: never)" },
-    { name: "seed", type: "integer", default: 42, help: "seed for initial weights, shuffling and the validation split" },
+    { name: "patience", type: "integer", min: 0, max: MAX_EPOCHS, default: 20, help: "epochs in a row worse than the best on validation before stopping (0: never stop early)" },
+    { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, default: 42, help: "seed for initial weights, shuffling and the validation split" },
     { name: "dates", type: "string", repeatable: true, help: "date format of a column the data cannot settle, COLUMN=FORMAT (e.g. Date=dd/mm/yyyy); repeatable" },
-    { name: "max-levels", type: "integer", default: 50, help: "one-hot width cap per categorical column: the most frequent levels, the rest share (other)" },
+    { name: "max-levels", type: "integer", min: 1, max: 100_000, default: 50, help: "one-hot width cap per categorical column: the most frequent levels, the rest share (other)" },
     { name: "as", type: "string", default: "model", help: "variable to bind the trained model to" },
   ],
   examples: [
@@ -66,17 +72,10 @@ const train: MagicDefinition = {
   async run(args, _body, ctx) {
     const variable = String(args.as ?? "model");
     if (!IDENTIFIER.test(variable)) throw new MagicUsageError(`--as ${variable}: not a valid variable name; use letters, digits, _ or $.`);
-    let layers: number[] | undefined;
-    if (args.layers !== undefined) {
-      layers = String(args.layers).split(",").map((s) => Number(s.trim()));
-      if (layers.some((u) => !Number.isInteger(u) || u < 1)) {
-        throw new MagicUsageError(`--layers ${String(args.layers)}: give whole numbers ≥ 1 separated by commas, e.g. --layers 64,32.`);
-      }
-    }
+    const layers = args.layers !== undefined ? parseLayers(String(args.layers)) : undefined;
     const { datesOption } = await import("./generate.js");
     const dates = await datesOption(args);
     const maxLevels = Number(args["max-levels"] ?? 50);
-    if (!(maxLevels >= 1)) throw new MagicUsageError(`--max-levels ${maxLevels}: give a whole number ≥ 1, e.g. --max-levels 50.`);
     const data = await resolveTable("data", String(args.data), ctx);
     const test = args.test !== undefined ? await resolveTable("test", String(args.test), ctx) : undefined;
 
@@ -104,7 +103,7 @@ const train: MagicDefinition = {
       model = await trainRegressor(data, {
         target: String(args.target),
         model: String(args.model ?? "mlp") as "linear" | "mlp",
-        epochs: Number(args.epochs ?? 100),
+        epochs: args.epochs !== undefined ? Number(args.epochs) : undefined,
         batchSize: Number(args["batch-size"] ?? 64),
         learningRate: args.lr !== undefined ? Number(args.lr) : undefined,
         patience: Number(args.patience ?? 20),
@@ -133,7 +132,7 @@ const train: MagicDefinition = {
     const status = info.interrupted
       ? `interrupted after epoch ${info.history.length}, kept epoch ${info.bestEpoch}`
       : info.stoppedEarly
-        ? `stopped early, kept epoch ${info.bestEpoch}`
+        ? `stopped at epoch ${info.history.length}, kept epoch ${info.bestEpoch}`
         : `done, kept epoch ${info.bestEpoch}`;
     if (points.length) send(status, info.bestEpoch);
     await rendering;
@@ -143,7 +142,7 @@ const train: MagicDefinition = {
     const header = ["", "MAE", "RMSE", "R²", "MAPE %"];
     const notes = model.preprocessor.notes();
     ctx.io.display({
-      "text/html": `<div><p>${escapeHtml(model.summary())}</p>${htmlTable(header, model.metricRows())}${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join("")}</div>`,
+      "text/html": `<div><p>${escapeHtml(model.summary())}</p><p>${escapeHtml(model.stopSummary())}</p>${htmlTable(header, model.metricRows())}${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join("")}</div>`,
       "text/plain": [model.toString(), ...notes].join("\n"),
     });
     if (info.interrupted) ctx.io.stdout(`Interrupted: stopped after the current batch and kept the best weights (epoch ${info.bestEpoch}).\n`);
