@@ -82,12 +82,11 @@ describe("cells and scope", () => {
     expect(outcome.userExpressions?.["broken"]).toMatchObject({ status: "error" });
   });
 
-  it("explains how to keep the type of a dynamic import that is not a plain `const x = await import(...)`", async () => {
-    const e = errorOf((await run("const lib = (await import('simple-statistics'));")).outcome);
-    expect(e.traceback).toHaveLength(2); // one message, not one per module file of the package
-    expect(e.evalue).toMatch(/cannot be carried to later cells\. Use a static import/);
-    expect(plain((await run("const lib2: typeof import('simple-statistics') = await import('simple-statistics');\nlib2.sum([1, 2])")).outcome)).toBe("3");
-    expect(plain((await run("lib2.max([4, 9])")).outcome)).toBe("9");
+  it("carries the types of any dynamic import to later cells (parenthesised, destructured)", async () => {
+    expect((await run("const lib = (await import('simple-statistics'));\nconst { sum: sumOf } = await import('simple-statistics');")).outcome).toEqual({ status: "ok" });
+    expect(plain((await run("lib.max([4, 9]) + sumOf([1, 2])")).outcome)).toBe("12");
+    // The types came along: a string where numbers belong is a type error.
+    expect(errorOf((await run("sumOf(['a']);")).outcome).ename).toBe("TSError");
   });
 
   it("keeps names declared before a runtime error", async () => {

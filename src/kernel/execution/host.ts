@@ -1,11 +1,10 @@
 /**
- * The execution host: compiles TypeScript cells with tslab's converter (see converter.ts), runs
- * them on this thread with `vm.runInThisContext({ breakOnSigint: true })`, hands magic cells to
- * src/magics, and turns values into MIME bundles through src/display.
+ * The execution host: compiles TypeScript cells (see converter.ts: one source file per cell in
+ * one language service), runs them on this thread with `vm.runInThisContext({ breakOnSigint: true })`,
+ * hands magic cells to src/magics, and turns values into MIME bundles through src/display.
  *
- * Notebook variables live in one object (`locals`): the converter rewrites references to earlier
+ * Notebook variables live in one object (`locals`): the compiler rewrites references to earlier
  * cells' declarations into `exports.<name>`, and we pass `locals` (behind a proxy) as `exports`.
- * Types of earlier cells travel in `prevDecl`, a .d.ts text the converter returns after each cell.
  */
 import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -29,8 +28,6 @@ import {
   type CellConverter,
   type ConvertResult,
   hasSyntaxErrors,
-  expandShorthandProperties,
-  annotateDynamicImports,
 } from "./converter.js";
 import {
   CellRegistry,
@@ -44,6 +41,12 @@ import { GLOBALS_DTS, GLOBALS_MODULE, installGlobals } from "./globals.js";
 import { CellOutput, router } from "./output.js";
 import { codePointToUtf16, utf16ToCodePoint } from "./positions.js";
 import { SourceMap } from "./sourcemap.js";
+import { installHint, requireShipped } from "./modules.js";
+
+/** True when `err` is about `id` itself, not about something `id` requires in turn. */
+function isMissing(err: unknown, id: string): boolean {
+  return err instanceof Error && err.message.startsWith(`Cannot find module '${id}'`);
+}
 
 type MagicsModule = typeof import("../../magics/index.js");
 
@@ -83,7 +86,6 @@ function declaredType(value: unknown): string {
 export class TypeScriptExecutionHost implements ExecutionHost {
   private readonly cwd: string;
   private converterInstance: CellConverter | undefined;
-  private prevDecl = "";
   private readonly locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   private readonly exportsProxy: Record<string, unknown>;
   private readonly pendingDecls = new Map<string, string>();
@@ -132,7 +134,8 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     clearTimeout(this.warmTimer);
     if (this.closed) return Promise.resolve();
     try {
-      if (!this.converterInstance) this.converter.convert("", "0");
+      // The first program parses lib and @types/node; a first check resolves the common globals.
+      if (!this.converterInstance) this.converter.convert("console.log(Math.max(1, [0].length), JSON.stringify({}), display);");
     } catch (err) {
       process.stderr.write(`synthlab: TypeScript warm-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
     }
@@ -249,10 +252,11 @@ export class TypeScriptExecutionHost implements ExecutionHost {
   /** Declarations for values that magics put into scope, so later cells can name them. */
   private flushPendingDecls(): void {
     if (this.pendingDecls.size === 0) return;
-    const src = [...this.pendingDecls].map(([name, type]) => `declare let ${name}: ${type};`).join("\n");
+    const entries = [...this.pendingDecls].map(([name, type]) => ({ name, type }));
     this.pendingDecls.clear();
-    const r = this.converter.convert(this.prevDecl, src);
-    if (r.diagnostics.length === 0 && r.declOutput !== undefined) this.prevDecl = r.declOutput;
+    if (this.converter.declare(entries).length === 0) return;
+    // A declared type that does not resolve (a package the notebook lacks) must not lose the name.
+    this.converter.declare(entries.map((e) => ({ name: e.name, type: "any" })));
   }
 
   private async runTypeScript(
@@ -261,7 +265,7 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     active: ActiveRun,
   ): Promise<{ status: "ok"; value: unknown } | Extract<ExecuteOutcome, { status: "error" }>> {
     this.flushPendingDecls();
-    const converted = this.converter.convert(this.prevDecl, expandShorthandProperties(annotateDynamicImports(code)));
+    const converted = this.converter.convert(code);
     if (converted.sideOutputs) {
       for (const side of converted.sideOutputs) {
         this.sideModules.delete(side.path);
@@ -269,12 +273,9 @@ export class TypeScriptExecutionHost implements ExecutionHost {
       }
     }
     if (converted.diagnostics.length > 0) return diagnosticsOutcome(converted.diagnostics, label);
-    if (!converted.output) {
-      this.prevDecl = converted.declOutput ?? this.prevDecl;
-      return { status: "ok", value: undefined };
-    }
     // Declarations stick even if the cell throws: names assigned before the error stay usable.
-    this.prevDecl = converted.declOutput ?? this.prevDecl;
+    converted.commit();
+    if (!converted.output) return { status: "ok", value: undefined };
     try {
       const value = await this.runConverted(converted, code, label, active);
       return { status: "ok", value };
@@ -336,7 +337,16 @@ export class TypeScriptExecutionHost implements ExecutionHost {
           return mod.exports;
         }
       }
-      return base(id);
+      try {
+        return base(id);
+      } catch (err) {
+        if ((err as { code?: unknown } | null)?.code !== "MODULE_NOT_FOUND" || !isMissing(err, id)) throw err;
+        // synthlab and the packages it ships resolve from any folder; the notebook's own node_modules came first.
+        const shipped = requireShipped(id);
+        if (shipped) return shipped.value;
+        (err as Error).message = `Cannot find module '${id}'. ${installHint(id)}`;
+        throw err;
+      }
     };
     return Object.assign(load, { resolve: base.resolve, cache: base.cache, main: base.main, extensions: base.extensions }) as NodeJS.Require;
   }
@@ -344,7 +354,7 @@ export class TypeScriptExecutionHost implements ExecutionHost {
   /** Evaluate an expression in the notebook (magics' `{expr}`), without changing declarations. */
   private async evaluate(expression: string, active?: ActiveRun): Promise<unknown> {
     this.flushPendingDecls();
-    const converted = this.converter.convert(this.prevDecl, expandShorthandProperties(`(${expression}\n);`));
+    const converted = this.converter.convert(`(${expression}\n);`);
     if (converted.diagnostics.length > 0) {
       const d = converted.diagnostics[0]!;
       const err = new Error(`cannot evaluate {${expression}}: ${d.messageText}`);
@@ -388,7 +398,7 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     this.flushPendingDecls();
     // Magic lines inside TypeScript are blanked (same length), so the language service sees only TypeScript.
     const tsView = (await this.magics())?.blankMagicLines(code) ?? code;
-    const info = this.converter.complete(this.prevDecl, tsView, pos);
+    const info = this.converter.complete(tsView, pos);
     return {
       matches: info.candidates,
       cursorStart: utf16ToCodePoint(code, info.start),
@@ -402,7 +412,7 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     this.flushPendingDecls();
     const tsView = (await this.magics())?.blankMagicLines(code) ?? code;
     // A cursor right after an identifier (the usual "shift-tab" position) is one past its end.
-    const info = this.converter.inspect(this.prevDecl, tsView, pos) ?? (pos > 0 ? this.converter.inspect(this.prevDecl, tsView, pos - 1) : undefined);
+    const info = this.converter.inspect(tsView, pos) ?? (pos > 0 ? this.converter.inspect(tsView, pos - 1) : undefined);
     if (!info || !info.displayParts) return { found: false, data: {} };
     const signature = info.displayParts.map((p) => p.text).join("");
     const docs = (info.documentation ?? []).map((p) => p.text).join("");
