@@ -104,6 +104,9 @@ export const SOURCE_MAPS_MARKER = "\n//# synthlabSourceMaps=";
 /** Top-level await codes: TypeScript rejects `await` at the top of a CommonJS module; cells run it in an async wrapper. */
 const TOP_LEVEL_AWAIT_CODES = new Set([1375, 1378, 1431, 1432, 2854]);
 const LAST_EXPR_PREFIX = "tsLastExpr";
+const EMPTY_SLOT = "export {};\n";
+const SLOT_BLOCK = 64;
+
 
 type Ts = typeof TS;
 let tsModule: Ts | undefined;
@@ -261,14 +264,24 @@ class NotebookCompiler implements CellConverter {
   private readonly virtual = new Map<string, VirtualFile>();
   /** Extra root modules (the cell globals' types). */
   private readonly modules: string[] = [];
-  /** Committed cells (and magic declarations), oldest first. */
-  private readonly history: string[] = [];
-  private pending: string | undefined;
+  /**
+   * Cell files, created in blocks of SLOT_BLOCK and empty (`export {};`) until used: the first
+   * `used` hold committed cells (and magic declarations), oldest first; slot `used` takes the
+   * cell being compiled. Why slots: while the set of files stays the same, TypeScript reuses the
+   * whole program structure (files, resolutions) and only re-parses the changed file; adding a
+   * file per cell made every program walk all files again.
+   */
+  private readonly slots: string[] = [];
+  private readonly slotIndex = new Map<string, number>();
+  private used = 0;
   private seq = 0;
   private readonly ls: TS.LanguageService;
   private readonly resolutions = new Map<string, TS.ResolvedModuleWithFailedLookupLocations>();
   private readonly resolutionCache: TS.ModuleResolutionCache;
   private readonly resolutionOptions: TS.CompilerOptions;
+  private readonly snapshots = new Map<string, { version: string; snapshot: TS.IScriptSnapshot | undefined }>();
+  private readonly typeResolutions = new Map<string, TS.ResolvedTypeReferenceDirectiveWithFailedLookupLocations>();
+  private readonly typeResolutionCache: TS.TypeReferenceDirectiveResolutionCache;
   /** Local modules emitted, by file name, with the version they had. */
   private readonly emittedLocal = new Map<string, string>();
   private readonly localVersions = new Map<string, string>();
@@ -276,22 +289,21 @@ class NotebookCompiler implements CellConverter {
   constructor(private readonly cwd: string) {
     const ts = this.ts;
     this.options = compilerOptions(ts, cwd);
+    // The @types packages to include, found once (TypeScript would rescan their package.json files for every program).
+    this.options.types = ts.getAutomaticTypeDirectiveNames(this.options, ts.sys);
     this.resolutionOptions = {
       ...this.options,
       module: ts.ModuleKind.ESNext,
       moduleResolution: ts.ModuleResolutionKind.Bundler,
     };
     this.resolutionCache = ts.createModuleResolutionCache(cwd, (f) => f, this.resolutionOptions);
-    const host: TS.LanguageServiceHost = {
+    this.typeResolutionCache = ts.createTypeReferenceDirectiveResolutionCache(cwd, (f) => f, this.options, this.resolutionCache.getPackageJsonInfoCache());
+    // getModuleResolutionCache is read by createProgram (not in the public LanguageServiceHost type).
+    const host: TS.LanguageServiceHost & { getModuleResolutionCache(): TS.ModuleResolutionCache } = {
       getCompilationSettings: () => this.options,
       getScriptFileNames: () => this.rootFiles(),
       getScriptVersion: (f) => this.versionOf(f),
-      getScriptSnapshot: (f) => {
-        const v = this.virtual.get(f);
-        if (v) return ts.ScriptSnapshot.fromString(v.text);
-        const text = ts.sys.readFile(f);
-        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
-      },
+      getScriptSnapshot: (f) => this.snapshotOf(f),
       getCurrentDirectory: () => cwd,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
       fileExists: (f) => this.virtual.has(f) || ts.sys.fileExists(f),
@@ -303,12 +315,40 @@ class NotebookCompiler implements CellConverter {
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
       resolveModuleNameLiterals: (literals, containingFile) =>
         literals.map((lit) => this.resolveModule(lit.text, containingFile)),
+      // Also used for the `@typescript/lib-*` lookups of lib references: kept across programs.
+      getModuleResolutionCache: () => this.resolutionCache,
+      resolveTypeReferenceDirectiveReferences: (refs, containingFile, redirected, options, sourceFile) =>
+        refs.map((ref) => this.resolveTypeReference(ref, containingFile, redirected, options, sourceFile)),
     };
     this.ls = ts.createLanguageService(host, ts.createDocumentRegistry());
   }
 
   private rootFiles(): string[] {
-    return this.pending ? [...this.modules, ...this.history, this.pending] : [...this.modules, ...this.history];
+    return [...this.modules, ...this.slots];
+  }
+
+  private setText(fileName: string, text: string): void {
+    const old = this.virtual.get(fileName);
+    if (old?.text === text) return;
+    this.virtual.set(fileName, { text, version: (old?.version ?? 0) + 1 });
+  }
+
+  /** The slot for the next cell, adding a block of empty slots when all are used. */
+  private nextSlot(): string {
+    while (this.used >= this.slots.length) {
+      for (let i = this.slots.length, end = i + SLOT_BLOCK; i < end; i++) {
+      const name = path.join(this.cwd, `__synthlab_cell_${i}__.ts`);
+      this.slots.push(name);
+      this.slotIndex.set(name, i);
+      this.setText(name, EMPTY_SLOT);
+      }
+    }
+    return this.slots[this.used]!;
+  }
+
+  private isEarlierCell(sf: TS.SourceFile): boolean {
+    const i = this.slotIndex.get(sf.fileName);
+    return i !== undefined && i < this.used;
   }
 
   /** Virtual files by their version; files outside node_modules by mtime (a local module may be edited); packages never change. */
@@ -319,6 +359,42 @@ class NotebookCompiler implements CellConverter {
     const known = this.localVersions.get(fileName);
     if (known !== undefined) return known;
     return this.statVersion(fileName);
+  }
+
+  /**
+   * The language service asks for every file's text for every program (before it compares
+   * versions), so texts are kept: packages' for the session, local files' until their mtime changes.
+   */
+  private snapshotOf(fileName: string): TS.IScriptSnapshot | undefined {
+    const ts = this.ts;
+    const v = this.virtual.get(fileName);
+    if (v) return ts.ScriptSnapshot.fromString(v.text);
+    const version = this.versionOf(fileName);
+    const known = this.snapshots.get(fileName);
+    if (known && known.version === version) return known.snapshot;
+    const text = ts.sys.readFile(fileName);
+    const snapshot = text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+    this.snapshots.set(fileName, { version, snapshot });
+    return snapshot;
+  }
+
+  /** `/// <reference types>` and the automatic @types entries, cached like module names. */
+  private resolveTypeReference(
+    ref: string | TS.FileReference,
+    containingFile: string,
+    redirected: TS.ResolvedProjectReference | undefined,
+    options: TS.CompilerOptions,
+    sourceFile: TS.SourceFile | undefined,
+  ): TS.ResolvedTypeReferenceDirectiveWithFailedLookupLocations {
+    const ts = this.ts;
+    const name = typeof ref === "string" ? ref : ref.fileName.toLowerCase();
+    const mode = typeof ref === "string" ? undefined : ts.getModeForFileReference(ref, sourceFile?.impliedNodeFormat);
+    const key = `${containingFile}\0${name}\0${mode ?? ""}`;
+    const cached = this.typeResolutions.get(key);
+    if (cached) return cached;
+    const r = ts.resolveTypeReferenceDirective(name, containingFile, options, ts.sys, redirected, this.typeResolutionCache, mode);
+    this.typeResolutions.set(key, r);
+    return r;
   }
 
   private statVersion(fileName: string): string {
@@ -354,31 +430,31 @@ class NotebookCompiler implements CellConverter {
     return r;
   }
 
-  private fileNameFor(kind: string): string {
-    return path.join(this.cwd, `__synthlab_${kind}_${++this.seq}__.ts`);
-  }
-
-  /** The program with `fileName` (text) as the newest cell; older cells chained as its scope. */
-  private programWith(fileName: string, text: string): { program: TS.Program; file: TS.SourceFile } {
-    this.virtual.set(fileName, { text, version: 1 });
-    this.pending = fileName;
+  /** The program with `text` as the newest cell (in the next slot); older cells chained as its scope. */
+  private programWith(text: string): { program: TS.Program; file: TS.SourceFile; fileName: string } {
+    const fileName = this.nextSlot();
+    this.setText(fileName, text);
     this.localVersions.clear(); // Re-stat local modules once per program.
     const program = this.ls.getProgram();
     if (!program) throw new Error("internal: the TypeScript language service has no program.");
     let previous: TS.SourceFile | undefined;
-    for (const name of [...this.history, fileName]) {
-      const sf = program.getSourceFile(name);
-      if (!sf) continue;
+    for (let i = 0; i <= this.used; i++) {
+      const sf = program.getSourceFile(this.slots[i]!)!;
       // The scope chain: names not found in a cell are looked up in the cell before it.
-      (sf as { parent?: TS.Node }).parent = previous;
+      if ((sf as { parent?: TS.Node }).parent !== previous) (sf as { parent?: TS.Node }).parent = previous;
       previous = sf;
     }
-    return { program, file: program.getSourceFile(fileName)! };
+    return { program, file: previous!, fileName };
   }
 
+  /** Keep the cell in the next slot as history. */
+  private keep(fileName: string): void {
+    if (this.slots[this.used] === fileName) this.used++;
+  }
+
+  /** Empty the next slot again (a cell that did not compile, a completion request). */
   private drop(fileName: string): void {
-    if (this.pending === fileName) this.pending = undefined;
-    this.virtual.delete(fileName);
+    if (this.slots[this.used] === fileName) this.setText(fileName, EMPTY_SLOT);
   }
 
   private relativeName = (f: TS.SourceFile): string | undefined =>
@@ -389,16 +465,9 @@ class NotebookCompiler implements CellConverter {
     const parsed = ts.createSourceFile("cell.ts", src, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
     const names = topLevelNames(ts, parsed);
     const awaits = hasTopLevelAwait(ts, parsed);
-    const fileName = this.fileNameFor("cell");
     // The export list makes the cell a module and gives its names to `exports` at run time.
-    const { program, file } = this.programWith(fileName, `${src}\n;export { ${names.join(", ")} };\n`);
-    let committed = false;
-    const commit = (): void => {
-      if (committed) return;
-      committed = true;
-      if (this.pending === fileName) this.pending = undefined;
-      this.history.push(fileName);
-    };
+    const { program, file, fileName } = this.programWith(`${src}\n;export { ${names.join(", ")} };\n`);
+    const commit = (): void => this.keep(fileName);
     const notCommitted = (): ConvertResult => {
       this.drop(fileName);
       return { diagnostics, sideOutputs: sideOutputs.length ? sideOutputs : undefined, commit: () => {} };
@@ -414,7 +483,7 @@ class NotebookCompiler implements CellConverter {
     const sideOutputs = this.emitLocalModules(program, diagnostics);
     if (diagnostics.length > 0) return notCommitted();
 
-    const lastExpr = names.includes(LAST_EXPR_PREFIX) ? `${LAST_EXPR_PREFIX}_${this.seq}` : LAST_EXPR_PREFIX;
+    const lastExpr = names.includes(LAST_EXPR_PREFIX) ? `${LAST_EXPR_PREFIX}_${++this.seq}` : LAST_EXPR_PREFIX;
     let lastExpressionVar: string | undefined;
     let js = "";
     let map = "";
@@ -429,7 +498,7 @@ class NotebookCompiler implements CellConverter {
       false,
       {
         before: [lastExpressionTransformer(ts, file, lastExpr, () => (lastExpressionVar = lastExpr))],
-        after: [historyReferences(ts, checker, (sf) => sf !== file && this.history.includes(sf.fileName))],
+        after: [historyReferences(ts, checker, (sf) => this.isEarlierCell(sf))],
       },
     );
     // ES modules are strict; cells run as plain scripts, as they did under tslab. (Lines are
@@ -478,23 +547,18 @@ class NotebookCompiler implements CellConverter {
   declare(entries: readonly { name: string; type: string }[]): Diagnostic[] {
     if (entries.length === 0) return [];
     const ts = this.ts;
-    const fileName = this.fileNameFor("decl");
     const text = entries.map((e) => `declare let ${e.name}: ${e.type};`).join("\n") + "\nexport {};\n";
-    const { program, file } = this.programWith(fileName, text);
+    const { program, file, fileName } = this.programWith(text);
     const diags = toDiagnostics(ts, [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)], this.relativeName);
     if (diags.length) this.drop(fileName);
-    else {
-      this.pending = undefined;
-      this.history.push(fileName);
-    }
+    else this.keep(fileName);
     return diags;
   }
 
   /** Run `fn` on a transient file holding `src` (completion, inspection); nothing is kept. */
   private withScratch<T>(src: string, fn: (fileName: string, file: TS.SourceFile) => T): T {
-    const fileName = this.fileNameFor("scratch");
+    const { file, fileName } = this.programWith(`${src}\n;export {};\n`);
     try {
-      const { file } = this.programWith(fileName, `${src}\n;export {};\n`);
       return fn(fileName, file);
     } finally {
       this.drop(fileName);
@@ -532,7 +596,8 @@ class NotebookCompiler implements CellConverter {
   close(): void {
     this.ls.dispose();
     this.virtual.clear();
-    this.history.length = 0;
+    this.slots.length = 0;
+    this.used = 0;
   }
 }
 
