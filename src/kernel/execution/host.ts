@@ -113,9 +113,9 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     this.scope = {
       get: (name) => locals[name],
       has: (name) => name in locals,
-      set: (name, value) => {
+      set: (name, value, type) => {
         locals[name] = value;
-        if (IDENTIFIER.test(name)) this.pendingDecls.set(name, declaredType(value));
+        if (IDENTIFIER.test(name)) this.pendingDecls.set(name, type ?? declaredType(value));
       },
       names: () => Object.keys(locals).filter((n) => !LAST_EXPR.test(n)),
     };

@@ -6,7 +6,7 @@
  */
 import type { CellIO } from "../../kernel/types.js";
 import type { MagicArgs, MagicContext, MagicDefinition } from "../types.js";
-import { MagicUsageError } from "../types.js";
+import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 import { displaySymbol } from "../../display/protocol.js";
 import type { Frame, Schema } from "../../data/types.js";
 import type { Progress } from "../../generate/types.js";
@@ -185,7 +185,7 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
   updates.cancel();
   const final: Progress = { ...latest, rows: run.frame.rowCount, target: rows, rowsPerSecond: run.stats.rowsPerSecond };
   io.display(progressBundle(progressText(name, mode, final, true), final), { displayId, update: true });
-  ctx.scope.set(name, run.toDataFrame());
+  ctx.scope.set(name, run.toDataFrame(), NOTEBOOK_TYPES.DataFrame);
   const bundle = run[displaySymbol]();
   io.display(bundle);
 }

@@ -5,7 +5,7 @@
  * inside `run` so kernel start stays fast.
  */
 import type { MagicContext, MagicDefinition } from "../types.js";
-import { MagicUsageError } from "../types.js";
+import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 import { displaySymbol } from "../../display/protocol.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -65,7 +65,7 @@ const report: MagicDefinition = {
       if (err instanceof EvaluateError || err instanceof FrameError) throw new MagicUsageError(err.message);
       throw err;
     }
-    ctx.scope.set(variable, result);
+    ctx.scope.set(variable, result, NOTEBOOK_TYPES.Report);
     ctx.io.display(await result[displaySymbol]());
     ctx.io.stdout(`${variable} = Report (report.toJSON(), await report.toHTML())\n`);
     return undefined;

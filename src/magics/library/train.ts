@@ -8,7 +8,7 @@
  */
 import type { Frame } from "../../data/types.js";
 import type { MagicContext, MagicDefinition } from "../types.js";
-import { MagicUsageError } from "../types.js";
+import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** Live chart updates at most this often (ms). */
@@ -130,7 +130,7 @@ const train: MagicDefinition = {
     if (points.length) send(status, info.bestEpoch);
     await rendering;
 
-    ctx.scope.set(variable, model);
+    ctx.scope.set(variable, model, NOTEBOOK_TYPES.TrainedModel);
     const { escapeHtml, htmlTable } = await import("../../train/display.js");
     const header = ["", "MAE", "RMSE", "R²", "MAPE %"];
     ctx.io.display({
