@@ -143,6 +143,15 @@ describe("display globals", () => {
     expect(d[4]!.options).toEqual({ displayId: "mine" });
   });
 
+  it("display(bundle, { raw: true }) shows the MIME bundle as given (IPython raw=True)", async () => {
+    const { outcome, io } = await run('display({ "text/html": "<b>hi</b>", "application/x-mine+json": { n: 1 } }, { raw: true });');
+    expect(outcome.status).toBe("ok");
+    // As given: no text/plain added, the object not formatted as a value.
+    expect(io.displays.map((e) => e.bundle)).toEqual([{ "text/html": "<b>hi</b>", "application/x-mine+json": { n: 1 } }]);
+    const bad = errorOf((await run('display({ html: "<b>hi</b>" }, { raw: true });')).outcome);
+    expect(bad.evalue).toMatch(/"html" is not a MIME type/);
+  });
+
   it("keeps display order with console output around it", async () => {
     const { io } = await run("console.log('before');\ndisplay({ k: 1 });\nconsole.log('after');");
     expect(io.events.map((e) => e.type)).toEqual(["stdout", "display", "stdout"]);
@@ -408,6 +417,13 @@ describe("completion, inspection, is_complete", () => {
     const v = await host.inspect("completeMe", 4, 0);
     expect(String(v.data["text/plain"])).toContain("alpha: number");
     expect((await host.inspect("   ", 1, 0)).found).toBe(false);
+  });
+
+  it("inspects a magic name: its help, as %magic? shows it", async () => {
+    const r = await host.inspect("%%capture out", 4, 0);
+    expect(r.found).toBe(true);
+    expect(String(r.data["text/plain"])).toContain("%%capture");
+    expect((await host.inspect("%nosuchmagic", 3, 0)).found).toBe(false);
   });
 
   it("tells complete, incomplete (with indent) and invalid code apart", async () => {

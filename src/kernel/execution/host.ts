@@ -409,6 +409,8 @@ export class TypeScriptExecutionHost implements ExecutionHost {
 
   async inspect(code: string, cursorPos: number, _detailLevel: number): Promise<InspectResult> {
     const pos = codePointToUtf16(code, cursorPos);
+    const help = await this.magicHelp(code, pos);
+    if (help !== undefined) return { found: true, data: { "text/plain": help } };
     this.flushPendingDecls();
     const tsView = (await this.magics())?.blankMagicLines(code) ?? code;
     // A cursor right after an identifier (the usual "shift-tab" position) is one past its end.
@@ -419,6 +421,18 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     const tags = (info.tags ?? []).map((t) => `@${t.name}${t.text ? ` ${t.text.map((p) => p.text).join("")}` : ""}`);
     const text = [signature, docs, ...tags].filter((s) => s !== "").join("\n");
     return { found: true, data: { "text/plain": text } };
+  }
+
+  /** A magic's help when the cursor is on a magic name at the start of a line (`%time`, `%%generate`). */
+  private async magicHelp(code: string, pos: number): Promise<string | undefined> {
+    const lineStart = code.lastIndexOf("\n", pos - 1) + 1;
+    const lineEnd = code.indexOf("\n", pos);
+    const line = code.slice(lineStart, lineEnd < 0 ? code.length : lineEnd);
+    const m = /^\s*(%%?)([A-Za-z_][\w-]*)/.exec(line);
+    if (!m || pos - lineStart > m[0].length) return undefined;
+    const magics = await this.magics();
+    const def = magics?.getMagic(m[2]!);
+    return def ? magics!.formatHelp(def) : undefined;
   }
 
   async isComplete(code: string): Promise<IsCompleteResult> {
