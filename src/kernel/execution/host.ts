@@ -63,7 +63,7 @@ interface ActiveRun {
 }
 
 const CELL_ARGS = Symbol.for("synthlab.cellArgs");
-const WARM_UP_DELAY_MS = 300;
+const WARM_UP_DELAY_MS = 0;
 const LAST_EXPR = /^tsLastExpr\d*$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -121,9 +121,11 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     };
     router.acquire();
     installGlobals();
-    // Build the TypeScript program shortly after start rather than in the first cell; the delay
-    // lets the protocol layer answer kernel_info first (this blocks the thread for ~1-2 s).
-    this.warmTimer = setTimeout(() => this.warmUp(), WARM_UP_DELAY_MS);
+    // Load the TypeScript engine and build the first program right away, in the background of
+    // the user typing the first cell (it blocks this thread for ~1.5-2.5 s of CPU: lib and
+    // @types/node are parsed). The socket worker thread answers kernel_info and the heartbeat
+    // meanwhile, so start-up is not delayed; only a turn of the event loop is left first.
+    this.warmTimer = setTimeout(() => void this.warmUp(), WARM_UP_DELAY_MS);
     this.warmTimer.unref();
   }
 
@@ -142,7 +144,7 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     return this.magics().then(() => undefined);
   }
 
-  /** Created on first use: building the TypeScript program takes ~1.5 s, keep kernel start fast. */
+  /** Created by the warm-up or on first use: building the first program takes ~1.5 s. */
   private get converter(): CellConverter {
     if (this.closed) throw new Error("the execution host has been shut down.");
     if (!this.converterInstance) {
