@@ -21,14 +21,8 @@ import type {
   InspectResult,
   IsCompleteResult,
 } from "../types.js";
-import {
-  createCellConverter,
-  isCompleteCode,
-  splitSourceMaps,
-  type CellConverter,
-  type ConvertResult,
-  hasSyntaxErrors,
-} from "./converter.js";
+import { hasSyntaxErrors, isCompleteCode } from "./cellSyntax.js";
+import { createCellConverter, splitSourceMaps, type CellConverter, type ConvertResult } from "./converter.js";
 import {
   CellRegistry,
   diagnosticsOutcome,
