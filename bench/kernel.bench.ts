@@ -8,9 +8,11 @@
  * first cell   = a fresh kernel answers kernel_info, sits idle 2 s (the user types), then a first
  *                cell: execute_request → iopub status idle
  * trivial cell = a distinct trivial expression (`17 * 3 + 4`, never the same code twice):
- *                execute_request → iopub status idle; fresh kernel, and again after HISTORY cells
- *                that each declare a const, a function and an interface (a Python class for ipykernel)
- * declaration  = one of those declaration cells: the first SAMPLE of them, and the last SAMPLE
+ *                execute_request → iopub status idle; on a fresh kernel, and on a kernel that ran
+ *                HISTORY cells that each declare a const, a function and an interface (a Python
+ *                class for ipykernel); the two kernels take turns, so both see the same load
+ * declaration  = one of those declaration cells: the first SAMPLE on the fresh kernel, and the
+ *                next SAMPLE on the kernel with HISTORY of them, taking turns the same way
  * Each cell also gets the kernel process's CPU time (all its threads, from /proc/PID/task/N/schedstat,
  * nanoseconds): on a shared, loaded machine wall times swing with other work, CPU time much less.
  */
@@ -149,21 +151,42 @@ interface CellTimes {
   trivialAfter: Timing[];
 }
 
+/**
+ * Two kernels of the peer side by side: A stays fresh, B gets HISTORY declaration cells. Then
+ * cells alternate between A and B, so "fresh" and "after HISTORY" are measured under the same
+ * machine load (this machine is shared; load swings within a minute).
+ */
 async function cellTimes(peer: Peer): Promise<CellTimes> {
-  const k = await startKernel(peer);
+  const a = await startKernel(peer);
+  const b = await startKernel(peer).catch(async (err: unknown) => {
+    await a.close();
+    throw err;
+  });
   try {
-    await k.ready();
+    await a.ready();
+    await b.ready();
     let n = 0;
-    for (let i = 0; i < 10; i++) await timeCell(k, trivialCell(n++)); // warm-up
+    for (let i = 0; i < 10; i++) {
+      await timeCell(a, trivialCell(n++)); // warm-up
+      await timeCell(b, trivialCell(n++));
+    }
+    for (let i = 0; i < HISTORY; i++) await timeCell(b, declarationCell(peer.language, i));
     const trivialFresh: Timing[] = [];
-    for (let i = 0; i < SAMPLE; i++) trivialFresh.push(await timeCell(k, trivialCell(n++)));
-    const decl: Timing[] = [];
-    for (let i = 0; i < HISTORY; i++) decl.push(await timeCell(k, declarationCell(peer.language, i)));
     const trivialAfter: Timing[] = [];
-    for (let i = 0; i < SAMPLE; i++) trivialAfter.push(await timeCell(k, trivialCell(n++)));
-    return { trivialFresh, declFirst: decl.slice(0, SAMPLE), declLast: decl.slice(-SAMPLE), trivialAfter };
+    for (let i = 0; i < SAMPLE; i++) {
+      trivialFresh.push(await timeCell(a, trivialCell(n++)));
+      trivialAfter.push(await timeCell(b, trivialCell(n++)));
+    }
+    const declFirst: Timing[] = [];
+    const declLast: Timing[] = [];
+    for (let i = 0; i < SAMPLE; i++) {
+      declFirst.push(await timeCell(a, declarationCell(peer.language, i)));
+      declLast.push(await timeCell(b, declarationCell(peer.language, HISTORY + i)));
+    }
+    return { trivialFresh, declFirst, declLast, trivialAfter };
   } finally {
-    await k.close();
+    await a.close();
+    await b.close();
   }
 }
 
@@ -233,8 +256,8 @@ const lines = [
   "",
   "- **start**: spawn → first `kernel_info_reply`, median of the starts.",
   `- **first cell after idle**: spawn → \`kernel_info_reply\`, ${IDLE_MS / 1000} s idle (the user types), then a first trivial cell: \`execute_request\` → iopub \`status: idle\`; median of ${IDLE_STARTS} starts.`,
-  `- **trivial cell**: a distinct expression each time (\`17 * 3 + 8\`), \`execute_request\` → iopub \`status: idle\`, median of ${SAMPLE}; *fresh* after 10 warm-up cells, *after ${HISTORY}* after ${HISTORY} declaration cells.`,
-  `- **declaration cell**: \`const cN = N; function fN(x: number) {…}; interface IN {…}\` (ipykernel: a variable, a def and a class), median of the first ${SAMPLE} and of the last ${SAMPLE} of the ${HISTORY}.`,
+  `- **trivial cell**: a distinct expression each time (\`17 * 3 + 8\`), \`execute_request\` → iopub \`status: idle\`, median of ${SAMPLE}; *fresh*: a kernel after 10 warm-up cells; *after ${HISTORY}*: a second kernel of the same kind after ${HISTORY} declaration cells. The two kernels take turns cell by cell, so both columns see the same machine load.`,
+  `- **declaration cell**: \`const cN = N; function fN(x: number) {…}; interface IN {…}\` (ipykernel: a variable, a def and a class), median of ${SAMPLE}: *first* on the fresh kernel, *last* on the kernel that already has ${HISTORY} of them (taking turns the same way).`,
   "- Each cell is shown as *wall ms / kernel CPU ms* (CPU time of the kernel process, all threads, during the cell).",
   "- The *protocol only* row runs the same kernel process with a trivial JavaScript host (test/kernel/fixtures/scripted-host.mjs): start-up without the TypeScript engine.",
   "",
