@@ -70,7 +70,7 @@ async function child(mode: string, dir: string): Promise<void> {
     const kinds: Record<string, EvalKind> = {};
     for (const c of real!.columnNames) kinds[c] = inferEvalKind(real!.columns[c]!);
     const d = await privacyDistances(real!, synthetic!, holdout!, { kinds, cap: 20_000 });
-    const nb = neighborsFromDistances(d.synthToTrain, d.synthToHoldout, d.holdoutToTrain);
+    const nb = neighborsFromDistances(d.synthToTrain, d.holdoutToTrain);
     const mia = membershipFromDistances(d.trainToSynth, d.holdoutToSynth)!;
     const seconds = (performance.now() - t1) / 1000;
     console.log(JSON.stringify({ seconds, cpuSeconds: cpu(), readSeconds, peakMB: peak(), p: nb.p, auc: mia.auc, dcrP5: nb.dcrSynthetic.p5, warnings: d.warnings }));

@@ -4,3 +4,4 @@ export { correlationHeatmaps, mutualInformationHeatmap } from "./heatmap.js";
 export { predictionBars, featureImportanceChart } from "./utility.js";
 export { dcrHistogram, rocChart } from "./privacy.js";
 export { acfChart } from "./autocorrelation.js";
+export { validityChart } from "./validity.js";

@@ -10,6 +10,8 @@ export { predictionBars, featureImportanceChart } from "./utility.js";
 export type { RegressionBars } from "./utility.js";
 export { dcrHistogram, rocChart } from "./privacy.js";
 export { acfChart } from "./autocorrelation.js";
+export { validityChart } from "./validity.js";
+export type { ValidityBar } from "./validity.js";
 export type { AcfSeries } from "./autocorrelation.js";
 // Rendering (H2): spec → SVG/PNG and the kernel display bundle.
 export { renderChart, chartBundle, Chart, isVegaLiteSpec, describeChart, normalizeSpec, VEGA_LITE_MIME, VEGA_LITE_V5_SCHEMA } from "./render.js";

@@ -3,6 +3,7 @@
  * row, first and last rows around an ellipsis row, escaped) and an aligned text/plain table.
  */
 import type { MimeBundle } from "../display/protocol.js";
+import { stripControls } from "../display/untrusted.js";
 import { isFrame } from "./frame.js";
 import type { CellValue, Frame } from "./types.js";
 
@@ -77,9 +78,12 @@ function formatCell(v: unknown, maxChars: number): { text: string; missing: bool
   else if (typeof v === "string") s = v;
   else if (v instanceof Date) s = v.toISOString();
   else s = typeof v === "object" ? JSON.stringify(v) ?? String(v) : String(v);
-  // Line breaks would wreck both layouts; show them as the visible "↵".
-  s = s.replace(/\r?\n/g, "↵");
-  if (s.length > maxChars) s = s.slice(0, maxChars - 1) + "…";
+  // Line breaks would wreck both layouts; show them as the visible "↵". Cut before cleaning, so a
+  // megabyte cell costs no more than a short one; escape sequences (model-written cells) never reach a terminal.
+  const cut = s.length > maxChars * 4;
+  if (cut) s = s.slice(0, maxChars * 4);
+  s = stripControls(s.replace(/\r?\n/g, "↵"));
+  if (s.length > maxChars || cut) s = s.slice(0, maxChars - 1) + "…";
   return { text: s, missing: false };
 }
 

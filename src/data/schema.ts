@@ -16,6 +16,7 @@
 import { FrameError } from "./frame.js";
 import { dateTimeShape, parseDateTimeMs } from "./datetime.js";
 import type { CellValue, ColumnKind, ColumnSchema, Frame, Schema } from "./types.js";
+import { quoteValue } from "../display/untrusted.js";
 
 export interface InferSchemaOptions {
   /** Categorical levels kept in `values`/`weights` (most frequent first; default 100). */
@@ -238,7 +239,7 @@ export interface ValidateOptions {
 function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value);
   if (value === undefined) return "nothing";
-  return JSON.stringify(value) ?? String(value);
+  return quoteValue(value); // bounded, and safe for values too deeply nested to print
 }
 
 const EXPECTED: Record<ColumnKind, string> = {

@@ -43,7 +43,7 @@ export function splitTrainHoldout(frame: Frame, opts: SplitOptions = {}): SplitR
       if (!g) byLevel.set(k, (g = []));
       g.push(i);
     });
-    groups.push(...byLevel.values());
+    for (const g of byLevel.values()) groups.push(g); // one group per level: unbounded, so no spread
   } else {
     groups.push(Array.from({ length: frame.rowCount }, (_, i) => i));
   }

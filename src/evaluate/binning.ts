@@ -1,7 +1,9 @@
 /**
  * Shared binning for every binned metric (histogram similarity, contingency similarity,
  * mutual information, QScore). Numeric and datetime columns: 20 equal-width bins over the
- * REAL column's [min, max]; synthetic values outside that range fall into the edge bins.
+ * REAL column's [min, max] (edges `min + i·width`, as numpy's linspace); a value on an edge
+ * belongs to the bin above it (the maximum to the last bin), as `np.digitize` and SDMetrics'
+ * discretization; synthetic values outside that range fall into the edge bins.
  * Categorical columns: the union of categories (real first, in first-seen order). Missing
  * values always get their own "(null)" bin, the last one, so they are never dropped silently.
  */
@@ -61,6 +63,10 @@ function numericBinner(real: Column, kind: EvalKind, bins: number): Binner {
           b = Math.floor((x - min) / width);
           if (b < 0) b = 0;
           else if (b >= n) b = n - 1;
+          // The division can land a hair below an edge (3·0.3 / 0.3 = 2.9999…): settle on the
+          // edges themselves, x ≥ edge i ⇒ bin ≥ i, as numpy's digitize on linspace edges.
+          while (b + 1 < n && x >= edges[b + 1]!) b++;
+          while (b > 0 && x < edges[b]!) b--;
         } else b = x < min ? 0 : x > min ? 2 : 1;
         out[i] = b;
       }

@@ -1,11 +1,14 @@
 /**
  * Fidelity as a whole: column shapes, histogram similarity, correlation, mutual information
  * and autocorrelation of one table against the real one, and the noise floor (the same
- * scores for real-train vs real-holdout: what a perfect generator could reach at this size).
+ * scores for two resampled real tables of the real and synthetic sizes: what a perfect
+ * generator could reach at these sizes).
  */
 import type { Frame } from "../data/types.js";
 import type { EvalKind, MetricResult } from "./types.js";
 import { meanOrNull } from "./types.js";
+import { concatFrames, selectColumns, takeRows } from "../data/frame.js";
+import { randInt, seededRng } from "./internal/rng.js";
 import { isNumericKind } from "./internal/columns.js";
 import { prepareColumns } from "./internal/prepare.js";
 import { columnStatistics, statisticSimilarity, type ColumnStats, type NumericStats } from "./statistics.js";
@@ -36,9 +39,25 @@ export interface FidelityParts {
   autocorrelation: { acfScore: number | null; pacfScore: number | null } | null;
 }
 
-/** Fidelity score: the mean of the non-null parts. */
+/**
+ * The dependence half of fidelity: Column Pair Trends (the correlation score: Pearson
+ * similarity for numeric pairs, contingency similarity otherwise), averaged with the
+ * autocorrelation scores when there is a time column. Null when nothing measures dependence.
+ */
+export function dependenceScore(p: FidelityParts): number | null {
+  const temporal = p.autocorrelation ? meanOrNull([p.autocorrelation.acfScore, p.autocorrelation.pacfScore]) : null;
+  return meanOrNull([p.correlation, temporal]);
+}
+
+/**
+ * Fidelity score, as SDMetrics' quality score: marginals (Column Shapes) and dependence
+ * (Column Pair Trends, plus autocorrelation) weigh equally, so a table whose columns were
+ * shuffled independently (perfect marginals, no dependence) cannot score near a faithful one.
+ * Histogram similarity and mutual information are reported beside it but not averaged in:
+ * they re-measure the same two halves and would tilt the balance.
+ */
 export function fidelityScore(p: FidelityParts): number | null {
-  return meanOrNull([p.columnShapes, p.histogramSimilarity, p.correlation, p.mutualInformation, p.autocorrelation?.acfScore, p.autocorrelation?.pacfScore]);
+  return meanOrNull([p.columnShapes, dependenceScore(p)]);
 }
 
 export interface FidelityOptions {
@@ -105,9 +124,62 @@ export function fidelityParts(real: Frame, other: Frame, opts: FidelityOptions) 
   return { colReports, histograms, parts, corr, mi, ac, prepared, warnings };
 }
 
-/** Noise floor: the fidelity parts and score of real-train vs real-holdout. */
-export function noiseFloor(real: Frame, holdout: Frame, opts: FidelityOptions): MetricResult<number | null, FidelityParts> {
-  const f = fidelityParts(real, holdout, opts);
-  const score = fidelityScore(f.parts);
-  return { score, raw: score, details: f.parts };
+/** The noise floor: the fidelity parts averaged over resamples, and the spread of the fidelity score. */
+export interface NoiseFloorResult extends FidelityParts {
+  fidelity: number | null;
+  /** Sample standard deviation of the fidelity score over the resamples (0 with one resample). */
+  fidelitySd: number | null;
+  /** Lowest and highest fidelity score over the resamples. */
+  fidelityRange: [number, number] | null;
+  resamples: number;
+  /** Rows of the two resampled tables (the real and the synthetic table's sizes). */
+  sizes: { real: number; synthetic: number };
+}
+
+/** Default number of resamples of the noise floor. */
+export const NOISE_RESAMPLES = 5;
+
+/** `size` row indices drawn with replacement from 0..n-1. */
+function bootstrapIndices(rng: () => number, n: number, size: number): number[] {
+  return Array.from({ length: size }, () => randInt(rng, n));
+}
+
+/**
+ * Noise floor: what two real tables of the SAME sizes as the comparison (n real rows, m
+ * synthetic rows) score against each other. Each resample draws n and m rows with
+ * replacement from the pooled real rows (training rows plus the holdout when there is one)
+ * and runs every fidelity metric on them, so the floor reflects sampling noise at exactly
+ * these sizes (a holdout of another size would not). Parts are averaged over `resamples`;
+ * the fidelity score's spread is reported.
+ */
+export function noiseFloor(
+  real: Frame, holdout: Frame | null, syntheticRows: number, opts: FidelityOptions & { resamples?: number; seed?: number },
+): MetricResult<number | null, NoiseFloorResult> {
+  const pool = holdout && holdout.rowCount ? concatFrames([real, selectColumns(holdout, real.columnNames)]) : real;
+  const rng = seededRng(opts.seed ?? 0);
+  const R = Math.max(1, opts.resamples ?? NOISE_RESAMPLES);
+  const runs: { parts: FidelityParts; score: number | null }[] = [];
+  for (let r = 0; r < R; r++) {
+    const a = takeRows(pool, bootstrapIndices(rng, pool.rowCount, real.rowCount));
+    const b = takeRows(pool, bootstrapIndices(rng, pool.rowCount, Math.max(1, syntheticRows)));
+    const parts = fidelityParts(a, b, opts).parts;
+    runs.push({ parts, score: fidelityScore(parts) });
+  }
+  const avg = (pick: (p: FidelityParts) => number | null | undefined) => meanOrNull(runs.map((x) => pick(x.parts)));
+  const scores = runs.map((x) => x.score).filter((x): x is number => x !== null);
+  const fidelity = meanOrNull(scores);
+  const sd = fidelity === null ? null : scores.length > 1 ? Math.sqrt(scores.reduce((s, x) => s + (x - fidelity) ** 2, 0) / (scores.length - 1)) : 0;
+  const details: NoiseFloorResult = {
+    columnShapes: avg((p) => p.columnShapes),
+    histogramSimilarity: avg((p) => p.histogramSimilarity),
+    correlation: avg((p) => p.correlation),
+    mutualInformation: avg((p) => p.mutualInformation),
+    autocorrelation: runs[0]!.parts.autocorrelation ? { acfScore: avg((p) => p.autocorrelation?.acfScore), pacfScore: avg((p) => p.autocorrelation?.pacfScore) } : null,
+    fidelity,
+    fidelitySd: sd,
+    fidelityRange: scores.length ? [Math.min(...scores), Math.max(...scores)] : null,
+    resamples: R,
+    sizes: { real: real.rowCount, synthetic: Math.max(1, syntheticRows) },
+  };
+  return { score: fidelity, raw: fidelity, details };
 }

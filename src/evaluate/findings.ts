@@ -5,6 +5,12 @@
 import type { ReportJson } from "./report.js";
 import { fmt } from "./internal/html.js";
 
+/** Column checks failed by at least this share of synthetic values are called out. */
+const VALUE_SHARE = 0.01;
+
+/** A fidelity score at least this far below its noise floor is called out (more when the floor's spread is wide). */
+const FLOOR_MARGIN = 0.01;
+
 /** A score this far below its noise floor is called out. */
 const NOISE_MARGIN = 0.05;
 
@@ -12,8 +18,9 @@ export function findingsOf(r: ReportJson): string[] {
   const out: string[] = [];
   const f = r.fidelity;
   const nf = f.noiseFloor;
-  if (r.scores.fidelity !== null && nf?.fidelity != null && r.scores.fidelity < nf.fidelity - NOISE_MARGIN) {
-    out.push(`Fidelity ${fmt(r.scores.fidelity)} is below the ${fmt(nf.fidelity)} that real data of this size reaches (real train vs holdout).`);
+  // Below the floor by more than chance allows: three of its standard deviations (at least 0.01).
+  if (r.scores.fidelity !== null && nf?.fidelity != null && r.scores.fidelity < nf.fidelity - Math.max(FLOOR_MARGIN, 3 * (nf.fidelitySd ?? 0))) {
+    out.push(`Fidelity ${fmt(r.scores.fidelity)} is below the ${fmt(nf.fidelity)}${nf.fidelitySd ? ` ± ${fmt(nf.fidelitySd)}` : ""} that two real tables of these sizes reach (noise floor, ${nf.resamples} resamples).`);
   }
   const shapes = f.columns
     .map((c) => ({ name: c.name, score: c.ksComplement ?? c.tvComplement ?? null, kind: c.kind }))
@@ -52,10 +59,20 @@ export function findingsOf(r: ReportJson): string[] {
     out.push(`${fmt(p.exactMatch.rate * 100)}% of synthetic rows are exact copies of training rows (unseen real rows: ${fmt(ref * 100)}%).`);
   }
   if (p.neighbors && p.neighbors.p > 0.6) {
-    out.push(`${fmt(p.neighbors.p * 100)}% of synthetic rows sit closer to training rows than to unseen real rows (≈50% expected): possible memorization.`);
+    out.push(`Synthetic rows sit closer to the training rows than unseen real rows do (p = ${fmt(p.neighbors.p)}; 0.5 expected, a copy of the training rows gets ${fmt(p.neighbors.pCopy)}): possible memorization.`);
   }
   if (p.membershipInference && p.membershipInference.auc > 0.6) {
     out.push(`Membership inference AUC ${fmt(p.membershipInference.auc)}: the synthetic rows reveal which real rows were used for training.`);
+  }
+  const d = r.diagnostic;
+  const brokenRules = d.rules.filter((x) => x.brokenShare !== null && x.brokenShare > 0).sort((a, b) => b.brokenShare! - a.brokenShare!);
+  for (const x of brokenRules.slice(0, 3)) {
+    out.push(`${fmt(x.brokenShare! * 100)}% of synthetic rows break "${x.text}", which holds in every real row: impossible rows.`);
+  }
+  if (brokenRules.length > 3) out.push(`${brokenRules.length - 3} more row rule(s) are broken; see the validity section.`);
+  for (const c of d.columns) {
+    if (c.outOfRange && c.outOfRange >= VALUE_SHARE) out.push(`Column "${c.name}": ${fmt(c.outOfRange * 100)}% of synthetic values lie outside the real range.`);
+    if (c.wrongType && c.wrongType >= VALUE_SHARE) out.push(`Column "${c.name}": ${fmt(c.wrongType * 100)}% of synthetic values are not of the column's type.`);
   }
   if (out.length === 0) out.push("No weak spots found: every score is near its reference.");
   return out;

@@ -5,23 +5,27 @@
  * self-contained HTML page.
  */
 import type { Frame } from "../data/types.js";
-import { toFrame, type TableInput } from "../data/frame.js";
+import { concatFrames, selectColumns, takeRows, toFrame, type TableInput } from "../data/frame.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import type { EvalKind } from "./types.js";
 import { EvaluateError, meanOrNull } from "./types.js";
 import { inferEvalKind, isNumericKind, toNumeric } from "./internal/columns.js";
 import type { HistogramDetails } from "./histogramSimilarity.js";
 import type { AutocorrelationDetails } from "./autocorrelation.js";
-import { fidelityParts, fidelityScore, type ColumnReport } from "./fidelity.js";
+import { fidelityParts, fidelityScore, noiseFloor, type ColumnReport } from "./fidelity.js";
 import { qscoreFromPrepared, type QueryResult } from "./qscore.js";
 import { exactMatch } from "./exactMatch.js";
-import { neighborsFromDistances, privacyDistances, PRIVACY_ROW_CAP, type DistanceSummary } from "./dcr.js";
+import { neighborsFromDistances, privacyDistances, PRIVACY_ROW_CAP, type DistanceSummary, type FloorDistances } from "./dcr.js";
 import { membershipFromDistances } from "./membershipInference.js";
 import { prediction, ridgeTrainer, tfjsTrainer, type RegressionScores, type Trainer } from "./prediction.js";
 import { featureImportance } from "./featureImportance.js";
 import { renderReportHtml, reportText } from "./reportHtml.js";
+import { fmt } from "./internal/html.js";
 import { buildCharts, type ReportCharts } from "./reportCharts.js";
 import { findingsOf } from "./findings.js";
+import { validityDiagnostic, type Diagnostic } from "./validity.js";
+import { prepareColumns, type PreparedColumn } from "./internal/prepare.js";
+import { randInt, seededRng } from "./internal/rng.js";
 
 export interface EvaluateOptions {
   real: TableInput;
@@ -42,6 +46,8 @@ export interface EvaluateOptions {
   /** Number of QScore queries (default 200). */
   queries?: number;
   seed?: number;
+  /** Resamples of the noise floor (default 5). */
+  noiseResamples?: number;
   /** Row cap per side for the exact nearest-neighbour searches (default 20 000). */
   privacyCap?: number;
   threads?: number;
@@ -70,6 +76,12 @@ export interface ReportJson {
       histogramSimilarity: number | null;
       autocorrelation: { acfScore: number | null; pacfScore: number | null } | null;
       fidelity: number | null;
+      /** Additive: spread of the fidelity score over the resamples, their number and sizes, and the rows drawn from. */
+      fidelitySd: number | null;
+      fidelityRange: [number, number] | null;
+      resamples: number;
+      sizes: { real: number; synthetic: number };
+      source: "real+holdout" | "real";
     } | null;
   };
   utility: {
@@ -85,13 +97,19 @@ export interface ReportJson {
     } | null;
     featureImportance: { score: number | null; tau: number | null; real: Record<string, number>; synthetic: Record<string, number> } | null;
     qscore: { score: number | null; queries: number; ci95: [number, number] | null };
+    /** Additive: the utility score a perfect sample of the synthetic table's size reaches (rows drawn from the real table). */
+    noiseFloor: number | null;
   };
   privacy: {
     exactMatch: { count: number; rate: number; holdoutRate: number | null; score: number };
-    neighbors: { p: number; score: number; dcrSynthetic: DistanceSummary; dcrHoldout: DistanceSummary; /** Additive. */ p5Ratio: number | null } | null;
+    neighbors: { p: number; score: number | null; dcrSynthetic: DistanceSummary; dcrHoldout: DistanceSummary; /** Additive. */ p5Ratio: number | null; /** Additive: the p of a copy of the training rows (the score's 0). */ pCopy: number } | null;
     membershipInference: { auc: number; score: number } | null;
+    /** Additive: the privacy score real rows the generator never saw reach (half the holdout against the other half); null without a holdout. */
+    noiseFloor: number | null;
   };
   warnings: string[];
+  /** Additive: validity of the synthetic rows (column ranges, categories, types, and row rules mined from the real table). */
+  diagnostic: Diagnostic;
 }
 
 /** What charts and findings need beyond the JSON (kept out of toJSON to keep it small). */
@@ -155,6 +173,14 @@ function restrict(frame: Frame, columns: readonly string[]): Frame {
   return { columnNames: [...columns], columns: cols, rowCount: frame.rowCount };
 }
 
+/** Share of the non-missing values that are distinct (the figure the text-column warning quotes). */
+function distinctShare(col: readonly unknown[]): number {
+  const seen = new Set<unknown>();
+  let n = 0;
+  for (const v of col) if (v !== null) { n++; seen.add(v); }
+  return n ? seen.size / n : 0;
+}
+
 /** Warnings for odd data, so a null metric always comes with its reason. */
 function dataWarnings(real: Frame, synth: Frame, columns: readonly string[], kinds: Record<string, EvalKind>): string[] {
   const w: string[] = [];
@@ -181,6 +207,100 @@ function dataWarnings(real: Frame, synth: Frame, columns: readonly string[], kin
     }
   }
   return w;
+}
+
+/** The privacy noise floor needs this many rows in each half of the holdout. */
+const MIN_FLOOR_ROWS = 10;
+
+interface PartContext {
+  options: EvaluateOptions;
+  kinds: Record<string, EvalKind>;
+  evalCols: string[];
+  columns: string[];
+  seed: number;
+}
+
+/** QScore, prediction (TRTR/TSTR) and feature importance of one table against the real one. */
+async function utilityPart(
+  real: Frame, synth: Frame, holdout: Frame | null, ctx: PartContext, prepared: PreparedColumn[], lap: (name: string, since: number) => number,
+) {
+  const { options, kinds, evalCols } = ctx;
+  const warnings: string[] = [];
+  let t = performance.now();
+  const q = qscoreFromPrepared(prepared, real.rowCount, synth.rowCount, { queries: options.queries ?? 200, seed: ctx.seed });
+  warnings.push(...(q.warnings ?? []));
+  t = lap("qscore", t);
+  let predictionJson: ReportJson["utility"]["prediction"] = null;
+  let fiJson: ReportJson["utility"]["featureImportance"] = null;
+  const target = options.target ?? null;
+  if (target && !holdout) warnings.push(`Prediction and feature importance need a holdout (real rows the generator never saw): pass holdout to score "${target}".`);
+  else if (target && !isNumericKind(kinds[target]!)) warnings.push(`The target "${target}" is not numeric: prediction and feature importance are skipped (regression only).`);
+  else if (target && holdout) {
+    const model = options.model ?? "ridge";
+    const trainer: Trainer = typeof model === "function" ? model : model === "ridge" ? ridgeTrainer : tfjsTrainer(model);
+    const features = evalCols.filter((c) => c !== target);
+    const seeds = options.seeds ?? [0, 1, 2];
+    const pr = await prediction(real, synth, { holdout, target, kinds, features, trainer, seeds });
+    predictionJson = {
+      target,
+      trtr: pr.details.trtr,
+      tstr: pr.details.tstr,
+      score: pr.score ?? 0,
+      std: { trtr: pr.details.trtrStd, tstr: pr.details.tstrStd },
+      seeds: [...seeds],
+      model: typeof model === "function" ? "custom" : model,
+    };
+    t = lap("prediction", t);
+    const fi = await featureImportance(pr.details.models, holdout, { target, features, seed: ctx.seed });
+    warnings.push(...(fi.warnings ?? []));
+    fiJson = { score: fi.score, tau: fi.details.tau, real: fi.details.real, synthetic: fi.details.synthetic };
+    lap("featureImportance", t);
+  }
+  return { q, predictionJson, fiJson, warnings };
+}
+
+/** Exact matches, closest-record distances and membership inference of one table against the real one. */
+async function privacyPart(real: Frame, synth: Frame, holdout: Frame | null, ctx: PartContext) {
+  const { options, kinds, evalCols, columns } = ctx;
+  const warnings: string[] = [];
+  // Every column, free text included: a row is a copy only if it matches on all of them.
+  const em = exactMatch(real, synth, { holdout, columns });
+  let neighborsJson: ReportJson["privacy"]["neighbors"] = null;
+  let miaJson: ReportJson["privacy"]["membershipInference"] = null;
+  let dcrExtras: ReportExtras["dcr"] = null;
+  let roc: ReportExtras["roc"] = null;
+  let noiseFloor: number | null = null;
+  if (holdout && evalCols.length) {
+    const d = await privacyDistances(real, synth, holdout, {
+      kinds, columns: evalCols, cap: options.privacyCap ?? PRIVACY_ROW_CAP, seed: ctx.seed, floor: true,
+      ...(options.threads ? { threads: options.threads } : {}),
+    });
+    warnings.push(...d.warnings);
+    const nb = neighborsFromDistances(d.synthToTrain, d.holdoutToTrain);
+    if (nb.score === null) warnings.push(`privacy: ${fmt((1 - nb.pCopy) * 200)}% of holdout rows duplicate a training row, so distance cannot tell a copy from a new row: the closest-record score is left out (exact matches still count copies).`);
+    neighborsJson = { p: nb.p, score: nb.score, dcrSynthetic: nb.dcrSynthetic, dcrHoldout: nb.dcrHoldout, p5Ratio: nb.p5Ratio, pCopy: nb.pCopy };
+    const mia = membershipFromDistances(d.trainToSynth, d.holdoutToSynth);
+    if (mia) { miaJson = { auc: mia.auc, score: mia.score }; roc = mia.roc; }
+    dcrExtras = { synthetic: d.synthToTrain, holdout: d.holdoutToTrain };
+    if (d.floor && d.floor.asHoldout.length >= MIN_FLOOR_ROWS) noiseFloor = privacyFloorOf(em.details.holdoutRate, d.holdoutToTrain, d.floor);
+    else warnings.push(`The holdout has ${holdout.rowCount} rows: the privacy noise floor needs at least ${2 * MIN_FLOOR_ROWS}.`);
+  } else if (!holdout) {
+    warnings.push("No holdout: prediction utility, distance-to-closest-record and membership inference need real rows the generator never saw (the noise floor resamples the real rows instead).");
+  }
+  return { em, neighborsJson, miaJson, dcrExtras, roc, noiseFloor, warnings };
+}
+
+/**
+ * The privacy score real rows the generator never saw earn: half of the holdout plays the
+ * synthetic table, the other half the holdout. Exact matches: 1 − the holdout's copy rate; the
+ * closest-record score from the holdout's own distances to the training rows; membership
+ * inference with the first half as the "synthetic" rows (no extra pass over the training table).
+ */
+function privacyFloorOf(holdoutRate: number | null, holdoutToTrain: Float32Array, f: FloorDistances): number | null {
+  const at = (pos: readonly number[]) => Float32Array.from(pos, (p) => holdoutToTrain[p]!);
+  const nb = neighborsFromDistances(at(f.asSynthetic), at(f.asHoldout));
+  const mia = membershipFromDistances(f.memberToSynth, f.nonMemberToSynth);
+  return meanOrNull([holdoutRate === null ? null : 1 - holdoutRate, nb.score, mia?.score]);
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<Report> {
@@ -221,7 +341,10 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
     warnings.push(`The time column "${options.timeColumn}" does not hold datetimes: autocorrelation is skipped.`);
   }
   const textCols = columns.filter((c) => kinds[c] === "text");
-  if (textCols.length) warnings.push(`Skipped free-text/identifier column(s) ${textCols.map((c) => `"${c}"`).join(", ")}: almost every value is unique, so no distribution can be compared.`);
+  if (textCols.length) {
+    const described = textCols.map((c) => `"${c}" (${fmt(distinctShare(real.columns[c]!) * 100)}% distinct)`);
+    warnings.push(`Skipped free-text/identifier column(s) ${described.join(", ")}: more than half of the values are distinct, too many categories to compare their distribution (they still count in exact matches).`);
+  }
   const evalCols = columns.filter((c) => kinds[c] !== "text");
   warnings.push(...dataWarnings(real, synth, evalCols, kinds));
   const timeColumn = options.timeColumn && kinds[options.timeColumn] === "datetime" ? options.timeColumn : null;
@@ -232,73 +355,35 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   const fid = fidelityParts(real, synth, fidOpts);
   warnings.push(...fid.warnings);
   t = lap("fidelity", t);
-  let noiseFloor: ReportJson["fidelity"]["noiseFloor"] = null;
-  if (holdout) {
-    const nf = fidelityParts(real, holdout, fidOpts);
-    noiseFloor = {
-      columnShapes: nf.parts.columnShapes,
-      correlation: nf.parts.correlation,
-      mutualInformation: nf.parts.mutualInformation,
-      histogramSimilarity: nf.parts.histogramSimilarity,
-      autocorrelation: nf.parts.autocorrelation,
-      fidelity: fidelityScore(nf.parts),
-    };
-    t = lap("noiseFloor", t);
-  }
+  const nf = noiseFloor(real, holdout, synth.rowCount, { ...fidOpts, seed: options.seed ?? 0, ...(options.noiseResamples ? { resamples: options.noiseResamples } : {}) }).details;
+  const noiseFloorJson: ReportJson["fidelity"]["noiseFloor"] = { ...nf, source: holdout ? "real+holdout" : "real" };
+  t = lap("noiseFloor", t);
 
-  // Utility.
-  const q = qscoreFromPrepared(fid.prepared, real.rowCount, synth.rowCount, { queries: options.queries ?? 200, seed: options.seed ?? 0 });
-  warnings.push(...(q.warnings ?? []));
-  t = lap("qscore", t);
-  let predictionJson: ReportJson["utility"]["prediction"] = null;
-  let fiJson: ReportJson["utility"]["featureImportance"] = null;
-  const target = options.target ?? null;
-  if (target && !holdout) warnings.push(`Prediction and feature importance need a holdout (real rows the generator never saw): pass holdout to score "${target}".`);
-  else if (target && !isNumericKind(kinds[target]!)) warnings.push(`The target "${target}" is not numeric: prediction and feature importance are skipped (regression only).`);
-  else if (target && holdout) {
-    const model = options.model ?? "ridge";
-    const trainer: Trainer = typeof model === "function" ? model : model === "ridge" ? ridgeTrainer : tfjsTrainer(model);
-    const features = evalCols.filter((c) => c !== target);
-    const seeds = options.seeds ?? [0, 1, 2];
-    const pr = await prediction(real, synth, { holdout, target, kinds, features, trainer, seeds });
-    predictionJson = {
-      target,
-      trtr: pr.details.trtr,
-      tstr: pr.details.tstr,
-      score: pr.score ?? 0,
-      std: { trtr: pr.details.trtrStd, tstr: pr.details.tstrStd },
-      seeds: [...seeds],
-      model: typeof model === "function" ? "custom" : model,
-    };
-    t = lap("prediction", t);
-    const fi = await featureImportance(pr.details.models, holdout, { target, features, seed: options.seed ?? 0 });
-    warnings.push(...(fi.warnings ?? []));
-    fiJson = { score: fi.score, tau: fi.details.tau, real: fi.details.real, synthetic: fi.details.synthetic };
-    t = lap("featureImportance", t);
-  }
+  const diagnostic = validityDiagnostic(real, synth, { columns: evalCols, kinds });
+  t = lap("diagnostic", t);
 
-  // Privacy.
-  const em = exactMatch(real, synth, { kinds, holdout, columns: evalCols });
-  t = lap("exactMatch", t);
-  let neighborsJson: ReportJson["privacy"]["neighbors"] = null;
-  let miaJson: ReportJson["privacy"]["membershipInference"] = null;
-  let dcrExtras: ReportExtras["dcr"] = null;
-  let roc: ReportExtras["roc"] = null;
-  if (holdout && evalCols.length) {
-    const d = await privacyDistances(real, synth, holdout, {
-      kinds, columns: evalCols, cap: options.privacyCap ?? PRIVACY_ROW_CAP, seed: options.seed ?? 0,
-      ...(options.threads ? { threads: options.threads } : {}),
-    });
-    warnings.push(...d.warnings);
-    const nb = neighborsFromDistances(d.synthToTrain, d.synthToHoldout, d.holdoutToTrain);
-    neighborsJson = { p: nb.p, score: nb.score, dcrSynthetic: nb.dcrSynthetic, dcrHoldout: nb.dcrHoldout, p5Ratio: nb.p5Ratio };
-    const mia = membershipFromDistances(d.trainToSynth, d.holdoutToSynth);
-    if (mia) { miaJson = { auc: mia.auc, score: mia.score }; roc = mia.roc; }
-    dcrExtras = { synthetic: d.synthToTrain, holdout: d.holdoutToTrain };
-    t = lap("dcrAndMembership", t);
-  } else if (!holdout) {
-    warnings.push("No holdout: the noise floor, prediction utility, distance-to-closest-record and membership inference need real rows the generator never saw.");
-  }
+  // Utility and privacy, and the same for real rows the generator never saw (their noise floors).
+  const ctx: PartContext = { options, kinds, evalCols, columns, seed: options.seed ?? 0 };
+  const u = await utilityPart(real, synth, holdout, ctx, fid.prepared, lap);
+  warnings.push(...u.warnings);
+  t = performance.now();
+  const pv = await privacyPart(real, synth, holdout, ctx);
+  warnings.push(...pv.warnings);
+  t = lap("privacy", t);
+  const { predictionJson, fiJson, q } = u;
+  const { em, neighborsJson, miaJson, dcrExtras, roc } = pv;
+  // Utility floor, like with like: a table of the synthetic table's size drawn (with replacement)
+  // from the training rows stands in for a perfect generator's output; its QScore is taken
+  // between two tables of the real and synthetic sizes drawn from all real rows (as the fidelity
+  // noise floor), since QScore does not use the holdout.
+  const rng = seededRng(ctx.seed + 1);
+  const draw = (f: Frame, size: number): Frame => takeRows(f, Array.from({ length: size }, () => randInt(rng, f.rowCount)));
+  const pool = holdout ? concatFrames([real, selectColumns(holdout, real.columnNames)]) : real;
+  const [qa, qb] = [draw(pool, real.rowCount), draw(pool, synth.rowCount)];
+  const fu = await utilityPart(real, draw(real, synth.rowCount), holdout, ctx, prepareColumns(qa, qb, kinds, evalCols), () => performance.now());
+  const utilityFloor = meanOrNull([fu.predictionJson?.score, fu.fiJson?.score, fu.q.score]);
+  const privacyFloor = pv.noiseFloor;
+  t = lap("utilityNoiseFloor", t);
   timings.total = Math.round(performance.now() - t0);
 
   const json: ReportJson = {
@@ -320,19 +405,22 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
       },
       mutualInformation: { score: fid.mi.score, pairs: fid.mi.details.pairs },
       autocorrelation: fid.parts.autocorrelation,
-      noiseFloor,
+      noiseFloor: noiseFloorJson,
     },
     utility: {
       prediction: predictionJson,
       featureImportance: fiJson,
+      noiseFloor: utilityFloor,
       qscore: { score: q.score, queries: q.details.queries.length, ci95: q.details.ci95 },
     },
     privacy: {
       exactMatch: { count: em.details.count, rate: em.details.rate, holdoutRate: em.details.holdoutRate, score: em.details.score },
       neighbors: neighborsJson,
       membershipInference: miaJson,
+      noiseFloor: privacyFloor,
     },
     warnings: [...new Set(warnings)],
+    diagnostic,
   };
   const worstQueries = [...q.details.queries].sort((a, b) => a.score - b.score).slice(0, 5);
   return new Report(json, { histograms: fid.histograms, autocorrelation: fid.ac?.details ?? null, dcr: dcrExtras, roc, worstQueries, timings });

@@ -6,6 +6,8 @@ import { correlationHeatmaps, mutualInformationHeatmap } from "../charts/heatmap
 import { featureImportanceChart, predictionBars } from "../charts/utility.js";
 import { dcrHistogram, rocChart } from "../charts/privacy.js";
 import { acfChart } from "../charts/autocorrelation.js";
+import { validityChart, type ValidityBar } from "../charts/validity.js";
+import type { Diagnostic } from "./validity.js";
 
 export interface ReportCharts {
   distributions: { column: string; spec: VegaLiteSpec }[];
@@ -16,6 +18,19 @@ export interface ReportCharts {
   featureImportance: VegaLiteSpec | null;
   dcr: VegaLiteSpec | null;
   membershipInference: VegaLiteSpec | null;
+  /** Share of synthetic rows breaking each row rule, and of values failing each column check (null when nothing was checked). */
+  validity: VegaLiteSpec | null;
+}
+
+/** The bars of the validity chart: every row rule, and every column check that some value fails. */
+export function validityBars(d: Diagnostic): ValidityBar[] {
+  const bars: ValidityBar[] = d.rules.filter((r) => r.brokenShare !== null).map((r) => ({ check: r.text, group: "row rule", share: r.brokenShare! }));
+  for (const c of d.columns) {
+    if (c.outOfRange) bars.push({ check: `${c.name}: outside the real range`, group: "column", share: c.outOfRange });
+    if (c.unseenCategory) bars.push({ check: `${c.name}: unseen category`, group: "column", share: c.unseenCategory });
+    if (c.wrongType) bars.push({ check: `${c.name}: wrong type`, group: "column", share: c.wrongType });
+  }
+  return bars;
 }
 
 export function buildCharts(report: Report): ReportCharts {
@@ -32,5 +47,6 @@ export function buildCharts(report: Report): ReportCharts {
     featureImportance: j.utility.featureImportance ? featureImportanceChart(j.utility.featureImportance.real, j.utility.featureImportance.synthetic) : null,
     dcr: x.dcr ? dcrHistogram(x.dcr.synthetic, x.dcr.holdout) : null,
     membershipInference: x.roc && j.privacy.membershipInference ? rocChart(x.roc, j.privacy.membershipInference.auc) : null,
+    validity: validityBars(j.diagnostic).length ? validityChart(validityBars(j.diagnostic)) : null,
   };
 }

@@ -1,6 +1,7 @@
 /** The report as HTML (notebook display and a standalone offline page) and as plain text. */
 import type { Report } from "./report.js";
 import { chartHtml, escapeHtml, fmt } from "./internal/html.js";
+import { diagnosticHtml } from "./diagnosticHtml.js";
 
 /** Distribution charts shown for at most this many columns (the JSON has them all). */
 const MAX_DISTRIBUTION_CHARTS = 12;
@@ -28,10 +29,10 @@ function summaryHtml(report: Report, title: string): string {
   const parts: string[] = [];
   parts.push(`<h2>${escapeHtml(title)}</h2>`);
   parts.push(`<p>${j.rows.real} real rows, ${j.rows.synthetic} synthetic rows${j.rows.holdout !== null ? `, ${j.rows.holdout} holdout rows` : ", no holdout"}.</p>`);
-  parts.push(table(["dimension", "score", "noise floor (real vs holdout)"], [
-    ["fidelity", fmt(j.scores.fidelity), fmt(nf?.fidelity ?? null)],
-    ["utility", fmt(j.scores.utility), "–"],
-    ["privacy", fmt(j.scores.privacy), "–"],
+  parts.push(table(["dimension", "score", "noise floor (what real data reaches)"], [
+    ["fidelity", fmt(j.scores.fidelity), nf?.fidelity != null ? `${fmt(nf.fidelity)} ± ${fmt(nf.fidelitySd ?? 0)}` : "–"],
+    ["utility", fmt(j.scores.utility), fmt(j.utility.noiseFloor)],
+    ["privacy", fmt(j.scores.privacy), fmt(j.privacy.noiseFloor)],
   ], "scores"));
   parts.push(`<h3>Findings</h3><ul>${report.findings().map((f) => `<li>${escapeHtml(f)}</li>`).join("")}</ul>`);
   if (j.warnings.length) parts.push(`<h3>Warnings</h3><ul class="warn">${j.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul>`);
@@ -65,7 +66,7 @@ function summaryHtml(report: Report, title: string): string {
   parts.push("<h3>Privacy</h3>");
   const p = j.privacy;
   const prows: string[][] = [["exact matches", fmt(p.exactMatch.score), `${p.exactMatch.count} rows (${fmt(p.exactMatch.rate * 100)}%; holdout ${p.exactMatch.holdoutRate === null ? "–" : `${fmt(p.exactMatch.holdoutRate * 100)}%`})`]];
-  if (p.neighbors) prows.push(["closest records", fmt(p.neighbors.score), `p = ${fmt(p.neighbors.p)}; DCR p5 synthetic ${fmt(p.neighbors.dcrSynthetic.p5)} vs holdout ${fmt(p.neighbors.dcrHoldout.p5)}`]);
+  if (p.neighbors) prows.push(["closest records", fmt(p.neighbors.score), `p = ${fmt(p.neighbors.p)} (unseen rows 0.5, a copy ${fmt(p.neighbors.pCopy)}); DCR p5 synthetic ${fmt(p.neighbors.dcrSynthetic.p5)} vs holdout ${fmt(p.neighbors.dcrHoldout.p5)}`]);
   if (p.membershipInference) prows.push(["membership inference", fmt(p.membershipInference.score), `AUC ${fmt(p.membershipInference.auc)}`]);
   parts.push(table(["metric", "score", "detail"], prows));
   return parts.join("\n");
@@ -92,7 +93,7 @@ async function chartsHtml(report: Report): Promise<string> {
 }
 
 export async function renderReportHtml(report: Report, opts: { page: boolean; title: string }): Promise<string> {
-  const body = `<div class="synthlab-report"><style>${CSS}</style>${summaryHtml(report, opts.title)}\n${await chartsHtml(report)}</div>`;
+  const body = `<div class="synthlab-report"><style>${CSS}</style>${summaryHtml(report, opts.title)}\n${await diagnosticHtml(report)}\n${await chartsHtml(report)}</div>`;
   if (!opts.page) return body;
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(opts.title)}</title></head><body>\n${body}\n</body></html>\n`;
 }
@@ -102,9 +103,10 @@ export function reportText(report: Report): string {
   const nf = j.fidelity.noiseFloor;
   const lines = [
     `synthlab quality report: ${j.rows.real} real, ${j.rows.synthetic} synthetic${j.rows.holdout !== null ? `, ${j.rows.holdout} holdout` : ""} rows`,
-    `  fidelity ${fmt(j.scores.fidelity)}${nf ? ` (noise floor ${fmt(nf.fidelity)})` : ""}`,
-    `  utility  ${fmt(j.scores.utility)}`,
-    `  privacy  ${fmt(j.scores.privacy)}`,
+    `  fidelity ${fmt(j.scores.fidelity)}${nf ? ` (noise floor ${fmt(nf.fidelity)} ± ${fmt(nf.fidelitySd ?? 0)})` : ""}`,
+    `  utility  ${fmt(j.scores.utility)}${j.utility.noiseFloor !== null ? ` (unseen real rows ${fmt(j.utility.noiseFloor)})` : ""}`,
+    `  privacy  ${fmt(j.scores.privacy)}${j.privacy.noiseFloor !== null ? ` (unseen real rows ${fmt(j.privacy.noiseFloor)})` : ""}`,
+    `  validity ${fmt(j.diagnostic.score)} (${j.diagnostic.rules.length} row rule(s) mined from the real table)`,
     "Findings:",
     ...report.findings().map((f) => `  - ${f}`),
   ];

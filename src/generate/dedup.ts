@@ -1,6 +1,8 @@
 /**
  * Exact and near-duplicate removal, within generated rows and against real rows.
- * - exact: every compared value identical.
+ * - exact: a copy by the project's one definition (src/data/rowKey.ts, shared with the report's
+ *   exact-match count): every compared value equal after rounding numbers to 6 significant
+ *   digits, reading dates as instants and NFC-normalizing and trimming text.
  * - near: values normalised first — strings lowercased, trimmed, whitespace collapsed; numbers
  *   rounded to 6 significant digits (the rounding DESIGN.md's exact-match privacy metric uses).
  * - similar text (near mode, text columns): word-bigram Jaccard similarity of the text columns
@@ -9,6 +11,7 @@
  * Rows are scanned in order; the first of a group is kept.
  */
 import { roundSignificant } from "../data/numbers.js";
+import { rowKeyOf } from "../data/rowKey.js";
 import type { CellValue, Frame } from "../data/types.js";
 import { takeRows } from "../data/frame.js";
 import { normalizeText, tokenize } from "./text/quality.js";
@@ -168,7 +171,8 @@ export class Deduplicator {
 
   private keysOf(f: Frame, i: number): { exact: string; near: string; shingles: Set<string> | undefined } {
     const vals = this.columns.map((c) => f.columns[c]![i] ?? null);
-    const exact = exactKey(vals);
+    // Exact: the project's one definition of a copy, shared with the report's exact-match count.
+    const exact = rowKeyOf(vals);
     if (!this.near_) return { exact, near: "", shingles: undefined };
     const text = this.textColumns.length ? this.textColumns.map((c) => String(f.columns[c]![i] ?? "")).join(" ") : undefined;
     return { exact, near: exactKey(vals.map(nearValue)), shingles: text === undefined ? undefined : shingles(text) };

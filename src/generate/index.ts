@@ -21,6 +21,7 @@ import {
 import { createOfflineGenerator, EXAMPLE_SCHEMAS } from "./offline/index.js";
 import { createCopulaGenerator } from "./copula/index.js";
 import { toSchema } from "./schema-input.js";
+import { printableLine } from "../display/untrusted.js";
 
 export * from "./types.js";
 export {
@@ -101,7 +102,7 @@ export class GenerationRun implements GenerateResult {
     if (s.invalidRows !== undefined) extra.push(`invalid rows ${s.invalidRows}`);
     if (s.duplicatesRemoved !== undefined) extra.push(`duplicates removed ${s.duplicatesRemoved}`);
     if (extra.length) lines.push(extra.join(", "));
-    for (const w of this.warnings) lines.push(`warning: ${w}`);
+    for (const w of this.warnings) lines.push(`warning: ${printableLine(w)}`);
     return lines;
   }
 
@@ -162,6 +163,23 @@ export function pickMode(options: Pick<GenerateOptions, "mode" | "schema" | "lik
   if (options.schema !== undefined) return "offline";
   if (options.description) return "llm-rows";
   throw new GenerateError("Nothing to generate from: give a schema (offline), a real table via like (copula), or a description with an LLM mode.");
+}
+
+/**
+ * For an LLM mode, fails at once with the one-line "no provider" error when neither an API key nor
+ * a base URL is set (in `options.apiKey` / `options.baseURL` / `options.env`, else the environment),
+ * so callers can check before drawing progress. Other modes need nothing.
+ */
+export async function checkLlmProvider(mode: GenerateMode, options: Readonly<Record<string, unknown>> = {}): Promise<void> {
+  if (!LLM_MODES.has(mode)) return;
+  const { resolveProvider } = await import("./llm/provider.js");
+  const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+  const env = typeof options["env"] === "object" && options["env"] !== null ? (options["env"] as Record<string, string | undefined>) : undefined;
+  resolveProvider({
+    ...(str(options["apiKey"]) !== undefined ? { apiKey: str(options["apiKey"])! } : {}),
+    ...(str(options["baseURL"]) !== undefined ? { baseURL: str(options["baseURL"])! } : {}),
+    ...(env ? { env } : {}),
+  });
 }
 
 /** The Generator for a mode; LLM modes load their engine on demand. */

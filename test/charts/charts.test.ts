@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as vl from "vega-lite";
 import {
   acfChart, correlationHeatmaps, dcrHistogram, distributionChart, featureImportanceChart, mutualInformationHeatmap,
-  predictionBars, rocChart, VEGA_LITE_SCHEMA, type VegaLiteSpec,
+  predictionBars, rocChart, validityChart, VEGA_LITE_SCHEMA, type VegaLiteSpec,
 } from "../../src/charts/index.js";
 
 const pairs = [
@@ -20,6 +20,11 @@ const specs: Record<string, VegaLiteSpec> = {
   dcr: dcrHistogram(Float32Array.from([0, 0.1, 0.2]), Float32Array.from([0.05, 0.15])),
   roc: rocChart([{ fpr: 0, tpr: 0 }, { fpr: 0.5, tpr: 0.8 }, { fpr: 1, tpr: 1 }], 0.7),
   acf: acfChart({ acfReal: [1, 0.5, 0.2], acfSynthetic: [1, 0.4, 0.1], pacfReal: [1, 0.5, -0.1], pacfSynthetic: [1, 0.4, 0] }),
+  validity: validityChart([
+    { check: "total ≥ fare + tip", group: "row rule", share: 0.15 },
+    { check: "pickup ≤ dropoff", group: "row rule", share: 0.41 },
+    { check: "fare: outside the real range", group: "column", share: 0.02 },
+  ]),
 };
 
 function hasUrlData(node: unknown): boolean {
@@ -42,6 +47,10 @@ describe("chart builders", () => {
       expect(compiled.spec).toHaveProperty("marks");
     });
   }
+  it("validity bars come worst first, as shares", () => {
+    const values = (specs.validity!.data as { values: { check: string; share: number }[] }).values;
+    expect(values.map((v) => v.check)).toEqual(["pickup ≤ dropoff", "total ≥ fare + tip", "fare: outside the real range"]);
+  });
   it("distribution bars carry both sources for every bin", () => {
     const values = (specs.distribution!.data as { values: { source: string }[] }).values;
     expect(values.filter((v) => v.source === "real")).toHaveLength(3);

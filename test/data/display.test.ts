@@ -51,6 +51,16 @@ describe("table display", () => {
     expect(html).not.toContain("x".repeat(81));
   });
 
+  it("shows model-written cells without escape sequences or control characters", () => {
+    const f = frameFromColumns({ s: ["\u001b[31mred\u001b[0m\rover\u001b]0;title\u0007", "ok\nnext", "\u001b[1m" + "y".repeat(5000)] });
+    const text = frameText(f);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain("red over");
+    expect(text).toContain("ok↵next");
+    expect(text).toContain("y".repeat(39) + "…");
+    expect(frameHtml(f)).not.toContain("\u001b");
+  });
+
   it("elides middle columns of wide tables", () => {
     const cols: Record<string, number[]> = {};
     for (let c = 0; c < 30; c++) cols[`c${c}`] = [c];

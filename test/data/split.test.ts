@@ -76,4 +76,11 @@ describe("createRng", () => {
     for (let i = 0; i < 1000; i++) expect(rng.int(3)).toBeLessThan(3);
     expect(() => rng.int(0)).toThrow(/positive integer/);
   });
+
+  it("stratifies by a column with 200,000 levels without overflowing the call stack", () => {
+    const m = 200_000;
+    const big = frameFromColumns({ id: Array.from({ length: m }, (_, i) => i), key: Array.from({ length: m }, (_, i) => `k${i}`) });
+    const s = splitTrainHoldout(big, { seed: 1, stratify: "key" });
+    expect(s.trainIndices.length + s.holdoutIndices.length).toBe(m);
+  });
 });

@@ -17,6 +17,8 @@ import { membershipFromDistances } from "../../src/evaluate/membershipInference.
 import { exactMatch } from "../../src/evaluate/exactMatch.js";
 import { contingency } from "../../src/evaluate/internal/prepare.js";
 import type { EvalKind } from "../../src/evaluate/types.js";
+import { binPair } from "../../src/evaluate/binning.js";
+import { frameFromColumns } from "../../src/data/frame.js";
 
 const TOL = 1e-9;
 const GOWER_TOL = 1e-6; // the nearest-neighbour kernel computes in float32
@@ -84,6 +86,21 @@ describe("pair metrics match scipy/scikit-learn", () => {
   }
 });
 
+describe("bin edges match numpy (values exactly on an edge)", () => {
+  const e = ref.edges;
+  it("a value on an edge is in the bin above it, as np.digitize on np.histogram_bin_edges (1.3 + 3·0.32 is not one bin low)", () => {
+    const bins = binPair(e.real, e.synthetic, "numeric");
+    expect(Array.from(bins.real)).toEqual(e.codesReal);
+    expect(Array.from(bins.synthetic)).toEqual(e.codesSynthetic);
+  });
+  it("contingency similarity on edge values equals the numpy/SDMetrics value", () => {
+    const realT = frameFromColumns({ a: e.real, c: e.catReal });
+    const synT = frameFromColumns({ a: e.synthetic, c: e.catSynthetic });
+    const [a, c] = prepareColumns(realT, synT, { a: "numeric", c: "categorical" }, ["a", "c"]);
+    expect(Math.abs(correlationPair(a!, c!).score! - e.contingency)).toBeLessThan(TOL);
+  });
+});
+
 describe("vector statistics match scipy/scikit-learn", () => {
   it("kendallTau = scipy.stats.kendalltau (tau-b, with ties)", () => {
     expect(Math.abs(kendallTau(ref.kendall.x, ref.kendall.y)! - ref.kendall.tau)).toBeLessThan(TOL);
@@ -112,9 +129,10 @@ describe("privacy metrics match a hand-written Gower in numpy", () => {
     expect(d.synthToTrain.length).toBe(g.dcrSynthetic.length);
     g.dcrSynthetic.forEach((v: number, i: number) => expect(Math.abs(d.synthToTrain[i]! - v)).toBeLessThan(GOWER_TOL));
     g.dcrHoldout.forEach((v: number, i: number) => expect(Math.abs(d.holdoutToTrain[i]! - v)).toBeLessThan(GOWER_TOL));
-    const nb = neighborsFromDistances(d.synthToTrain, d.synthToHoldout, d.holdoutToTrain);
+    const nb = neighborsFromDistances(d.synthToTrain, d.holdoutToTrain);
     expect(nb.p).toBeCloseTo(g.p, 12);
-    expect(nb.score).toBeCloseTo(g.neighborsScore, 12);
+    expect(nb.pCopy).toBeCloseTo(g.pCopy, 12);
+    expect(nb.score!).toBeCloseTo(g.neighborsScore, 12);
     expect(Math.abs(nb.dcrSynthetic.p5! - g.p5Synthetic)).toBeLessThan(GOWER_TOL);
     expect(Math.abs(nb.dcrSynthetic.median! - g.medianSynthetic)).toBeLessThan(GOWER_TOL);
     expect(Math.abs(nb.dcrHoldout.p5! - g.p5Holdout)).toBeLessThan(GOWER_TOL);

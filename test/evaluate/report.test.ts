@@ -14,7 +14,8 @@ describe("evaluate → Report", () => {
   it("produces the DESIGN.md section 5 JSON (version 1, stable keys) with scores in [0, 1]", async () => {
     const r = await evaluate({ real, synthetic, holdout, target: "y", timeColumn: "date" });
     const j = JSON.parse(JSON.stringify(r));
-    expect(keys(j)).toEqual(["fidelity", "privacy", "rows", "scores", "utility", "version", "warnings"]);
+    expect(keys(j)).toEqual(["diagnostic", "fidelity", "privacy", "rows", "scores", "utility", "version", "warnings"]);
+    expect(keys(j.diagnostic)).toEqual(["columns", "rules", "score"]);
     expect(j.version).toBe(1);
     expect(j.rows).toEqual({ real: 60, synthetic: 45, holdout: 60 });
     for (const k of ["fidelity", "utility", "privacy"]) {
@@ -31,23 +32,26 @@ describe("evaluate → Report", () => {
     expect(keys(j.fidelity.correlation.pairs[0])).toEqual(["a", "b", "method", "real", "score", "synthetic"]);
     expect(keys(j.fidelity.mutualInformation.pairs[0])).toEqual(["a", "b", "real", "score", "synthetic"]);
     expect(keys(j.fidelity.autocorrelation)).toEqual(["acfScore", "pacfScore"]);
-    expect(j.fidelity.noiseFloor).toMatchObject({ columnShapes: expect.any(Number), correlation: expect.any(Number), mutualInformation: expect.any(Number) });
-    expect(keys(j.utility)).toEqual(["featureImportance", "prediction", "qscore"]);
+    expect(j.fidelity.noiseFloor).toMatchObject({ columnShapes: expect.any(Number), correlation: expect.any(Number), mutualInformation: expect.any(Number), fidelitySd: expect.any(Number), resamples: 5, sizes: { real: 60, synthetic: 45 }, source: "real+holdout" });
+    expect(keys(j.utility)).toEqual(["featureImportance", "noiseFloor", "prediction", "qscore"]);
+    // Utility and privacy noise floors: half the holdout scored against the other half.
+    expect(j.utility.noiseFloor).toBeGreaterThan(0);
+    expect(j.privacy.noiseFloor).toBeGreaterThan(0);
     expect(j.utility.prediction).toMatchObject({ target: "y", trtr: { mae: expect.any(Number), rmse: expect.any(Number), r2: expect.any(Number) }, score: expect.any(Number) });
     expect(keys(j.utility.featureImportance)).toEqual(["real", "score", "synthetic", "tau"]);
     expect(keys(j.utility.qscore)).toEqual(["ci95", "queries", "score"]);
     expect(j.utility.qscore.queries).toBeGreaterThanOrEqual(200);
-    expect(keys(j.privacy)).toEqual(["exactMatch", "membershipInference", "neighbors"]);
+    expect(keys(j.privacy)).toEqual(["exactMatch", "membershipInference", "neighbors", "noiseFloor"]);
     expect(keys(j.privacy.exactMatch)).toEqual(["count", "holdoutRate", "rate", "score"]);
     expect(j.privacy.exactMatch.count).toBe(3);
-    expect(j.privacy.neighbors).toMatchObject({ p: expect.any(Number), score: expect.any(Number), dcrSynthetic: { p5: expect.any(Number), median: expect.any(Number) }, dcrHoldout: { p5: expect.any(Number), median: expect.any(Number) } });
+    expect(j.privacy.neighbors).toMatchObject({ p: expect.any(Number), score: expect.any(Number), pCopy: expect.any(Number), dcrSynthetic: { p5: expect.any(Number), median: expect.any(Number) }, dcrHoldout: { p5: expect.any(Number), median: expect.any(Number) } });
     expect(keys(j.privacy.membershipInference)).toEqual(["auc", "score"]);
     expect(j.warnings.join(" ")).toMatch(/never seen in the real data/); // the fixture's unseen category "d"
   });
 
   it("a copy of the real table: fidelity ≈ 1, privacy low, findings name the copies", async () => {
     const train = linearTable(400, 1, 3);
-    const hold = linearTable(400, 2, 3); // as many as train, so the train sample for p is all of train
+    const hold = linearTable(100, 2, 3); // any size: every training row is compared
     const r = await evaluate({ real: train, synthetic: takeRows(train, Array.from({ length: 400 }, (_, i) => i)), holdout: hold, target: "y" });
     expect(r.scores.fidelity!).toBeGreaterThan(0.99);
     expect(r.scores.privacy!).toBeLessThan(0.1);
@@ -73,15 +77,17 @@ describe("evaluate → Report", () => {
   it("noiseFloor() is the report's noise floor, and a holdout from the same process sits near 1 at this size", async () => {
     const [a, b] = [linearTable(2000, 11, 3), linearTable(2000, 12, 3)];
     const kinds = { a: "numeric", b: "numeric", c: "categorical", y: "numeric" } as const;
-    const nf = noiseFloor(a, b, { kinds, columns: ["a", "b", "c", "y"] });
-    const r = await evaluate({ real: a, synthetic: linearTable(2000, 13, 3), holdout: b });
+    // Resampled at the synthetic table's size (1500 rows here), from the real and holdout rows.
+    const nf = noiseFloor(a, b, 1500, { kinds, columns: ["a", "b", "c", "y"] });
+    const r = await evaluate({ real: a, synthetic: linearTable(1500, 13, 3), holdout: b });
     expect(nf.score).toBeCloseTo(r.json.fidelity.noiseFloor!.fidelity!, 12);
     expect(nf.score!).toBeGreaterThan(0.95);
   });
 
-  it("works without a holdout: noise floor, prediction and distance metrics are null and the warning says why", async () => {
+  it("works without a holdout: prediction and distance metrics are null and the warning says why; the noise floor resamples the real rows", async () => {
     const r = await evaluate({ real: frameToRecords(real), synthetic: frameToRecords(synthetic), target: "y" });
-    expect(r.json.fidelity.noiseFloor).toBeNull();
+    // The noise floor no longer needs a holdout: it resamples the real table at both sizes.
+    expect(r.json.fidelity.noiseFloor).toMatchObject({ source: "real", sizes: { real: 60, synthetic: 45 } });
     expect(r.json.utility.prediction).toBeNull();
     expect(r.json.privacy.neighbors).toBeNull();
     expect(r.json.privacy.membershipInference).toBeNull();
@@ -146,6 +152,7 @@ describe("display and HTML", () => {
     const page = await r.toHTML({ title: "fixture <report>" });
     expect(page.startsWith("<!DOCTYPE html>")).toBe(true);
     expect(page).toContain("fixture &lt;report&gt;");
+    expect(page).toContain("<h3>Validity</h3>");
     expect(page).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/i);
   });
 });

@@ -87,6 +87,24 @@ describe("%%generate", () => {
     expect(t.scope.has("sales")).toBe(false);
   });
 
+  it("an LLM mode without an API key or base URL says so before drawing any progress", async () => {
+    const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
+    delete process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_BASE_URL;
+    try {
+      const t = makeContext(dir);
+      const outcome = await t.run("%%generate sales --mode llm-program --schema coffee-shop --rows 5\nCoffee sales");
+      expect(outcome.status === "error" && outcome.ename).toBe("UsageError");
+      expect(outcome.status === "error" && outcome.evalue).toMatch(/No LLM provider configured: set OPENAI_API_KEY .* or OPENAI_BASE_URL/);
+      // No "0 / 5 rows · stopped" bar: nothing was displayed at all.
+      expect(t.io.events.filter((e) => e.kind === "display")).toEqual([]);
+      expect(t.scope.has("sales")).toBe(false);
+    } finally {
+      if (saved.key !== undefined) process.env.OPENAI_API_KEY = saved.key;
+      if (saved.url !== undefined) process.env.OPENAI_BASE_URL = saved.url;
+    }
+  });
+
   it("a schema error from the generator is one usage line", async () => {
     const t = makeContext(dir);
     t.scope.set("bad", { columns: [{ name: "x", kind: "numeric", expression: "y * 2" }] });

@@ -30,4 +30,19 @@ describe("pattern strings", () => {
     expect(() => compilePattern("a{3,1}")).toThrow(/max below min/);
     expect(() => compilePattern("[z-a]")).toThrow(/reversed/);
   });
+
+  it("refuses a pattern whose strings or work would explode, at once and in one line", () => {
+    // Before: 26 s of CPU, then "Invalid array length".
+    expect(() => compilePattern("(((a{1000}){1000}){1000})")).toThrow(
+      /^Pattern \/\(\(\(a\{1000\}\)\{1000\}\)\{1000\}\)\/: generates strings of up to 1e\+9 characters, more than the 10,000 allowed; lower the repeat counts/,
+    );
+    expect(() => compilePattern("(){100000000}")).toThrow(/takes up to 1e\+8 steps per string, more than the 100,000 allowed/);
+    expect(() => compilePattern("a{99999999999999999999}")).toThrow(/up to 1e\+20 characters/);
+    expect(() => compilePattern("(".repeat(5000) + "a" + ")".repeat(5000))).toThrow(/groups nest deeper than 50 levels/);
+    // The pattern is quoted bounded: 10 KB of it does not come back in the message.
+    const err = (() => { try { compilePattern("(".repeat(5000) + "a" + ")".repeat(5000)); } catch (e) { return e as Error; } return undefined; })();
+    expect(err!.message.length).toBeLessThan(300);
+    // Right at the bounds is fine.
+    expect(draw("a{10000}", 1)[0]).toHaveLength(10_000);
+  });
 });

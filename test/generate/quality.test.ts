@@ -51,4 +51,11 @@ describe("text quality figures (expected values computed by hand)", () => {
     expect(q.labels?.minorityRatio).toBe(1);
     expect(() => textQuality(texts, ["x"])).toThrow(/1 labels for 4 texts/);
   });
+
+  it("label balance over 200,000 distinct labels does not overflow the call stack", () => {
+    const labels = Array.from({ length: 200_000 }, (_, i) => `l${i}`);
+    labels.push("l0");
+    const b = labelBalance(labels);
+    expect(b.minorityRatio).toBe(0.5); // counts 1 and 2
+  });
 });

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Frame, Schema } from "../../data/types.js";
 import type { Progress } from "../../generate/types.js";
+import { LINE_CHARS, printableLine, printableText } from "../../display/untrusted.js";
 
 const USAGE = `Usage: synthlab generate [--mode MODE] --rows N [--like real.csv|DATASET] [--schema schema.json|EXAMPLE]
                          [--seed N] --out out.csv|out.jsonl|- [options]
@@ -155,14 +156,15 @@ export async function run(argv: string[]): Promise<number> {
     if (out === "-") await writeFrameTo(result.frame, process.stdout, "csv");
     else await writeFrameFile(result.frame, resolve(out));
     if (!quiet) {
-      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+      for (const w of result.warnings) process.stderr.write(`warning: ${printableLine(w)}\n`);
       process.stderr.write(`wrote ${result.frame.rowCount} rows to ${out === "-" ? "stdout" : out} in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
     }
     return 0;
   } catch (e) {
     const err = e as Error;
     const known = e instanceof UsageError || ["GenerateError", "SchemaError", "CopulaError", "ExpressionError", "PatternError", "CsvError", "FrameError", "LlmConfigError", "DatasetError"].includes(err.name);
-    process.stderr.write(`synthlab generate: ${err.message}\n`);
+    // Messages may quote model or server text: bounded and without control characters.
+    process.stderr.write(`synthlab generate: ${printableText(err.message, LINE_CHARS)}\n`);
     if (!known && process.env.SYNTHLAB_DEBUG) process.stderr.write(`${err.stack ?? ""}\n`);
     return known ? 2 : 1;
   }

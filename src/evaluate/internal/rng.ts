@@ -24,3 +24,15 @@ export function sampleIndices(rng: Rng, n: number, k: number): number[] {
   }
   return idx.slice(0, k);
 }
+
+/** A random permutation of 0..n-1 (Fisher–Yates). `sampleIndices(rng, n, n)` keeps the order; this does not. */
+export function shuffledIndices(rng: Rng, n: number): number[] {
+  const idx = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = randInt(rng, i + 1);
+    const t = idx[i]!;
+    idx[i] = idx[j]!;
+    idx[j] = t;
+  }
+  return idx;
+}

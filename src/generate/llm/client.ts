@@ -19,8 +19,10 @@ import {
 } from "./errors.js";
 import { approxTokens, costOf, priceFor, type TokenUsage } from "./prices.js";
 import { nodeHttpFetch } from "./transport.js";
+import { resolveProvider, type Env, type Provider } from "./provider.js";
+import { printableLine } from "../../display/untrusted.js";
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env } from "./provider.js";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
@@ -90,31 +92,7 @@ export interface LlmStats {
   byModel: Record<string, ModelUsage>;
 }
 
-export interface Provider {
-  apiKey: string;
-  baseURL: string;
-  /** Whether the key came from the user (false: placeholder for keyless local servers). */
-  hasKey: boolean;
-}
-
-export const OPENAI_BASE_URL = "https://api.openai.com/v1";
-
-export const NO_PROVIDER_MESSAGE =
-  "No LLM provider configured: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (any OpenAI-compatible server, " +
-  "e.g. OPENAI_BASE_URL=http://localhost:11434/v1 for Ollama); the offline modes work now: --mode offline or --mode copula.";
-
-/** Picks the provider from options, then the environment. A base URL alone is enough (keyless local servers). */
-export function resolveProvider(opts: { apiKey?: string; baseURL?: string; env?: Env }): Provider {
-  const env = opts.env ?? process.env;
-  const key = opts.apiKey ?? env["OPENAI_API_KEY"] ?? "";
-  const base = opts.baseURL ?? env["OPENAI_BASE_URL"] ?? "";
-  if (!key && !base) throw new LlmConfigError(NO_PROVIDER_MESSAGE);
-  return {
-    apiKey: key || "not-needed",
-    baseURL: (base || OPENAI_BASE_URL).replace(/\/+$/, ""),
-    hasKey: key !== "",
-  };
-}
+export { NO_PROVIDER_MESSAGE, OPENAI_BASE_URL, resolveProvider, type Provider } from "./provider.js";
 
 /** A counting semaphore: at most `limit` holders at once, FIFO. */
 class Semaphore {
@@ -258,9 +236,14 @@ export class LlmClient {
     return { ...s, tokens: { ...s.tokens }, byModel: Object.fromEntries(Object.entries(s.byModel).map(([k, v]) => [k, { ...v }])) };
   }
 
-  /** Scrubs our secret (and key-shaped strings) from text. */
+  /** Scrubs our secret (and key-shaped strings) from server text, and bounds it to one printable line. */
   scrub(text: string): string {
-    return scrubSecrets(text, this.provider.hasKey ? [this.provider.apiKey] : []);
+    return printableLine(scrubSecrets(text, this.provider.hasKey ? [this.provider.apiKey] : []), 500);
+  }
+
+  /** A model reply without our key (a server may echo it): applied before the reply is cached or used. */
+  scrubReply(content: string): string {
+    return this.provider.hasKey ? scrubSecrets(content, [this.provider.apiKey], { shapes: false }) : content;
   }
 
   async cached(key: string): Promise<CachedCompletion | undefined> {
@@ -270,7 +253,7 @@ export class LlmClient {
   /** Stores a completion obtained elsewhere (the Batch API) and accounts for its cost. */
   async store(key: string, entry: CachedCompletion): Promise<void> {
     this.account(entry.usage, entry.batch ?? false);
-    await this.cache?.put(key, entry);
+    await this.cache?.put(key, { ...entry, content: this.scrubReply(entry.content) });
   }
 
   private account(usage: TokenUsage, batch: boolean): number {
@@ -309,7 +292,12 @@ export class LlmClient {
       return { kind: "fatal", error: new LlmError("Generation was interrupted.") };
     }
     if (err instanceof OpenAI.APIConnectionTimeoutError) return { kind: "retry", message: `timed out after ${this.opts.timeoutMs} ms` };
-    if (err instanceof OpenAI.APIConnectionError) return { kind: "retry", message: `connection failed (${this.scrub(String(err.message))})` };
+    if (err instanceof OpenAI.APIConnectionError) {
+      // The SDK says only "Connection error."; the transport's reason (refused, reset, reply too large) is the cause.
+      const cause = (err as { cause?: unknown }).cause;
+      const why = cause instanceof Error && cause.message ? `${err.message.replace(/\.$/, "")}: ${cause.message}` : err.message;
+      return { kind: "retry", message: `connection failed (${this.scrub(String(why))})` };
+    }
     if (err instanceof OpenAI.APIError) {
       const status = err.status ?? 0;
       const msg = this.scrub(err.message);
@@ -334,7 +322,7 @@ export class LlmClient {
     const hit = await this.cache?.get(key);
     if (hit) {
       this.stats_.cacheHits += 1;
-      return { content: hit.content, finishReason: hit.finishReason, usage: hit.usage, costUsd: 0, cached: true, key };
+      return { content: this.scrubReply(hit.content), finishReason: hit.finishReason, usage: hit.usage, costUsd: 0, cached: true, key };
     }
     const body = this.body(req);
     let errors = 0;
@@ -396,7 +384,7 @@ export class LlmClient {
         output: completion.usage?.completion_tokens ?? approxTokens(choice?.message?.content ?? ""),
       };
       const costUsd = this.account(usage, false);
-      const content = choice?.message?.content ?? "";
+      const content = this.scrubReply(choice?.message?.content ?? "");
       const finishReason = choice?.finish_reason ?? "stop";
       // Cache before the caller checkpoints, so a crash in between never repeats a paid request.
       await this.cache?.put(key, { v: 1, model: this.model, content, finishReason, usage, createdAt: new Date().toISOString() });

@@ -13,6 +13,7 @@ import type { Checkpoint, CheckpointBatch } from "./checkpoint.js";
 import type { ChatRequest, LlmClient } from "./client.js";
 import { BudgetExceededError, LlmError, StructuredOutputUnsupportedError } from "./errors.js";
 import { sha256, canonicalJson } from "./cache.js";
+import { ECHO_CHARS, printableLine, printableText } from "../../display/untrusted.js";
 
 export interface StreamSpec {
   id: string;
@@ -100,7 +101,8 @@ export function firstRound(stream: string, target: number, batchSize: number, se
 }
 
 function correctionText(errors: string[], size: number): string {
-  const shown = errors.slice(0, CORRECTION_ERRORS).map((e) => `- ${e}`).join("\n");
+  // Errors quote the model's values: each is cut to one printable line, so the request stays a few KB.
+  const shown = errors.slice(0, CORRECTION_ERRORS).map((e) => `- ${printableLine(e, 300)}`).join("\n");
   const more = errors.length > CORRECTION_ERRORS ? `\n- ... and ${errors.length - CORRECTION_ERRORS} more` : "";
   return `Your answer had these problems:\n${shown}${more}\nReturn the corrected answer: exactly ${size} rows, the same JSON format, nothing else.`;
 }
@@ -150,7 +152,7 @@ export async function runEngine(opts: EngineOptions): Promise<EngineResult> {
         ...req,
         messages: [
           ...req.messages,
-          { role: "assistant", content: res.content },
+          { role: "assistant", content: printableText(res.content, ECHO_CHARS) },
           { role: "user", content: correctionText(parsed.errors.length ? parsed.errors : ["the answer contained no rows"], ctx.size) },
         ],
       };

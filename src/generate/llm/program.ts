@@ -10,16 +10,19 @@ import type { Schema } from "../../data/types.js";
 import { GenerateError, type GenerateHooks, type GenerateRequest, type GenerateResult } from "../types.js";
 import { canonicalJson, sha256 } from "./cache.js";
 import type { ChatMessage, ChatRequest } from "./client.js";
-import { dedupeRows } from "./dedupe.js";
+import { createRowDeduper } from "./dedupe.js";
 import { SandboxError } from "./errors.js";
 import { extractProgram } from "./extract.js";
 import { describeColumn, generatedColumns, rowJsonSchema } from "./jsonschema.js";
 import { dedupMode, examplesBlock, schemaBlock, validateItems } from "./rows.js";
-import { checkRowCount, planEstimate, rowsToFrame, startRun, withMeta } from "./run.js";
-import { runSandboxed } from "./sandbox.js";
+import { checkRowCount, planEstimate, readLlmOptions, rowsToFrame, startRun, withMeta } from "./run.js";
+import { runSandboxed, sandboxLimits } from "./sandbox.js";
+import { ECHO_CHARS, printableLine, printableText } from "../../display/untrusted.js";
 
 /** Rows per sandbox run: keeps each run well inside the memory limit. */
 const CHUNK_ROWS = 5_000;
+/** Longest program source accepted from the model (characters): generators are a few KB. */
+export const MAX_PROGRAM_CHARS = 200_000;
 /** A program whose output has more invalid rows than this share is sent back for correction. */
 const MAX_INVALID_SHARE = 0.2;
 
@@ -66,7 +69,7 @@ export async function toSandboxScript(source: string, language?: string): Promis
   });
   const diag = out.diagnostics?.[0];
   if (diag) {
-    throw new SandboxError(`the program does not parse: ${ts.flattenDiagnosticMessageText(diag.messageText, " ")}`);
+    throw new SandboxError(`the program does not parse: ${printableLine(ts.flattenDiagnosticMessageText(diag.messageText, " "), 500)}`);
   }
   return out.outputText;
 }
@@ -85,9 +88,10 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
   const gen = generatedColumns(schema);
   const nExamples = Math.min(real.length, request.examples ?? (real.length ? 5 : 0));
   const o = request.options ?? {};
-  const timeoutMs = typeof o["sandboxTimeoutMs"] === "number" ? o["sandboxTimeoutMs"] : undefined;
-  const memoryBytes = typeof o["sandboxMemoryBytes"] === "number" ? o["sandboxMemoryBytes"] : undefined;
-  const run = startRun("llm-program", request, hooks, { kind: "program", timeoutMs: timeoutMs ?? null, memoryBytes: memoryBytes ?? null });
+  const limits = sandboxLimits(o, readLlmOptions(request).env ?? process.env);
+  // The run id keeps hashing only the limits given as options (null otherwise), as before, so old checkpoints still resume.
+  const given = (name: string): unknown => o[name] ?? null;
+  const run = startRun("llm-program", request, hooks, { kind: "program", timeoutMs: given("sandboxTimeoutMs"), memoryBytes: given("sandboxMemoryBytes") });
   const maxAttempts = run.options.maxAttempts ?? 3;
   const data = await fakerData();
   const warnings: string[] = [...run.client.warnings];
@@ -115,15 +119,17 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
   const { estimate, warning } = planEstimate(run, 1, user, 800, request.budgetUsd);
   if (warning) warnings.push(warning);
 
-  const sandboxOpts = { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(memoryBytes !== undefined ? { memoryBytes } : {}), data };
-  /** Runs a program for `n` rows with a seed; returns validated rows or the reason it failed. */
+  const sandboxOpts = { ...limits, data };
+  /** Runs a program for `n` rows with a seed; returns validated rows or the reason it failed (bounded, printable). */
   async function tryProgram(script: string, n: number, seed: number): Promise<{ rows: Row[]; invalid: number; error?: string }> {
     try {
-      const out = await runSandboxed(script, { ...sandboxOpts, seed, args: [n] });
+      // Only the n rows asked for leave the sandbox: a program that ignores n costs the host no more.
+      const out = await runSandboxed(script, { ...sandboxOpts, seed, args: [n], takeRows: n });
       if (!Array.isArray(out)) return { rows: [], invalid: 0, error: `generate returned ${out === null ? "null" : typeof out}, not an array of rows` };
       const parsed = validateItems(out, schema);
       if (parsed.rows.length === 0 || parsed.invalid > MAX_INVALID_SHARE * out.length) {
-        return { rows: parsed.rows, invalid: parsed.invalid, error: `${parsed.invalid} of ${out.length} rows are invalid:\n${parsed.errors.slice(0, 8).join("\n")}` };
+        const shown = parsed.errors.slice(0, 8).map((e) => printableLine(e, 300)).join("\n");
+        return { rows: parsed.rows, invalid: parsed.invalid, error: `${parsed.invalid} of ${out.length} rows are invalid:\n${shown}` };
       }
       return { rows: parsed.rows, invalid: parsed.invalid };
     } catch (err) {
@@ -159,6 +165,10 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
       const candidate = extractProgram(res.content);
       let error: string | undefined;
       try {
+        // Checked before TypeScript or the sandbox see it: a hostile reply can be any size.
+        if (candidate.length > MAX_PROGRAM_CHARS) {
+          throw new SandboxError(`the program has ${candidate.length.toLocaleString("en-US")} characters, more than the ${MAX_PROGRAM_CHARS.toLocaleString("en-US")} a generator program may have; write a short program that computes its rows`);
+        }
         const sc = await toSandboxScript(candidate, fenceLanguage(res.content));
         const tried = await tryProgram(sc, firstChunk, request.seed);
         invalidRows += tried.invalid;
@@ -174,17 +184,18 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
       if (error) {
         failures.push(error);
         // One correction turn quoting the error, then a fresh attempt.
+        // The model's own reply and the error are quoted back bounded: a 5 MB error is not resent three times.
         messages = [
           ...req.messages,
-          { role: "assistant", content: res.content },
-          { role: "user", content: `Running your program failed: ${error}\nFix it and reply with the whole corrected program in one \`\`\`javascript code block.` },
+          { role: "assistant", content: printableText(res.content, ECHO_CHARS) },
+          { role: "user", content: `Running your program failed: ${printableText(error)}\nFix it and reply with the whole corrected program in one \`\`\`javascript code block.` },
         ];
       }
     }
   }
   if (!source) {
     throw new GenerateError(
-      `llm-program: no working generator program after ${maxAttempts} attempts; last problem: ${failures[failures.length - 1] ?? "none"}. ` +
+      `llm-program: no working generator program after ${maxAttempts} attempts; last problem: ${printableLine(failures[failures.length - 1] ?? "none")}. ` +
         "Try llm-rows, another model, or a simpler schema.",
     );
   }
@@ -194,7 +205,9 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
   // 2. Run it in chunks (seeded per chunk) until enough unique valid rows exist.
   const mode = dedupMode(request.dedup);
   const names = schema.columns.map((c) => c.name);
-  let all: Row[] = [];
+  // One incremental deduper over all chunks: each chunk is judged once, against everything before it.
+  const deduper = createRowDeduper(names, { mode, real });
+  const all: Row[] = [];
   let kept: Row[] = [];
   let removed = 0;
   let copiesOfReal = 0;
@@ -206,15 +219,16 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
       const tried = await tryProgram(script, want, request.seed + chunk * 7919);
       invalidRows += tried.invalid;
       if (tried.error && tried.rows.length === 0) {
-        warnings.push(`A run of the generator program failed: ${tried.error}`);
+        warnings.push(`A run of the generator program failed: ${printableLine(tried.error)}`);
         stale += 1;
         continue;
       }
       rows = tried.rows;
     }
-    all = all.concat(rows);
+    for (const r of rows) all.push(r);
+    deduper.push(rows);
     const before = kept.length;
-    const d = dedupeRows(all, names, { mode, real });
+    const d = deduper.outcome();
     kept = d.keep.map((i) => all[i]!);
     removed = d.removed;
     copiesOfReal = d.copiesOfReal;

@@ -60,6 +60,14 @@ export function validateItems(list: readonly unknown[], schema: Schema): ParsedB
     // Keep only schema columns: models sometimes add an id or a comment field.
     const rec: Record<string, unknown> = {};
     for (const c of gen) rec[c.name] = (item as Record<string, unknown>)[c.name];
+    // Cells are single values. A nested array or object (possibly thousands of levels deep, which
+    // would overflow the stack of anything that prints it) is refused without being looked into.
+    const nested = gen.find((c) => typeof rec[c.name] === "object" && rec[c.name] !== null);
+    if (nested) {
+      invalid += 1;
+      errors.push(`row ${i + 1}: ${nested.name} must be a single value, got ${Array.isArray(rec[nested.name]) ? "an array" : "an object"}`);
+      return;
+    }
     const { row, issues } = coerceRow(rec, schema, { extraColumns: false });
     if (issues.length) {
       invalid += 1;

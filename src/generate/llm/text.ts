@@ -17,6 +17,7 @@ import { listJsonSchema, type JsonSchema } from "./jsonschema.js";
 import { prefetchWithBatchApi } from "./batch.js";
 import { dedupMode, examplesBlock, schemaBlock } from "./rows.js";
 import { checkRowCount, planEstimate, rowsToFrame, startRun, withMeta } from "./run.js";
+import { quoteValue } from "../../display/untrusted.js";
 
 export const TEXT_TASKS: readonly TextTask[] = ["classification", "ner", "dialogue", "summary"];
 const DEFAULT_NER_LABELS = ["PERSON", "ORG", "LOC"];
@@ -163,7 +164,7 @@ export async function generateLlmText(request: GenerateRequest, hooks: GenerateH
       const it = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
       if (task === "classification") {
         if (!isStr(it["text"])) return bad(i, "text must be a non-empty string");
-        if (!isStr(it["label"]) || !allowed.has(it["label"])) return bad(i, `label must be one of ${[...allowed].join(", ")}, got ${JSON.stringify(it["label"])}`);
+        if (!isStr(it["label"]) || !allowed.has(it["label"])) return bad(i, `label must be one of ${[...allowed].join(", ")}, got ${quoteValue(it["label"])}`);
         rows.push({ text: it["text"].trim(), label: it["label"] });
       } else if (task === "ner") {
         if (!isStr(it["text"])) return bad(i, "text must be a non-empty string");
@@ -171,8 +172,8 @@ export async function generateLlmText(request: GenerateRequest, hooks: GenerateH
         const ents: Entity[] = [];
         for (const e of it["entities"] as unknown[]) {
           const x = (typeof e === "object" && e !== null ? e : {}) as Record<string, unknown>;
-          if (!isStr(x["label"]) || !allowed.has(x["label"])) return bad(i, `entity label must be one of ${[...allowed].join(", ")}, got ${JSON.stringify(x["label"])}`);
-          ents.push({ text: String(x["text"] ?? ""), label: x["label"], start: Number(x["start"]) || 0, end: Number(x["end"]) || 0 });
+          if (!isStr(x["label"]) || !allowed.has(x["label"])) return bad(i, `entity label must be one of ${[...allowed].join(", ")}, got ${quoteValue(x["label"])}`);
+          ents.push({ text: typeof x["text"] === "string" ? x["text"] : "", label: x["label"], start: Number(x["start"]) || 0, end: Number(x["end"]) || 0 });
         }
         const v = verifySpans(it["text"], ents);
         spansFixed += v.fixed;

@@ -13,6 +13,12 @@ const agents = {
   https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
 };
 
+/**
+ * Largest chat completion body accepted: a real reply is at most a few hundred KB (output tokens are
+ * capped), so anything bigger is a broken or hostile server and is cut off instead of buffered.
+ */
+export const MAX_CHAT_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 function abortError(): Error {
   const e = new Error("The request was aborted.");
   e.name = "AbortError"; // the SDK recognises aborts (and its own timeouts) by this name
@@ -30,6 +36,7 @@ export async function nodeHttpFetch(input: string | URL | Request, init?: Reques
   new Headers(init?.headers).forEach((v, k) => { headers[k] = v; });
   const signal = init?.signal ?? undefined;
   if (signal?.aborted) throw abortError();
+  const limit = url.pathname.endsWith("/chat/completions") ? MAX_CHAT_RESPONSE_BYTES : undefined;
   return new Promise<Response>((resolve, reject) => {
     const req = lib.request(
       {
@@ -43,7 +50,17 @@ export async function nodeHttpFetch(input: string | URL | Request, init?: Reques
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
+        let received = 0;
+        res.on("data", (c: Buffer) => {
+          received += c.length;
+          if (limit !== undefined && received > limit) {
+            signal?.removeEventListener("abort", onAbort);
+            req.destroy();
+            reject(new Error(`the server's reply is larger than ${limit / 1048576} MiB, more than any chat completion`));
+            return;
+          }
+          chunks.push(c);
+        });
         res.on("error", reject);
         res.on("end", () => {
           signal?.removeEventListener("abort", onAbort);

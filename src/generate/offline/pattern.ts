@@ -4,7 +4,20 @@
  * classes [A-Z0-9_-] (no negation), `.`, groups with alternation (a|b), and quantifiers
  * ? * + {n} {n,} {n,m} (unbounded ones capped at `max + 8`). Anchors ^ $ are ignored.
  * Parsed once; each call draws from the given uniform source.
+ *
+ * Bounded up front: a pattern whose longest string, or whose work per string, exceeds
+ * MAX_PATTERN_LENGTH / MAX_PATTERN_STEPS (e.g. `(((a{1000}){1000}){1000})`, 10^9 characters) or
+ * that nests groups deeper than MAX_PATTERN_DEPTH is refused with one line before anything is drawn.
  */
+
+/** Longest string a pattern may generate (characters). */
+export const MAX_PATTERN_LENGTH = 10_000;
+/** Most steps (literals, class draws, group repeats) one string may take to draw. */
+export const MAX_PATTERN_STEPS = 100_000;
+/** Deepest nesting of groups. */
+export const MAX_PATTERN_DEPTH = 50;
+
+import { printableLine } from "../../display/untrusted.js";
 
 export class PatternError extends Error {
   override name = "PatternError";
@@ -23,10 +36,41 @@ const LOWER = "abcdefghijklmnopqrstuvwxyz";
 const WORD = UPPER + LOWER + DIGITS + "_";
 const PRINTABLE = UPPER + LOWER + DIGITS;
 
+/** A count for a message: exact when small, else like "1e+9". */
+function big(n: number): string {
+  return n < 1e7 ? n.toLocaleString("en-US") : n.toExponential(0);
+}
+
+/**
+ * Worst-case length of a node's strings and steps to draw one, computed on the tree (never by
+ * expanding it): repeats multiply, alternatives take their maximum. Saturates at Infinity.
+ */
+function patternCost(n: Node): { length: number; steps: number } {
+  switch (n.k) {
+    case "lit": return { length: n.s.length, steps: 1 };
+    case "set": return { length: 1, steps: 1 };
+    case "seq": {
+      let length = 0, steps = 1;
+      for (const it of n.items) { const c = patternCost(it); length += c.length; steps += c.steps; }
+      return { length, steps };
+    }
+    case "alt": {
+      let length = 0, steps = 1;
+      for (const o of n.options) { const c = patternCost(o); length = Math.max(length, c.length); steps = Math.max(steps, 1 + c.steps); }
+      return { length, steps };
+    }
+    case "rep": {
+      const c = patternCost(n.node);
+      return { length: n.max * c.length, steps: 1 + n.max * c.steps };
+    }
+  }
+}
+
 export function compilePattern(pattern: string): (next: () => number) => string {
   let i = 0;
+  let depth = 0;
   const fail = (msg: string): never => {
-    throw new PatternError(`Pattern /${pattern}/: ${msg}`);
+    throw new PatternError(`Pattern /${printableLine(pattern, 120)}/: ${msg}`);
   };
 
   const escape = (c: string): Node => {
@@ -71,8 +115,10 @@ export function compilePattern(pattern: string): (next: () => number) => string 
     const c = pattern[i]!;
     if (c === "(") {
       i++;
+      if (++depth > MAX_PATTERN_DEPTH) fail(`groups nest deeper than ${MAX_PATTERN_DEPTH} levels; flatten the pattern.`);
       if (pattern.startsWith("?:", i)) i += 2;
       const inner = parseAlt();
+      depth--;
       if (pattern[i] !== ")") fail("unclosed group; add ).");
       i++;
       return inner;
@@ -125,6 +171,13 @@ export function compilePattern(pattern: string): (next: () => number) => string 
 
   const root = parseAlt();
   if (i < pattern.length) fail(`unmatched ")" at position ${i}.`);
+  const { length, steps } = patternCost(root);
+  if (length > MAX_PATTERN_LENGTH) {
+    fail(`generates strings of up to ${big(length)} characters, more than the ${big(MAX_PATTERN_LENGTH)} allowed; lower the repeat counts ({n}, {n,m}).`);
+  }
+  if (steps > MAX_PATTERN_STEPS) {
+    fail(`takes up to ${big(steps)} steps per string, more than the ${big(MAX_PATTERN_STEPS)} allowed; lower the repeat counts ({n}, {n,m}).`);
+  }
 
   const emit = (n: Node, next: () => number, out: string[]): void => {
     switch (n.k) {

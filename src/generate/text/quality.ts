@@ -82,12 +82,20 @@ export function labelBalance(labels: readonly (string | null)[]): LabelBalance {
   const shares: Record<string, number> = {};
   for (const [l, c] of Object.entries(counts)) shares[l] = c / n;
   let h = 0;
-  for (const c of values) { const p = c / n; h -= p * Math.log(p); }
+  // A loop, not Math.min(...values): one argument per distinct label would overflow the call stack.
+  let lo = Infinity;
+  let hi = 0;
+  for (const c of values) {
+    const p = c / n;
+    h -= p * Math.log(p);
+    if (c < lo) lo = c;
+    if (c > hi) hi = c;
+  }
   return {
     counts,
     shares,
     normalizedEntropy: k > 1 ? h / Math.log(k) : 0,
-    minorityRatio: k > 0 ? Math.min(...values) / Math.max(...values) : 0,
+    minorityRatio: k > 0 ? lo / hi : 0,
   };
 }
 

@@ -44,7 +44,7 @@ export class HistoryStore {
     let maxSession = 0;
     if (file) {
       const saved = readHistoryFile(file);
-      this.entries.push(...saved.entries);
+      for (const e of saved.entries) this.entries.push(e); // a long history must not overflow the call stack
       maxSession = saved.maxSession;
     }
     this.session = maxSession + 1;

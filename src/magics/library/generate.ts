@@ -10,6 +10,7 @@ import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 import { displaySymbol } from "../../display/protocol.js";
 import type { Frame, Schema } from "../../data/types.js";
 import type { Progress } from "../../generate/types.js";
+import { LINE_CHARS, printableText } from "../../display/untrusted.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const MODES = ["offline", "copula", "llm-rows", "llm-program", "text"] as const;
@@ -144,6 +145,13 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
     throw new MagicUsageError(`%%generate: ${(e as Error).message}`);
   }
 
+  // No key and no base URL: say so before a progress bar is drawn (it would only show "0 / N · stopped").
+  try {
+    await gen.checkLlmProvider(mode as never);
+  } catch (e) {
+    throw new MagicUsageError(`%%generate: ${printableText((e as Error).message, LINE_CHARS)}`);
+  }
+
   const io: CellIO = ctx.io;
   const displayId = `synthlab-generate-${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let latest: Progress = { rows: 0, target: rows, rowsPerSecond: 0 };
@@ -179,7 +187,7 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
     updates.cancel();
     const err = e as Error;
     io.display(progressBundle(`${progressText(name, mode, latest)} · stopped`, latest), { displayId, update: true });
-    if (INPUT_ERRORS.has(err.name)) throw new MagicUsageError(`%%generate: ${err.message}`);
+    if (INPUT_ERRORS.has(err.name)) throw new MagicUsageError(`%%generate: ${printableText(err.message, LINE_CHARS)}`);
     throw e;
   }
   updates.cancel();

@@ -31,6 +31,16 @@ describe("text mode", () => {
     expect(q.labels.counts).toEqual({ pos: 9, neg: 8, neutral: 8 });
   });
 
+  it("a label nested 8,000 levels deep is quoted safely in the correction request (no host stack overflow)", async () => {
+    const deep = "[".repeat(8000) + "]".repeat(8000);
+    const content = `{"items":[{"text":"fine text","label":${deep}},{"text":"more text","label":"pos"}]}`;
+    env.server.script({ kind: "content", content }, { kind: "content", content: '{"items":[{"text":"fine text","label":"pos"},{"text":"more text","label":"neg"}]}' });
+    const res = await gen.generate(textRequest({ rows: 2, textTask: "classification", labels: ["pos", "neg"], batchSize: 2 }, { structuredOutput: "prompt" }), recordingHooks());
+    expect(res.frame.rowCount).toBe(2);
+    const fix = JSON.parse(env.server.chatRequests()[1]!.body).messages.at(-1).content as string;
+    expect(fix).toMatch(/item 1: label must be one of pos, neg, got an array/);
+  });
+
   it("needs labels for classification", async () => {
     await expect(gen.generate(textRequest({ rows: 5, textTask: "classification" }), recordingHooks())).rejects.toThrow(/at least two labels: pass --labels/);
   });
