@@ -8,7 +8,12 @@ import type { CellIO, ExecuteOutcome } from "../kernel/types.js";
 export interface NotebookScope {
   get(name: string): unknown;
   has(name: string): boolean;
-  set(name: string, value: unknown): void;
+  /**
+   * Put a value into the notebook. `type` is the TypeScript type later cells see, e.g.
+   * `import("synthlab").Report` (so completion and type checks work on it); without it the type
+   * follows `typeof value` for primitives and is `any` otherwise.
+   */
+  set(name: string, value: unknown, type?: string): void;
   names(): string[];
 }
 
@@ -79,6 +84,14 @@ export interface MagicDefinition {
 }
 
 /** A usage error: shown as one clear line (no stack), the kernel continues. */
+/** TypeScript types of values magics put into the notebook (for `NotebookScope.set`). */
+export const NOTEBOOK_TYPES = {
+  DataFrame: 'import("synthlab").DataFrame',
+  Frame: 'import("synthlab").Frame',
+  TrainedModel: 'import("synthlab").TrainedModel',
+  Report: 'import("synthlab").Report',
+} as const;
+
 export class MagicUsageError extends Error {
   override name = "UsageError";
 }

@@ -82,12 +82,11 @@ describe("cells and scope", () => {
     expect(outcome.userExpressions?.["broken"]).toMatchObject({ status: "error" });
   });
 
-  it("explains how to keep the type of a dynamic import that is not a plain `const x = await import(...)`", async () => {
-    const e = errorOf((await run("const lib = (await import('simple-statistics'));")).outcome);
-    expect(e.traceback).toHaveLength(2); // one message, not one per module file of the package
-    expect(e.evalue).toMatch(/cannot be carried to later cells\. Use a static import/);
-    expect(plain((await run("const lib2: typeof import('simple-statistics') = await import('simple-statistics');\nlib2.sum([1, 2])")).outcome)).toBe("3");
-    expect(plain((await run("lib2.max([4, 9])")).outcome)).toBe("9");
+  it("carries the types of any dynamic import to later cells (parenthesised, destructured)", async () => {
+    expect((await run("const lib = (await import('simple-statistics'));\nconst { sum: sumOf } = await import('simple-statistics');")).outcome).toEqual({ status: "ok" });
+    expect(plain((await run("lib.max([4, 9]) + sumOf([1, 2])")).outcome)).toBe("12");
+    // The types came along: a string where numbers belong is a type error.
+    expect(errorOf((await run("sumOf(['a']);")).outcome).ename).toBe("TSError");
   });
 
   it("keeps names declared before a runtime error", async () => {
@@ -142,6 +141,15 @@ describe("display globals", () => {
     expect(d[0]!.options!.update).toBeUndefined();
     expect(d.slice(1, 4).every((e) => e.options?.displayId === id && e.options.update === true)).toBe(true);
     expect(d[4]!.options).toEqual({ displayId: "mine" });
+  });
+
+  it("display(bundle, { raw: true }) shows the MIME bundle as given (IPython raw=True)", async () => {
+    const { outcome, io } = await run('display({ "text/html": "<b>hi</b>", "application/x-mine+json": { n: 1 } }, { raw: true });');
+    expect(outcome.status).toBe("ok");
+    // As given: no text/plain added, the object not formatted as a value.
+    expect(io.displays.map((e) => e.bundle)).toEqual([{ "text/html": "<b>hi</b>", "application/x-mine+json": { n: 1 } }]);
+    const bad = errorOf((await run('display({ html: "<b>hi</b>" }, { raw: true });')).outcome);
+    expect(bad.evalue).toMatch(/"html" is not a MIME type/);
   });
 
   it("keeps display order with console output around it", async () => {
@@ -409,6 +417,13 @@ describe("completion, inspection, is_complete", () => {
     const v = await host.inspect("completeMe", 4, 0);
     expect(String(v.data["text/plain"])).toContain("alpha: number");
     expect((await host.inspect("   ", 1, 0)).found).toBe(false);
+  });
+
+  it("inspects a magic name: its help, as %magic? shows it", async () => {
+    const r = await host.inspect("%%capture out", 4, 0);
+    expect(r.found).toBe(true);
+    expect(String(r.data["text/plain"])).toContain("%%capture");
+    expect((await host.inspect("%nosuchmagic", 3, 0)).found).toBe(false);
   });
 
   it("tells complete, incomplete (with indent) and invalid code apart", async () => {

@@ -233,6 +233,15 @@ describe("one kernel, many requests", () => {
     expect(Object.keys(page!.data).length).toBeGreaterThan(0);
   });
 
+  it("pages `%magic?` like `name?`: the magic's help in an execute_reply payload, nothing on stdout", async () => {
+    const r = await k.execute("%%capture?");
+    expect(r.reply.content.status).toBe("ok");
+    const [page] = r.reply.content.payload as Record<string, any>[];
+    expect(page!.source).toBe("page");
+    expect(String(page!.data["text/plain"])).toContain("%%capture");
+    expect(r.outputs.filter((m) => m.header.msg_type === "stream")).toHaveLength(0);
+  });
+
   it("keeps memory bounded over 500 cells", async () => {
     // Forces a full GC inside the kernel first, so the numbers are retained memory, not garbage.
     const MEM =

@@ -134,7 +134,13 @@ describe("pager requests", () => {
     expect(parsePagerRequest("  console.log??  ")).toEqual({ expression: "console.log", detailLevel: 1 });
     expect(parsePagerRequest("a ? b : c")).toBeNull();
     expect(parsePagerRequest("x?.y")).toBeNull();
-    expect(parsePagerRequest("%generate?")).toBeNull();
+    expect(parsePagerRequest("%%generate -n 3?")).toBeNull();
+  });
+
+  it("accepts a lone magic name followed by ?, like IPython", () => {
+    expect(parsePagerRequest("%time?")).toEqual({ expression: "%time", detailLevel: 0 });
+    expect(parsePagerRequest("%%generate??")).toEqual({ expression: "%%generate", detailLevel: 1 });
+    expect(parsePagerRequest("%%generate?\nbody")).toBeNull();
   });
 });
 

@@ -5,6 +5,7 @@
 import { inspect } from "node:util";
 import type { ExecuteOutcome } from "../types.js";
 import type { Diagnostic } from "./converter.js";
+import { installHint } from "./modules.js";
 import { composeLookup, SourceMap } from "./sourcemap.js";
 
 type ErrorOutcome = Extract<ExecuteOutcome, { status: "error" }>;
@@ -67,19 +68,13 @@ export function interruptOutcome(): ErrorOutcome {
 
 const MAX_DIAGNOSTICS = 20;
 
-/**
- * TS2742 comes from emitting the cell's declarations (how types reach the next cell), once per
- * module the inferred type touches; say what to do instead, once per variable.
- */
+/** Cannot find module (2307), or only its types (7016 is off: no noImplicitAny): say how to install it. */
+const MISSING_MODULE = new Set([2307, 2792]);
+
 function formatDiagnostic(d: Diagnostic): string {
   const where = `${d.fileName ? `${d.fileName} ` : ""}${d.start.line + 1}:${d.start.character + 1}`;
-  if (d.code === 2742) {
-    const name = /^The inferred type of '([^']+)'/.exec(d.messageText)?.[1] ?? "this variable";
-    return (
-      `${where} - The type of '${name}' cannot be carried to later cells. Use a static import (\`import … from "pkg"\`), ` +
-      `bind the whole module (\`const m = await import("pkg")\`, typed for you), or annotate '${name}' with its type.`
-    );
-  }
+  const missing = MISSING_MODULE.has(d.code) ? /^Cannot find module '([^']+)'/.exec(d.messageText)?.[1] : undefined;
+  if (missing !== undefined) return `${where} - Cannot find module '${missing}'. ${installHint(missing)}`;
   return `${where} - ${d.messageText}`;
 }
 
@@ -120,8 +115,7 @@ function mapFrame(
   if (generated.line < 0 || generated.line >= cell.codeLines) return undefined;
   const src = composeLookup(cell.maps, generated);
   if (!src) return undefined;
-  // The compiler's input had one extra line in front ("export {};").
-  return { cell, line: src.line, column: src.column + 1 };
+  return { cell, line: src.line + 1, column: src.column + 1 };
 }
 
 /** A runtime error as an outcome, with stack frames from cells rewritten to cell line numbers. */

@@ -15,6 +15,8 @@ declare global {
     displayId?: string;
     update?: boolean;
     metadata?: Record<string, unknown>;
+    /** The value is a MIME bundle ({ "text/html": "…" }): show it as given (IPython's raw=True). */
+    raw?: boolean;
   }
   interface SynthlabDisplayHandle {
     readonly displayId: string;
@@ -41,7 +43,7 @@ function noCell(): never {
 }
 
 interface DisplayFn {
-  (value: unknown, options?: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> }): DisplayHandle;
+  (value: unknown, options?: { displayId?: string; update?: boolean; metadata?: Record<string, unknown>; raw?: boolean }): DisplayHandle;
   update(value: unknown, target: DisplayHandle | string): void;
 }
 
@@ -50,7 +52,7 @@ let installed = false;
 export function installGlobals(): void {
   if (installed) return;
   installed = true;
-  const display = ((value: unknown, options?: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> }) => {
+  const display = ((value: unknown, options?: { displayId?: string; update?: boolean; metadata?: Record<string, unknown>; raw?: boolean }) => {
     const out = router.current() ?? noCell();
     return out.showValue(value, options);
   }) as DisplayFn;

@@ -1,11 +1,10 @@
 /**
- * The execution host: compiles TypeScript cells with tslab's converter (see converter.ts), runs
- * them on this thread with `vm.runInThisContext({ breakOnSigint: true })`, hands magic cells to
- * src/magics, and turns values into MIME bundles through src/display.
+ * The execution host: compiles TypeScript cells (see converter.ts: one source file per cell in
+ * one language service), runs them on this thread with `vm.runInThisContext({ breakOnSigint: true })`,
+ * hands magic cells to src/magics, and turns values into MIME bundles through src/display.
  *
- * Notebook variables live in one object (`locals`): the converter rewrites references to earlier
+ * Notebook variables live in one object (`locals`): the compiler rewrites references to earlier
  * cells' declarations into `exports.<name>`, and we pass `locals` (behind a proxy) as `exports`.
- * Types of earlier cells travel in `prevDecl`, a .d.ts text the converter returns after each cell.
  */
 import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -22,16 +21,8 @@ import type {
   InspectResult,
   IsCompleteResult,
 } from "../types.js";
-import {
-  createCellConverter,
-  isCompleteCode,
-  splitSourceMaps,
-  type CellConverter,
-  type ConvertResult,
-  hasSyntaxErrors,
-  expandShorthandProperties,
-  annotateDynamicImports,
-} from "./converter.js";
+import { hasSyntaxErrors, isCompleteCode } from "./cellSyntax.js";
+import { createCellConverter, splitSourceMaps, type CellConverter, type ConvertResult } from "./converter.js";
 import {
   CellRegistry,
   diagnosticsOutcome,
@@ -44,6 +35,12 @@ import { GLOBALS_DTS, GLOBALS_MODULE, installGlobals } from "./globals.js";
 import { CellOutput, router } from "./output.js";
 import { codePointToUtf16, utf16ToCodePoint } from "./positions.js";
 import { SourceMap } from "./sourcemap.js";
+import { installHint, requireShipped } from "./modules.js";
+
+/** True when `err` is about `id` itself, not about something `id` requires in turn. */
+function isMissing(err: unknown, id: string): boolean {
+  return err instanceof Error && err.message.startsWith(`Cannot find module '${id}'`);
+}
 
 type MagicsModule = typeof import("../../magics/index.js");
 
@@ -60,7 +57,7 @@ interface ActiveRun {
 }
 
 const CELL_ARGS = Symbol.for("synthlab.cellArgs");
-const WARM_UP_DELAY_MS = 300;
+const WARM_UP_DELAY_MS = 0;
 const LAST_EXPR = /^tsLastExpr\d*$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -83,7 +80,6 @@ function declaredType(value: unknown): string {
 export class TypeScriptExecutionHost implements ExecutionHost {
   private readonly cwd: string;
   private converterInstance: CellConverter | undefined;
-  private prevDecl = "";
   private readonly locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   private readonly exportsProxy: Record<string, unknown>;
   private readonly pendingDecls = new Map<string, string>();
@@ -111,17 +107,19 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     this.scope = {
       get: (name) => locals[name],
       has: (name) => name in locals,
-      set: (name, value) => {
+      set: (name, value, type) => {
         locals[name] = value;
-        if (IDENTIFIER.test(name)) this.pendingDecls.set(name, declaredType(value));
+        if (IDENTIFIER.test(name)) this.pendingDecls.set(name, type ?? declaredType(value));
       },
       names: () => Object.keys(locals).filter((n) => !LAST_EXPR.test(n)),
     };
     router.acquire();
     installGlobals();
-    // Build the TypeScript program shortly after start rather than in the first cell; the delay
-    // lets the protocol layer answer kernel_info first (this blocks the thread for ~1-2 s).
-    this.warmTimer = setTimeout(() => this.warmUp(), WARM_UP_DELAY_MS);
+    // Load the TypeScript engine and build the first program right away, in the background of
+    // the user typing the first cell (it blocks this thread for ~1.5-2.5 s of CPU: lib and
+    // @types/node are parsed). The socket worker thread answers kernel_info and the heartbeat
+    // meanwhile, so start-up is not delayed; only a turn of the event loop is left first.
+    this.warmTimer = setTimeout(() => void this.warmUp(), WARM_UP_DELAY_MS);
     this.warmTimer.unref();
   }
 
@@ -132,14 +130,15 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     clearTimeout(this.warmTimer);
     if (this.closed) return Promise.resolve();
     try {
-      if (!this.converterInstance) this.converter.convert("", "0");
+      // The first program parses lib and @types/node; a first check resolves the common globals.
+      if (!this.converterInstance) this.converter.convert("console.log(Math.max(1, [0].length), JSON.stringify({}), display);");
     } catch (err) {
       process.stderr.write(`synthlab: TypeScript warm-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
     }
     return this.magics().then(() => undefined);
   }
 
-  /** Created on first use: building the TypeScript program takes ~1.5 s, keep kernel start fast. */
+  /** Created by the warm-up or on first use: building the first program takes ~1.5 s. */
   private get converter(): CellConverter {
     if (this.closed) throw new Error("the execution host has been shut down.");
     if (!this.converterInstance) {
@@ -249,10 +248,11 @@ export class TypeScriptExecutionHost implements ExecutionHost {
   /** Declarations for values that magics put into scope, so later cells can name them. */
   private flushPendingDecls(): void {
     if (this.pendingDecls.size === 0) return;
-    const src = [...this.pendingDecls].map(([name, type]) => `declare let ${name}: ${type};`).join("\n");
+    const entries = [...this.pendingDecls].map(([name, type]) => ({ name, type }));
     this.pendingDecls.clear();
-    const r = this.converter.convert(this.prevDecl, src);
-    if (r.diagnostics.length === 0 && r.declOutput !== undefined) this.prevDecl = r.declOutput;
+    if (this.converter.declare(entries).length === 0) return;
+    // A declared type that does not resolve (a package the notebook lacks) must not lose the name.
+    this.converter.declare(entries.map((e) => ({ name: e.name, type: "any" })));
   }
 
   private async runTypeScript(
@@ -261,7 +261,7 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     active: ActiveRun,
   ): Promise<{ status: "ok"; value: unknown } | Extract<ExecuteOutcome, { status: "error" }>> {
     this.flushPendingDecls();
-    const converted = this.converter.convert(this.prevDecl, expandShorthandProperties(annotateDynamicImports(code)));
+    const converted = this.converter.convert(code);
     if (converted.sideOutputs) {
       for (const side of converted.sideOutputs) {
         this.sideModules.delete(side.path);
@@ -269,12 +269,9 @@ export class TypeScriptExecutionHost implements ExecutionHost {
       }
     }
     if (converted.diagnostics.length > 0) return diagnosticsOutcome(converted.diagnostics, label);
-    if (!converted.output) {
-      this.prevDecl = converted.declOutput ?? this.prevDecl;
-      return { status: "ok", value: undefined };
-    }
     // Declarations stick even if the cell throws: names assigned before the error stay usable.
-    this.prevDecl = converted.declOutput ?? this.prevDecl;
+    converted.commit();
+    if (!converted.output) return { status: "ok", value: undefined };
     // An interrupt that came while the cell compiled would be lost once its code runs (SIGINT stops only running code).
     if (active.controller.signal.aborted) return interruptOutcome();
     try {
@@ -338,7 +335,16 @@ export class TypeScriptExecutionHost implements ExecutionHost {
           return mod.exports;
         }
       }
-      return base(id);
+      try {
+        return base(id);
+      } catch (err) {
+        if ((err as { code?: unknown } | null)?.code !== "MODULE_NOT_FOUND" || !isMissing(err, id)) throw err;
+        // synthlab and the packages it ships resolve from any folder; the notebook's own node_modules came first.
+        const shipped = requireShipped(id);
+        if (shipped) return shipped.value;
+        (err as Error).message = `Cannot find module '${id}'. ${installHint(id)}`;
+        throw err;
+      }
     };
     return Object.assign(load, { resolve: base.resolve, cache: base.cache, main: base.main, extensions: base.extensions }) as NodeJS.Require;
   }
@@ -346,7 +352,7 @@ export class TypeScriptExecutionHost implements ExecutionHost {
   /** Evaluate an expression in the notebook (magics' `{expr}`), without changing declarations. */
   private async evaluate(expression: string, active?: ActiveRun): Promise<unknown> {
     this.flushPendingDecls();
-    const converted = this.converter.convert(this.prevDecl, expandShorthandProperties(`(${expression}\n);`));
+    const converted = this.converter.convert(`(${expression}\n);`);
     if (converted.diagnostics.length > 0) {
       const d = converted.diagnostics[0]!;
       const err = new Error(`cannot evaluate {${expression}}: ${d.messageText}`);
@@ -390,7 +396,7 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     this.flushPendingDecls();
     // Magic lines inside TypeScript are blanked (same length), so the language service sees only TypeScript.
     const tsView = (await this.magics())?.blankMagicLines(code) ?? code;
-    const info = this.converter.complete(this.prevDecl, tsView, pos);
+    const info = this.converter.complete(tsView, pos);
     return {
       matches: info.candidates,
       cursorStart: utf16ToCodePoint(code, info.start),
@@ -401,16 +407,30 @@ export class TypeScriptExecutionHost implements ExecutionHost {
 
   async inspect(code: string, cursorPos: number, _detailLevel: number): Promise<InspectResult> {
     const pos = codePointToUtf16(code, cursorPos);
+    const help = await this.magicHelp(code, pos);
+    if (help !== undefined) return { found: true, data: { "text/plain": help } };
     this.flushPendingDecls();
     const tsView = (await this.magics())?.blankMagicLines(code) ?? code;
     // A cursor right after an identifier (the usual "shift-tab" position) is one past its end.
-    const info = this.converter.inspect(this.prevDecl, tsView, pos) ?? (pos > 0 ? this.converter.inspect(this.prevDecl, tsView, pos - 1) : undefined);
+    const info = this.converter.inspect(tsView, pos) ?? (pos > 0 ? this.converter.inspect(tsView, pos - 1) : undefined);
     if (!info || !info.displayParts) return { found: false, data: {} };
     const signature = info.displayParts.map((p) => p.text).join("");
     const docs = (info.documentation ?? []).map((p) => p.text).join("");
     const tags = (info.tags ?? []).map((t) => `@${t.name}${t.text ? ` ${t.text.map((p) => p.text).join("")}` : ""}`);
     const text = [signature, docs, ...tags].filter((s) => s !== "").join("\n");
     return { found: true, data: { "text/plain": text } };
+  }
+
+  /** A magic's help when the cursor is on a magic name at the start of a line (`%time`, `%%generate`). */
+  private async magicHelp(code: string, pos: number): Promise<string | undefined> {
+    const lineStart = code.lastIndexOf("\n", pos - 1) + 1;
+    const lineEnd = code.indexOf("\n", pos);
+    const line = code.slice(lineStart, lineEnd < 0 ? code.length : lineEnd);
+    const m = /^\s*(%%?)([A-Za-z_][\w-]*)/.exec(line);
+    if (!m || pos - lineStart > m[0].length) return undefined;
+    const magics = await this.magics();
+    const def = magics?.getMagic(m[2]!);
+    return def ? magics!.formatHelp(def) : undefined;
   }
 
   async isComplete(code: string): Promise<IsCompleteResult> {

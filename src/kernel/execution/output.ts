@@ -20,6 +20,27 @@ export interface DisplayHandle {
   update(value: unknown): void;
 }
 
+const MIME_TYPE = /^[\w.+-]+\/[\w.+-]+$/;
+
+/**
+ * `display(bundle, { raw: true })`: the value is already a MIME bundle (IPython's `raw=True`,
+ * Deno's `{ raw: true }`) and is sent as given. Checked here, synchronously, so a mistake is an
+ * error in the calling cell rather than a broken output.
+ */
+export function rawBundle(value: unknown): MimeBundle {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError("display(value, { raw: true }): value must be a MIME bundle object, e.g. { \"text/html\": \"<b>hi</b>\" }.");
+  }
+  const keys = Object.keys(value);
+  const bad = keys.find((k) => !MIME_TYPE.test(k));
+  if (keys.length === 0 || bad !== undefined) {
+    throw new TypeError(
+      `display(value, { raw: true }): ${bad === undefined ? "the bundle is empty" : `${JSON.stringify(bad)} is not a MIME type`}; keys are MIME types such as "text/plain" or "image/png".`,
+    );
+  }
+  return { ...(value as MimeBundle) };
+}
+
 export type BundleFormatter = (value: unknown, onError: (err: unknown, source: string) => void) => Promise<MimeBundle>;
 
 export class CellOutput implements CellIO {
@@ -53,17 +74,22 @@ export class CellOutput implements CellIO {
   }
 
   /** Format a value (async) and display it in order with the other outputs. */
-  showValue(value: unknown, options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> } = {}): DisplayHandle {
+  showValue(
+    value: unknown,
+    options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown>; raw?: boolean } = {},
+  ): DisplayHandle {
     const displayId = options.displayId ?? randomUUID();
-    const bundle = this.format(value, (err, source) => {
-      const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      this.target.stderr(`display: ${source} failed (${text}); showing text/plain instead.\n`);
-    });
+    const bundle = options.raw
+      ? Promise.resolve(rawBundle(value))
+      : this.format(value, (err, source) => {
+          const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+          this.target.stderr(`display: ${source} failed (${text}); showing text/plain instead.\n`);
+        });
     const opts: DisplayOptions = { displayId, ...(options.update ? { update: true } : {}), ...(options.metadata ? { metadata: options.metadata } : {}) };
     this.enqueue(async () => this.target.display(await bundle, opts));
     return {
       displayId,
-      update: (next: unknown) => void this.showValue(next, { displayId, update: true }),
+      update: (next: unknown) => void this.showValue(next, { displayId, update: true, ...(options.raw ? { raw: true } : {}) }),
     };
   }
 

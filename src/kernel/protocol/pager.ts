@@ -1,8 +1,10 @@
 /**
- * IPython-style introspection cells: `name?` (detail 0) and `name??` (detail 1) open the pager.
- * Only a bare (dotted) identifier qualifies, so no valid TypeScript is ever taken for one.
+ * IPython-style introspection cells: `name?` (detail 0) and `name??` (detail 1) open the pager,
+ * and so do `%magic?` / `%%magic?` (the magic's help, as in IPython). Only a bare (dotted)
+ * identifier or a lone magic name qualifies, so no valid TypeScript is ever taken for one.
+ * The expression goes to the host's `inspect`, which knows both.
  */
-const PAGER = /^\s*([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*(\?\??)\s*$/;
+const PAGER = /^\s*([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*|%%?[A-Za-z_][\w-]*)\s*(\?\??)\s*$/;
 
 export function parsePagerRequest(code: string): { expression: string; detailLevel: 0 | 1 } | null {
   const m = PAGER.exec(code);

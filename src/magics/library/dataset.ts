@@ -4,7 +4,7 @@
  * Heavy modules are imported inside `run` so kernel start stays fast.
  */
 import type { MagicDefinition } from "../types.js";
-import { MagicUsageError } from "../types.js";
+import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 import { suggestValue } from "../args.js";
 
 /** "coffee-sales-raw-index_1" → "coffee_sales_raw_index_1": a valid identifier for the scope. */
@@ -49,7 +49,7 @@ const dataset: MagicDefinition = {
       const { toDataFrame } = await import("../../data/dataframe.js");
       value = toDataFrame(frame);
     }
-    ctx.scope.set(variable, value);
+    ctx.scope.set(variable, value, args.frame ? NOTEBOOK_TYPES.Frame : NOTEBOOK_TYPES.DataFrame);
     ctx.io.display(frameBundle(frame));
     ctx.io.stdout(`${variable} = ${args.frame ? "Frame" : "DataFrame"} (${frame.rowCount} rows × ${frame.columnNames.length} columns)\n${datasetAttribution(name)}\n`);
     return undefined;

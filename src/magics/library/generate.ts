@@ -6,7 +6,7 @@
  */
 import type { CellIO } from "../../kernel/types.js";
 import type { MagicArgs, MagicContext, MagicDefinition } from "../types.js";
-import { MagicUsageError } from "../types.js";
+import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 import { displaySymbol } from "../../display/protocol.js";
 import type { Frame, Schema } from "../../data/types.js";
 import type { Progress } from "../../generate/types.js";
@@ -182,7 +182,7 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
     const why = run.warnings.length ? ` (${printableLine(run.warnings[0]!.replace(/\s+/g, " "), 200)})` : "";
     throw new MagicUsageError(`%%generate: no valid rows: the ${mode} run produced ${invalid}${why}; ${name} is not set.`);
   }
-  ctx.scope.set(name, run.toDataFrame());
+  ctx.scope.set(name, run.toDataFrame(), NOTEBOOK_TYPES.DataFrame);
   const bundle = run[displaySymbol]();
   io.display(bundle);
 }

@@ -5,7 +5,7 @@
  * inside `run` so kernel start stays fast.
  */
 import type { MagicContext, MagicDefinition } from "../types.js";
-import { MagicUsageError } from "../types.js";
+import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 import { MAX_QUERIES } from "../../limits.js";
 import { suggestValue } from "../args.js";
 import { displaySymbol } from "../../display/protocol.js";
@@ -72,7 +72,7 @@ const report: MagicDefinition = {
       if (err instanceof EvaluateError || err instanceof FrameError) throw new MagicUsageError(err.message);
       throw err;
     }
-    ctx.scope.set(variable, result);
+    ctx.scope.set(variable, result, NOTEBOOK_TYPES.Report);
     ctx.io.display(await result[displaySymbol]());
     ctx.io.stdout(`Stored in ${variable} (a Report): ${variable}.scores has the three scores, ${variable}.toJSON() every number, await ${variable}.toHTML() a page to save.\n`);
     return undefined;

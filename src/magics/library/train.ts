@@ -8,7 +8,7 @@
  */
 import type { Frame } from "../../data/types.js";
 import type { MagicContext, MagicDefinition } from "../types.js";
-import { MagicUsageError } from "../types.js";
+import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 import { MAX_EPOCHS } from "../../limits.js";
 import { parseLayers } from "../../train/layers.js";
 import { tableNameHint } from "../hints.js";
@@ -137,7 +137,7 @@ const train: MagicDefinition = {
     if (points.length) send(status, info.bestEpoch);
     await rendering;
 
-    ctx.scope.set(variable, model);
+    ctx.scope.set(variable, model, NOTEBOOK_TYPES.TrainedModel);
     const { escapeHtml, htmlTable } = await import("../../train/display.js");
     const header = ["", "MAE", "RMSE", "R²", "MAPE %"];
     const notes = model.preprocessor.notes();
