@@ -152,7 +152,7 @@ describe("trainRegressor", () => {
     expect(String(bundle["text/html"])).toMatch(/validation/);
     expect(String(bundle["text/plain"])).toMatch(/MAE/);
     // The loss chart is rendered (src/charts/render.ts) and embedded as a PNG.
-    expect(String(bundle["text/html"])).toMatch(/<img alt="loss per epoch" src="data:image\/png;base64,/);
+    expect(String(bundle["text/html"])).toMatch(/<img alt="loss per epoch" width="\d+" height="\d+" src="data:image\/png;base64,/);
     const spec = model.lossChart() as { data: { values: { series: string }[] } };
     expect(spec.data.values.filter((v) => v.series === "validation")).toHaveLength(4);
   });

@@ -96,7 +96,7 @@ describe("trainTextClassifier", () => {
     const { train, holdout } = splitTrainHoldout(toyCorpus(80, 7), { holdout: 0.25, seed: 1, stratify: "label" });
     const model = await trainTextClassifier(train, { text: "text", label: "label", test: holdout, epochs: 3, ...quiet });
     const bundle = (await model[displaySymbol]()) as MimeBundle;
-    expect(String(bundle["text/html"])).toMatch(/<table>.*macro-F1.*<\/table>.*<img alt="confusion matrix" src="data:image\/png;base64,/s);
+    expect(String(bundle["text/html"])).toMatch(/<table>.*macro-F1.*<\/table>.*<img alt="confusion matrix" width="\d+" height="\d+" src="data:image\/png;base64,/s);
     expect(String(bundle["text/plain"])).toMatch(/always "(cooking|sport)" \(test\)/);
     const ev = (await model.test![displaySymbol]()) as MimeBundle;
     expect(String(ev["text/plain"])).toMatch(/precision\s+recall\s+F1\s+support/);
