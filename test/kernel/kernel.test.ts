@@ -280,6 +280,21 @@ describe("kernel lifecycle", () => {
     }
   });
 
+  it("publishes status starting before it answers anything, never after a kernel_info reply", async () => {
+    // jupyter_kernel_test reads the first iopub message after its execute_request and wants "busy".
+    // A "starting" published late (the main thread busy loading the TypeScript engine) came first.
+    const k = await KernelClient.start();
+    try {
+      await k.ready();
+      const seen = k.iopub.length;
+      await k.execute("1", {}, 150_000);
+      const late = k.iopub.slice(seen).filter((m) => m.header.msg_type === "status" && m.content.execution_state === "starting");
+      expect(late).toEqual([]);
+    } finally {
+      await k.close();
+    }
+  }, 180_000);
+
   it("keeps history across a restart (tail, range, search with unique and n)", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "synthlab-hist-"));
     const first = await KernelClient.start({ dataDir });

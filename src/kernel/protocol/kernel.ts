@@ -69,9 +69,9 @@ export class Kernel {
     options.host.catch(() => undefined);
   }
 
-  /** Resolves once all sockets are bound. */
+  /** Resolves once all sockets are bound (the socket thread has published "starting" by then). */
   start(): Promise<void> {
-    return this.readyPromise.then(() => this.publish(undefined, "status", { execution_state: "starting" }));
+    return this.readyPromise;
   }
 
   /** Resolves with the process exit code after a shutdown_request (or a fatal socket error). */

@@ -203,6 +203,10 @@ async function start(): Promise<void> {
     port.close();
     return;
   }
+  // "starting" leaves from this thread, before any request is read: published from the main thread it
+  // could come after a kernel_info this thread already answered (the main thread may be loading the
+  // TypeScript engine), and a client would then see "starting" where it expects its cell's "busy".
+  send("iopub", [], makeMessage("status", options.session, undefined, { execution_state: "starting" }));
   void receiveLoop("shell");
   void receiveLoop("control");
   void receiveLoop("stdin");
