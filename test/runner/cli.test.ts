@@ -103,5 +103,11 @@ describe("synthlab run (real kernel host)", () => {
     const missing = synthlab(["does-not-exist.ipynb"], dir);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("cannot read");
+    // A negative number is the option's value, not an option ("ambiguous" from node's parser before).
+    for (const t of ["-1", "0", "soon"]) {
+      const r = synthlab(["x.ipynb", "--timeout", t], dir);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toBe(`synthlab run: --timeout expects seconds > 0, got "${t}".`);
+    }
   });
 });

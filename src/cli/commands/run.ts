@@ -21,11 +21,21 @@ Options:
 Exit status: 0 when every cell ran, 1 when a cell failed (the notebook and page are still
 written, with the error), 2 for bad usage or a notebook that cannot be run at all.`;
 
+/** `--timeout -1` is a (bad) value for the check below to name; node's parser would call `-1` an option. */
+function joinNegativeTimeout(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--timeout" && /^-\d/.test(argv[i + 1] ?? "")) out.push(`--timeout=${argv[++i]}`);
+    else out.push(argv[i]!);
+  }
+  return out;
+}
+
 export async function run(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinNegativeTimeout(argv),
       allowPositionals: true,
       options: {
         parameter: { type: "string", short: "p", multiple: true },
