@@ -63,6 +63,8 @@ function summaryHtml(report: Report, title: string): string {
     ["fidelity", scoreCell(report, "fidelity"), nf?.fidelity != null ? `${fmt(nf.fidelity)} ± ${fmt(nf.fidelitySd ?? 0)}` : "–", meaning.fidelity],
     ["utility", scoreCell(report, "utility"), fmt(j.utility.noiseFloor), meaning.utility],
     ["privacy", scoreCell(report, "privacy"), fmt(j.privacy.noiseFloor), meaning.privacy],
+    // The text summary shows validity too; real rows obey every mined rule, so its floor is 1 by construction.
+    ["validity", fmt(j.diagnostic.score), "–", `mean of: rows obeying each of the ${j.diagnostic.rules.length} row rule(s) mined from the real table; values of the right type, range and categories`],
   ], "scores"));
   const reasons = Object.entries(j.notMeasured).map(([dim, why]) => `<li>${escapeHtml(`${dim} not measured: ${why}`)}</li>`);
   if (reasons.length) parts.push(`<ul class="warn">${reasons.join("")}</ul>`);

@@ -169,6 +169,8 @@ describe("display and HTML", () => {
     const firstSection = html.indexOf("<details");
     expect(html.indexOf('class="scores"')).toBeLessThan(firstSection);
     expect(html.indexOf("<h3>Findings</h3>")).toBeLessThan(firstSection);
+    // The same four scores as the text summary, validity included.
+    expect(html.slice(0, firstSection)).toMatch(/<td>validity<\/td><td class="score">[\d.]+<\/td>/);
     expect(html.slice(0, firstSection)).not.toMatch(/<img|<svg/);
     const sections = html.match(/<details[^>]*>/g) ?? [];
     expect(sections.length).toBe(5); // validity, fidelity, utility, privacy, column distributions
