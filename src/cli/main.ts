@@ -13,7 +13,7 @@ export interface Command {
 const COMMANDS: Record<string, string> = {
   kernel: "Run the Jupyter kernel, or `kernel install [--user|--prefix P]` its kernelspec.",
   run: "Execute a notebook headless: run NOTEBOOK [-p name=value ...] [--out executed.ipynb] [--html page.html].",
-  generate: "Generate synthetic rows (offline, copula, llm-rows, llm-program, text).",
+  generate: "Generate synthetic rows (offline, copula, cart, llm-rows, llm-program, text).",
   train: "Train a TF.js regressor and report its metrics.",
   report: "Fidelity, utility and privacy report of synthetic vs real data.",
   datasets: "List or fetch the datasets in datasets/ (by manifest, sha256-checked).",

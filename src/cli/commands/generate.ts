@@ -14,18 +14,21 @@ import { parseCommandArgs, prepareOutputPath, tableHint, UsageError, type Comman
 const USAGE = `Usage: synthlab generate [--mode MODE] --rows N [--like real.csv|DATASET] [--schema schema.json|EXAMPLE]
                          [--seed N] --out out.csv|out.jsonl|- [options]
 
-  --mode M           offline | copula | llm-rows | llm-program | text
+  --mode M           offline | copula | cart | llm-rows | llm-program | text
                      (default: copula with --like, offline with --schema, else llm-rows)
   --rows N           rows to generate (default 100)
   --like X           real rows to imitate: a CSV/JSONL file or a dataset name (synthlab datasets list)
   --schema X         a schema JSON file or an example name (coffee-shop)
-  --seed N           random seed (default 0); offline and copula give the same rows for the same seed
+  --seed N           random seed (default 0); offline, copula and cart give the same rows for the same seed
   --dates COL=FORMAT date format of a --like column the data cannot settle, e.g. "Date=dd/mm/yyyy" (repeatable)
   --out PATH         .csv or .jsonl file, or - for CSV on stdout
   --description TEXT what the data is (LLM modes)
   --model M, --budget USD, --concurrency N, --batch-size N, --examples N, --temperature T,
   --run-id ID, --batch-api, --task classification|ner|dialogue|summary, --labels a,b, --balanced
                      LLM mode options (see docs/llm.md)
+  --min-leaf N, --smoothing none|density, --order COL,COL
+                     cart options: fewest real rows per leaf (default 5), Gaussian noise around
+                     continuous numbers, columns drawn first (* = the others: *,money draws money last)
   --dedup exact|near remove duplicates (also of the real rows)
   --meta             add a _meta provenance column
   --quiet            no progress on stderr`;
@@ -50,6 +53,9 @@ const OPTIONS: readonly CommandOption[] = [
   { name: "task", type: "string", choices: ["classification", "ner", "dialogue", "summary"], help: "text task" },
   { name: "labels", type: "string", help: "text labels" },
   { name: "balanced", type: "boolean", help: "equal rows per label" },
+  { name: "min-leaf", type: "integer", min: 1, max: 1_000_000, help: "cart: real rows per leaf" },
+  { name: "smoothing", type: "string", choices: ["none", "density"], help: "cart: smoothing" },
+  { name: "order", type: "string", help: "cart: visit order" },
   { name: "dedup", type: "string", choices: ["exact", "near"], help: "remove duplicates" },
   { name: "meta", type: "boolean", help: "_meta column" },
   { name: "quiet", short: "q", type: "boolean", help: "no progress" },
@@ -148,6 +154,9 @@ export async function run(argv: string[]): Promise<number> {
       ...(labels ? { labels } : {}),
       ...(values.balanced ? { balanced: true } : {}),
       ...(str("dedup") ? { dedup: str("dedup") as "exact" | "near" } : {}),
+      ...(num("min-leaf") !== undefined ? { minLeaf: num("min-leaf") } : {}),
+      ...(str("smoothing") ? { smoothing: str("smoothing") as "none" | "density" } : {}),
+      ...(str("order") ? { order: str("order")!.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
       ...(values.meta ? { meta: true } : {}),
       onProgress: (p) => report(p),
     });
@@ -170,7 +179,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     const err = e as Error;
     if (err.name === "NoRowsError") { process.stderr.write(`synthlab generate: ${printableText(err.message, LINE_CHARS)}\n`); return 1; }
-    const known = e instanceof UsageError || ["GenerateError", "SchemaError", "CopulaError", "ExpressionError", "PatternError", "CsvError", "FrameError", "LlmConfigError", "DatasetError", "DateFormatError"].includes(err.name);
+    const known = e instanceof UsageError || ["GenerateError", "SchemaError", "CopulaError", "CartError", "ExpressionError", "PatternError", "CsvError", "FrameError", "LlmConfigError", "DatasetError", "DateFormatError"].includes(err.name);
     // Messages may quote model or server text: bounded and without control characters.
     process.stderr.write(`synthlab generate: ${printableText(err.message, LINE_CHARS)}
 `);

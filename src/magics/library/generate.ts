@@ -19,11 +19,11 @@ import { tableNameHint } from "../hints.js";
 export { throttle };
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const MODES = ["offline", "copula", "llm-rows", "llm-program", "text"] as const;
+const MODES = ["offline", "copula", "cart", "llm-rows", "llm-program", "text"] as const;
 /** Library errors that mean "bad input": shown as one usage line, never a stack. */
 const INPUT_ERRORS = new Set([
   "GenerateError", "DateFormatError", "SchemaError", "ExpressionError", "PatternError", "CopulaError", "FrameError", "CsvError",
-  "CoercionError", "LlmConfigError", "BudgetExceededError",
+  "CoercionError", "LlmConfigError", "BudgetExceededError", "CartError",
 ]);
 
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
@@ -163,6 +163,9 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
       ...(typeof args.task === "string" ? { textTask: args.task as never } : {}),
       ...(labels ? { labels } : {}),
       ...(args.balanced === true ? { balanced: true } : {}),
+      ...(optionalNumber(args, "min-leaf") !== undefined ? { minLeaf: optionalNumber(args, "min-leaf") } : {}),
+      ...(typeof args.smoothing === "string" ? { smoothing: args.smoothing as "none" | "density" } : {}),
+      ...(typeof args.order === "string" ? { order: args.order.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
       signal: ctx.signal,
       onProgress: (p) => { latest = p; updates.push(p); },
     });
@@ -192,14 +195,17 @@ const generate: MagicDefinition = {
   kind: "cell",
   description:
     "Generate synthetic rows into a DataFrame NAME. The cell body describes the data (used by the LLM modes). " +
-    "Modes: offline (schema-driven, seeded), copula (fitted on --like), llm-rows, llm-program, text.",
+    "Modes: offline (schema-driven, seeded), copula (fitted on --like), cart (sequential trees fitted on --like), llm-rows, llm-program, text.",
   positionals: [{ name: "name", help: "variable to bind the generated DataFrame to", required: true }],
   options: [
     { name: "mode", type: "string", choices: MODES, help: "generation mode (default: copula with --like, offline with --schema, else llm-rows)" },
     { name: "rows", short: "n", type: "integer", min: 0, max: MAX_ROWS, help: "rows to generate", default: 100 },
     { name: "like", type: "string", help: "real table to imitate: a notebook variable (DataFrame) or a CSV/JSONL path" },
     { name: "schema", type: "string", help: "schema: a notebook variable, a JSON file, or an example name (coffee-shop)" },
-    { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "random seed (same seed, same rows for offline/copula)", default: 0 },
+    { name: "seed", type: "integer", min: 0, max: Number.MAX_SAFE_INTEGER, help: "random seed (same seed, same rows for offline/copula/cart)", default: 0 },
+    { name: "min-leaf", type: "integer", min: 1, max: 1_000_000, help: "cart: fewest real rows per tree leaf (default 5; larger copies fewer real rows)" },
+    { name: "smoothing", type: "string", choices: ["none", "density"], help: "cart: density = Gaussian noise around continuous numeric values (default none)" },
+    { name: "order", type: "string", help: "cart: columns drawn first, comma-separated; * stands for the others (e.g. *,money draws money last)" },
     { name: "dates", type: "string", repeatable: true, help: "date format of a column the data cannot settle, COLUMN=FORMAT (e.g. Date=dd/mm/yyyy); repeatable" },
     { name: "model", type: "string", help: "LLM model name (LLM modes)" },
     { name: "budget", type: "number", min: 0, minExclusive: true, help: "stop cleanly after spending this many US dollars (LLM modes)" },
@@ -218,6 +224,7 @@ const generate: MagicDefinition = {
   examples: [
     "%%generate sales --schema coffee-shop --rows 10000 --seed 7",
     "%%generate synth --like real --rows 2000 --mode copula",
+    "%%generate synth --like real --rows 2000 --mode cart --order *,money --min-leaf 10",
     "%%generate synth --like trips.csv --dates pickup=dd/mm/yyyy HH:MM --rows 1000",
     "%%generate sales --like real --rows 2000 --mode llm-rows --model gpt-4o-mini\nCoffee vending-machine sales in Ukraine: one row per cup sold.",
   ],
