@@ -216,7 +216,7 @@ describe("cart on real tables", () => {
   const cases: { file: string; every?: number; rows: number }[] = [
     { file: "mpg.csv", rows: 400 },
     { file: "titanic.csv", rows: 600 },
-    { file: "diamonds.csv", every: 20, rows: 1000 },
+    { file: "diamonds.csv", every: 40, rows: 800 },
     { file: "airplane_crashes.csv", every: 6, rows: 500 },
     { file: "startups_2021.csv", rows: 500 },
   ];
