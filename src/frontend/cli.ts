@@ -102,8 +102,10 @@ export function reportError(label: string, err: unknown): number {
     process.stderr.write(`${label}: ${message}\n`);
     return EXIT.failed;
   }
-  process.stderr.write(`${label}: ${message} (an internal error: set SYNTHLAB_DEBUG=1 for the stack trace)\n`);
-  if (process.env.SYNTHLAB_DEBUG) process.stderr.write(`${e.stack ?? ""}\n`);
+  // A run-time failure (a model's program that keeps failing, a server that gives up) or a fault of
+  // ours: still one line; the stack on request.
+  if (process.env.SYNTHLAB_DEBUG) process.stderr.write(`${label}: ${message}\n${e.stack ?? ""}\n`);
+  else process.stderr.write(`${label}: ${message} (set SYNTHLAB_DEBUG=1 for the stack trace)\n`);
   return EXIT.failed;
 }
 
