@@ -6,11 +6,11 @@
  * Rate = matches / synthetic rows; the holdout's rate against the same training rows is the
  * reference (real data repeats itself too); `score = 1 − rate`.
  */
-import type { Frame } from "../data/types.js";
-import type { EvalKind, MetricResult } from "./types.js";
-import { rowKeyer } from "../data/rowKey.js";
+import type { Frame } from "../../data/types.js";
+import type { EvalKind, MetricResult } from "../types.js";
+import { rowKeyer } from "../../data/rowKey.js";
 
-export { rowKeys } from "../data/rowKey.js";
+export { rowKeys } from "../../data/rowKey.js";
 
 export interface ExactMatchResult {
   count: number;

@@ -13,11 +13,11 @@
  * fewer than MIN_SUPPORT real rows, and rules the columns' ranges alone would satisfy (a rule
  * must fail for at least MIN_INFORMATIVE of the rows when the columns are paired at random).
  */
-import type { CellValue, Frame } from "../data/types.js";
-import type { EvalKind } from "./types.js";
-import { meanOrNull } from "./types.js";
-import { categoryOf, isNumericKind, toNumeric } from "./internal/columns.js";
-import { seededRng } from "./internal/rng.js";
+import type { CellValue, Frame } from "../../data/types.js";
+import type { EvalKind } from "../types.js";
+import { meanOrNull } from "../types.js";
+import { categoryOf, isNumericKind, toNumeric } from "../internal/columns.js";
+import { seededRng } from "../internal/rng.js";
 
 export const MIN_SUPPORT = 20;
 /** A rule must fail for at least this share of rows when its columns are paired at random. */

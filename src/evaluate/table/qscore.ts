@@ -8,10 +8,10 @@
  * (a group missing on one side has r or s = 0, or scores 0 for AVG); QScore = mean over
  * queries with a normal 95% interval.
  */
-import type { Frame } from "../data/types.js";
-import type { EvalKind, MetricResult } from "./types.js";
-import { prepareColumns, type PreparedColumn } from "./internal/prepare.js";
-import { randInt, seededRng } from "./internal/rng.js";
+import type { Frame } from "../../data/types.js";
+import type { EvalKind, MetricResult } from "../types.js";
+import { prepareColumns, type PreparedColumn } from "../pairs/prepare.js";
+import { randInt, seededRng } from "../internal/rng.js";
 
 /** ε for shares: differences on groups under 1% of the table are scaled as if the group held 1%. */
 export const SHARE_EPSILON = 0.01;

@@ -1,13 +1,13 @@
 /** The Vega-Lite specs a report shows, built from its JSON and extras with the chart builders. */
 import type { Report } from "./report.js";
-import type { VegaLiteSpec } from "../charts/spec.js";
-import { distributionChart } from "../charts/distribution.js";
-import { correlationHeatmaps, mutualInformationHeatmap } from "../charts/heatmap.js";
-import { featureImportanceChart, predictionBars } from "../charts/utility.js";
-import { dcrHistogram, rocChart } from "../charts/privacy.js";
-import { acfChart } from "../charts/autocorrelation.js";
-import { validityChart, type ValidityBar } from "../charts/validity.js";
-import type { Diagnostic } from "./validity.js";
+import type { VegaLiteSpec } from "../../charts/spec.js";
+import { distributionChart } from "../../charts/distribution.js";
+import { correlationHeatmaps, mutualInformationHeatmap } from "../../charts/heatmap.js";
+import { featureImportanceChart, predictionBars } from "../../charts/utility.js";
+import { dcrHistogram, rocChart } from "../../charts/privacy.js";
+import { acfChart } from "../../charts/autocorrelation.js";
+import { validityChart, type ValidityBar } from "../../charts/validity.js";
+import type { Diagnostic } from "../table/validity.js";
 
 export interface ReportCharts {
   distributions: { column: string; spec: VegaLiteSpec }[];

@@ -11,10 +11,10 @@
  */
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import type { Frame } from "../data/types.js";
-import type { EvalKind } from "./types.js";
-import { categoryOf, isNumericKind, toNumeric } from "./internal/columns.js";
-import { GOWER_WASM_BASE64 } from "./internal/wasm/gowerWasm.js";
+import type { Frame } from "../../data/types.js";
+import type { EvalKind } from "../types.js";
+import { categoryOf, isNumericKind, toNumeric } from "../internal/columns.js";
+import { GOWER_WASM_BASE64 } from "./wasm/gowerWasm.js";
 
 const MISSING = 1e30;
 const CLAMP = 1e20;

@@ -3,7 +3,7 @@
  * real data of this size reaches) and the holdout (what unseen real rows look like).
  */
 import type { ReportJson } from "./report.js";
-import { fmt } from "./internal/html.js";
+import { fmt } from "./format.js";
 
 /** Column checks failed by at least this share of synthetic values are called out. */
 const VALUE_SHARE = 0.01;

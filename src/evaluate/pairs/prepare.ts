@@ -4,8 +4,8 @@
  */
 import type { Frame } from "../../data/types.js";
 import type { EvalKind } from "../types.js";
-import { binPair, type BinnedPair } from "../binning.js";
-import { isNumericKind, toNumeric } from "./columns.js";
+import { binPair, type BinnedPair } from "../columns/binning.js";
+import { isNumericKind, toNumeric } from "../internal/columns.js";
 
 export interface PreparedColumn {
   name: string;

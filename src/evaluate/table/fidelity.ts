@@ -4,19 +4,19 @@
  * scores for two resampled real tables of the real and synthetic sizes: what a perfect
  * generator could reach at these sizes).
  */
-import type { Frame } from "../data/types.js";
-import type { EvalKind, MetricResult } from "./types.js";
-import { meanOrNull } from "./types.js";
-import { concatFrames, selectColumns, takeRows } from "../data/frame.js";
-import { randInt, seededRng } from "./internal/rng.js";
-import { isNumericKind } from "./internal/columns.js";
-import { prepareColumns } from "./internal/prepare.js";
-import { columnStatistics, statisticSimilarity, type ColumnStats, type NumericStats } from "./statistics.js";
-import { ksComplement } from "./ksComplement.js";
-import { tvComplement } from "./tvComplement.js";
-import { histogramSimilarity, type HistogramDetails } from "./histogramSimilarity.js";
-import { correlationFromPrepared } from "./correlation.js";
-import { mutualInformationFromPrepared } from "./mutualInformation.js";
+import type { Frame } from "../../data/types.js";
+import type { EvalKind, MetricResult } from "../types.js";
+import { meanOrNull } from "../types.js";
+import { concatFrames, selectColumns, takeRows } from "../../data/frame.js";
+import { randInt, seededRng } from "../internal/rng.js";
+import { isNumericKind } from "../internal/columns.js";
+import { prepareColumns } from "../pairs/prepare.js";
+import { columnStatistics, statisticSimilarity, type ColumnStats, type NumericStats } from "../columns/statistics.js";
+import { ksComplement } from "../columns/ksComplement.js";
+import { tvComplement } from "../columns/tvComplement.js";
+import { histogramSimilarity, type HistogramDetails } from "../columns/histogramSimilarity.js";
+import { correlationFromPrepared } from "../pairs/correlation.js";
+import { mutualInformationFromPrepared } from "../pairs/mutualInformation.js";
 import { autocorrelation } from "./autocorrelation.js";
 
 export interface ColumnReport {

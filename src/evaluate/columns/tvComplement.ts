@@ -2,7 +2,7 @@
  * Column shape of a categorical column: `1 − ½ Σ |p − q|` (one minus the total variation
  * distance) over the union of categories, with missing values as their own category.
  */
-import type { Column, MetricResult } from "./types.js";
+import type { Column, MetricResult } from "../types.js";
 import { binPair, binShares } from "./binning.js";
 
 /** Total variation distance ½ Σ |p_i − q_i| of two distributions over the same bins. */

@@ -1,7 +1,7 @@
 /** The report as HTML (notebook display and a standalone offline page) and as plain text. */
 import type { Report, ReportJson } from "./report.js";
-import type { ReportCharts } from "./reportCharts.js";
-import { chartHtml, escapeHtml, fmt } from "./internal/html.js";
+import type { ReportCharts } from "./charts.js";
+import { chartHtml, escapeHtml, fmt } from "./format.js";
 import { diagnosticHtml } from "./diagnosticHtml.js";
 
 /** Distribution charts shown for at most this many columns (the JSON has them all). */

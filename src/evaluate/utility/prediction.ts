@@ -5,11 +5,11 @@
  * The model is a `Trainer`, so any regressor plugs in (ridge by default, TF.js models from
  * the train stage via `tfjsTrainer`).
  */
-import type { Frame } from "../data/types.js";
-import type { EvalKind, MetricResult } from "./types.js";
-import { EvaluateError } from "./types.js";
-import { fitRidge } from "./internal/ridge.js";
-import { toNumeric } from "./internal/columns.js";
+import type { Frame } from "../../data/types.js";
+import type { EvalKind, MetricResult } from "../types.js";
+import { EvaluateError } from "../types.js";
+import { fitRidge } from "./ridge.js";
+import { toNumeric } from "../internal/columns.js";
 
 export interface Predictor {
   predict(frame: Frame): ArrayLike<number> | Promise<ArrayLike<number>>;
@@ -34,7 +34,7 @@ interface TrainModule {
 /** A trainer over the train stage's TF.js models (`trainRegressor`), loaded lazily. */
 export function tfjsTrainer(model: "linear" | "mlp", extra: { epochs?: number } = {}): Trainer {
   return async (train, opts) => {
-    const mod = (await import("../train/index.js")) as unknown as TrainModule;
+    const mod = (await import("../../train/index.js")) as unknown as TrainModule;
     if (typeof mod.trainRegressor !== "function") {
       throw new EvaluateError(`The train stage has no trainRegressor in this build: use the default ridge model (leave out model: "${model}").`);
     }

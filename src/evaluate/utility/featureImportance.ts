@@ -3,12 +3,12 @@
  * feature column is shuffled) for the model trained on real rows and the one trained on
  * synthetic rows; τ = Kendall's tau-b of the two importance vectors; `score = (τ + 1) / 2`.
  */
-import type { CellValue, Frame } from "../data/types.js";
-import type { MetricResult } from "./types.js";
+import type { CellValue, Frame } from "../../data/types.js";
+import type { MetricResult } from "../types.js";
 import type { Predictor } from "./prediction.js";
 import { regressionScores } from "./prediction.js";
-import { toNumeric } from "./internal/columns.js";
-import { seededRng } from "./internal/rng.js";
+import { toNumeric } from "../internal/columns.js";
+import { seededRng } from "../internal/rng.js";
 
 /** Kendall's tau-b (ties adjusted, as scipy.stats.kendalltau); null when either vector is constant or n < 2. */
 export function kendallTau(x: readonly number[], y: readonly number[]): number | null {

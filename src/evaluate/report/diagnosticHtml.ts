@@ -1,7 +1,7 @@
 /** The report's validity section (HTML): row rules and column checks, with the validity chart. */
 import type { Report } from "./report.js";
-import type { Diagnostic } from "./validity.js";
-import { chartHtml, escapeHtml, fmt } from "./internal/html.js";
+import type { Diagnostic } from "../table/validity.js";
+import { chartHtml, escapeHtml, fmt } from "./format.js";
 
 const pct = (x: number | null): string => (x === null ? "–" : `${fmt(x * 100)}%`);
 

@@ -7,7 +7,7 @@
  */
 import type { Frame } from "../../data/types.js";
 import type { EvalKind } from "../types.js";
-import { categoryOf, isNumericKind, toNumeric } from "./columns.js";
+import { categoryOf, isNumericKind, toNumeric } from "../internal/columns.js";
 
 interface FeaturePlan {
   name: string;

@@ -3,8 +3,8 @@
  * and the statistic similarity of one statistic between real and synthetic:
  * `max(0, 1 − |s_real − s_synth| / (max_real − min_real))`.
  */
-import type { Column, EvalKind, MetricResult } from "./types.js";
-import { categoryOf, isNumericKind, sortedFinite, toNumeric } from "./internal/columns.js";
+import type { Column, EvalKind, MetricResult } from "../types.js";
+import { categoryOf, isNumericKind, sortedFinite, toNumeric } from "../internal/columns.js";
 
 export interface NumericStats {
   count: number;

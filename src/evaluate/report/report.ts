@@ -4,31 +4,31 @@
  * scores next to their noise floor, plain-language findings, then charts), and a
  * self-contained HTML page.
  */
-import type { Frame, Schema } from "../data/types.js";
-import { concatFrames, FrameError, selectColumns, takeRows, toFrame, type TableInput } from "../data/frame.js";
-import { inferSchema } from "../data/schema.js";
-import { evalKindOf, withCanonicalDates } from "./internal/schema.js";
-import { displaySymbol, type MimeBundle } from "../display/protocol.js";
-import type { EvalKind } from "./types.js";
-import { EvaluateError, meanOrNull } from "./types.js";
-import { inferEvalKind, isNumericKind, toNumeric } from "./internal/columns.js";
-import type { HistogramDetails } from "./histogramSimilarity.js";
-import type { AutocorrelationDetails } from "./autocorrelation.js";
-import { fidelityParts, fidelityScore, noiseFloor, type ColumnReport } from "./fidelity.js";
-import { qscoreFromPrepared, type QueryResult } from "./qscore.js";
-import { exactMatch } from "./exactMatch.js";
-import { neighborsFromDistances, privacyDistances, PRIVACY_ROW_CAP, type DistanceSummary, type FloorDistances } from "./dcr.js";
-import { membershipFromDistances } from "./membershipInference.js";
-import { prediction, ridgeTrainer, tfjsTrainer, type RegressionScores, type Trainer } from "./prediction.js";
-import { featureImportance } from "./featureImportance.js";
-import { renderReportHtml, reportText } from "./reportHtml.js";
-import { fmt } from "./internal/html.js";
-import { buildCharts, type ReportCharts } from "./reportCharts.js";
+import type { Frame, Schema } from "../../data/types.js";
+import { concatFrames, FrameError, selectColumns, takeRows, toFrame, type TableInput } from "../../data/frame.js";
+import { inferSchema } from "../../data/schema.js";
+import { evalKindOf, withCanonicalDates } from "../internal/schema.js";
+import { displaySymbol, type MimeBundle } from "../../display/protocol.js";
+import type { EvalKind } from "../types.js";
+import { EvaluateError, meanOrNull } from "../types.js";
+import { inferEvalKind, isNumericKind, toNumeric } from "../internal/columns.js";
+import type { HistogramDetails } from "../columns/histogramSimilarity.js";
+import type { AutocorrelationDetails } from "../table/autocorrelation.js";
+import { fidelityParts, fidelityScore, noiseFloor, type ColumnReport } from "../table/fidelity.js";
+import { qscoreFromPrepared, type QueryResult } from "../table/qscore.js";
+import { exactMatch } from "../privacy/exactMatch.js";
+import { neighborsFromDistances, privacyDistances, PRIVACY_ROW_CAP, type DistanceSummary, type FloorDistances } from "../privacy/dcr.js";
+import { membershipFromDistances } from "../privacy/membershipInference.js";
+import { prediction, ridgeTrainer, tfjsTrainer, type RegressionScores, type Trainer } from "../utility/prediction.js";
+import { featureImportance } from "../utility/featureImportance.js";
+import { renderReportHtml, reportText } from "./html.js";
+import { fmt } from "./format.js";
+import { buildCharts, type ReportCharts } from "./charts.js";
 import { findingsOf } from "./findings.js";
-import { validityDiagnostic, type Diagnostic } from "./validity.js";
-import { prepareColumns, type PreparedColumn } from "./internal/prepare.js";
-import { randInt, seededRng } from "./internal/rng.js";
-import { MAX_QUERIES } from "../limits.js";
+import { validityDiagnostic, type Diagnostic } from "../table/validity.js";
+import { prepareColumns, type PreparedColumn } from "../pairs/prepare.js";
+import { randInt, seededRng } from "../internal/rng.js";
+import { MAX_QUERIES } from "../../limits.js";
 
 export interface EvaluateOptions {
   real: TableInput;

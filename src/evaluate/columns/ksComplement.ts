@@ -2,8 +2,8 @@
  * Column shape of a numeric or datetime column: `1 − D`, D the two-sample
  * Kolmogorov–Smirnov statistic (largest gap between the two empirical CDFs; missing dropped).
  */
-import type { Column, EvalKind, MetricResult } from "./types.js";
-import { sortedFinite, toNumeric } from "./internal/columns.js";
+import type { Column, EvalKind, MetricResult } from "../types.js";
+import { sortedFinite, toNumeric } from "../internal/columns.js";
 
 /** Two-sample KS statistic D = sup_x |F_a(x) − F_b(x)| of two samples (NaN dropped); null if either is empty. */
 export function ksStatistic(a: Float64Array, b: Float64Array): number | null {

@@ -12,11 +12,11 @@
  * - `score = clamp((pCopy − p) / (pCopy − 0.5), 0, 1)`: 0 for a copy, 1 for unseen real rows;
  * - the 5th-percentile ratio p5(dcrSynthetic) / p5(dcrHoldout).
  */
-import type { Frame } from "../data/types.js";
-import type { EvalKind, MetricResult } from "./types.js";
+import type { Frame } from "../../data/types.js";
+import type { EvalKind, MetricResult } from "../types.js";
 import { createGowerEncoder, nearestNeighbors } from "./gower.js";
-import { seededRng, sampleIndices, shuffledIndices } from "./internal/rng.js";
-import { takeRows } from "../data/frame.js";
+import { seededRng, sampleIndices, shuffledIndices } from "../internal/rng.js";
+import { takeRows } from "../../data/frame.js";
 
 /** Default row cap per side for the exact all-pairs searches (beyond it rows are sampled, with a warning). */
 export const PRIVACY_ROW_CAP = 20_000;

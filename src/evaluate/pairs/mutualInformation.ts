@@ -4,10 +4,10 @@
  * `normalized_mutual_info_score(average_method="arithmetic")`) on binned values, in the real
  * and in the synthetic data; pair score `1 − |NMI_real − NMI_synth|`; metric = mean over pairs.
  */
-import type { Frame } from "../data/types.js";
-import type { EvalKind, MetricResult } from "./types.js";
-import { meanOrNull } from "./types.js";
-import { contingency, prepareColumns, type PreparedColumn } from "./internal/prepare.js";
+import type { Frame } from "../../data/types.js";
+import type { EvalKind, MetricResult } from "../types.js";
+import { meanOrNull } from "../types.js";
+import { contingency, prepareColumns, type PreparedColumn } from "./prepare.js";
 
 /** NMI (arithmetic) of two binned columns. Both constant → 1 and either constant → 0, as scikit-learn does. */
 export function normalizedMutualInformation(a: Int32Array, sizeA: number, b: Int32Array, sizeB: number): number | null {

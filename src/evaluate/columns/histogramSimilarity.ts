@@ -2,7 +2,7 @@
  * Histogram similarity of any column: `Σ min(p_i, q_i)` over the shared bins (see binning.ts),
  * the overlap of the two histograms (1 = identical shares in every bin, including "(null)").
  */
-import type { Column, EvalKind, MetricResult } from "./types.js";
+import type { Column, EvalKind, MetricResult } from "../types.js";
 import { binPair, binShares } from "./binning.js";
 
 export interface HistogramDetails {

@@ -4,9 +4,9 @@
  * and last day), then ACF and PACF for lags 1..K, K = min(14, ⌊T/4⌋) with T the number of
  * real days. Scores: `1 − mean_k |acf_real(k) − acf_synth(k)| / 2`, the same for PACF.
  */
-import type { Frame } from "../data/types.js";
-import type { MetricResult } from "./types.js";
-import { cellToNumber } from "./internal/columns.js";
+import type { Frame } from "../../data/types.js";
+import type { MetricResult } from "../types.js";
+import { cellToNumber } from "../internal/columns.js";
 
 const DAY_MS = 86_400_000;
 

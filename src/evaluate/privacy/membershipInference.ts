@@ -4,8 +4,8 @@
  * = −(Gower distance to its nearest synthetic row); AUC of members vs non-members
  * (0.5 = no better than chance); `score = 1 − 2·max(0, AUC − 0.5)`.
  */
-import type { Frame } from "../data/types.js";
-import type { EvalKind, MetricResult } from "./types.js";
+import type { Frame } from "../../data/types.js";
+import type { EvalKind, MetricResult } from "../types.js";
 import { privacyDistances } from "./dcr.js";
 
 /** ROC AUC of scores for positives vs negatives (Mann–Whitney U, ties count ½); null if a side is empty. */

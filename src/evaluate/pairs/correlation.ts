@@ -4,11 +4,11 @@
  * `1 − ½ Σ |P_real(a,b) − P_synth(a,b)|`. The summary is the mean over all pairs and over the
  * pairs that matter in the real data (|ρ_real| > 0.5, or Cramér's V_real > 0.3).
  */
-import type { Frame } from "../data/types.js";
-import type { EvalKind, MetricResult } from "./types.js";
-import { meanOrNull } from "./types.js";
-import { contingency, prepareColumns, type PreparedColumn } from "./internal/prepare.js";
-import { isNumericKind } from "./internal/columns.js";
+import type { Frame } from "../../data/types.js";
+import type { EvalKind, MetricResult } from "../types.js";
+import { meanOrNull } from "../types.js";
+import { contingency, prepareColumns, type PreparedColumn } from "./prepare.js";
+import { isNumericKind } from "../internal/columns.js";
 
 export const RELEVANT_PEARSON = 0.5;
 export const RELEVANT_CRAMERS_V = 0.3;

@@ -8,9 +8,9 @@
  * Categorical columns: the union of categories (real first, in first-seen order). Missing
  * values always get their own "(null)" bin, the last one, so they are never dropped silently.
  */
-import type { Column, EvalKind } from "./types.js";
-import { categoryOf, isNumericKind, toNumeric } from "./internal/columns.js";
-import { dateTimeShape } from "../data/datetime.js";
+import type { Column, EvalKind } from "../types.js";
+import { categoryOf, isNumericKind, toNumeric } from "../internal/columns.js";
+import { dateTimeShape } from "../../data/datetime.js";
 
 export const NUMERIC_BINS = 20;
 export const NULL_LABEL = "(null)";
