@@ -26,7 +26,7 @@ export { prediction, regressionScores, ridgeTrainer, tfjsTrainer } from "./utili
 export type { Trainer, TrainerOptions, Predictor, RegressionScores } from "./utility/prediction.js";
 export { featureImportance, kendallTau } from "./utility/featureImportance.js";
 export { evaluate, Report } from "./report/report.js";
-export type { EvaluateOptions, ReportJson } from "./report/report.js";
+export type { EvaluateOptions, ReportJson } from "./report/types.js";
 export { fidelityParts, fidelityScore, noiseFloor } from "./table/fidelity.js";
 export type { ColumnReport, FidelityParts, FidelityOptions } from "./table/fidelity.js";
 export type { ReportCharts } from "./report/charts.js";

@@ -1,5 +1,5 @@
 /** The Vega-Lite specs a report shows, built from its JSON and extras with the chart builders. */
-import type { Report } from "./report.js";
+import type { ReportContent } from "./types.js";
 import type { VegaLiteSpec } from "../../charts/spec.js";
 import { distributionChart } from "../../charts/distribution.js";
 import { correlationHeatmaps, mutualInformationHeatmap } from "../../charts/heatmap.js";
@@ -33,7 +33,7 @@ export function validityBars(d: Diagnostic): ValidityBar[] {
   return bars;
 }
 
-export function buildCharts(report: Report): ReportCharts {
+export function buildCharts(report: ReportContent): ReportCharts {
   const j = report.json;
   const x = report.extras;
   const columns = j.fidelity.columns.map((c) => c.name);

@@ -1,13 +1,14 @@
 /** The report's validity section (HTML): row rules and column checks, with the validity chart. */
-import type { Report } from "./report.js";
+import type { ReportContent } from "./types.js";
 import type { Diagnostic } from "../table/validity.js";
 import { chartHtml, escapeHtml, fmt } from "./format.js";
+import { buildCharts } from "./charts.js";
 
 const pct = (x: number | null): string => (x === null ? "–" : `${fmt(x * 100)}%`);
 
 /** The section with the chart rendered. */
-export async function diagnosticHtml(report: Report): Promise<string> {
-  const spec = report.charts().validity;
+export async function diagnosticHtml(report: ReportContent): Promise<string> {
+  const spec = buildCharts(report).validity;
   return diagnosticSection(report.json.diagnostic, spec ? await chartHtml(spec, "validity checks") : "");
 }
 

@@ -2,7 +2,7 @@
  * Plain-language findings: what is weak in a report, judged against the noise floor (what
  * real data of this size reaches) and the holdout (what unseen real rows look like).
  */
-import type { ReportJson } from "./report.js";
+import type { ReportJson } from "./types.js";
 import { fmt } from "./format.js";
 
 /** Column checks failed by at least this share of synthetic values are called out. */

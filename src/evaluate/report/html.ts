@@ -1,6 +1,7 @@
 /** The report as HTML (notebook display and a standalone offline page) and as plain text. */
-import type { Report, ReportJson } from "./report.js";
-import type { ReportCharts } from "./charts.js";
+import type { ReportContent, ReportJson } from "./types.js";
+import { buildCharts, type ReportCharts } from "./charts.js";
+import { findingsOf } from "./findings.js";
 import { chartHtml, escapeHtml, fmt } from "./format.js";
 import { diagnosticHtml } from "./diagnosticHtml.js";
 
@@ -37,7 +38,7 @@ function section(summary: string, body: string, open: boolean): string {
 }
 
 /** A score cell: the number, or "not measured" when the report has a reason instead. */
-function scoreCell(report: Report, dimension: keyof ReportJson["scores"]): string {
+function scoreCell(report: ReportContent, dimension: keyof ReportJson["scores"]): string {
   const j = report.json;
   return j.scores[dimension] === null && j.notMeasured[dimension] ? "not measured" : fmt(j.scores[dimension]);
 }
@@ -52,7 +53,7 @@ function scoreMeaning(j: ReportJson): Record<keyof ReportJson["scores"], string>
   };
 }
 
-function summaryHtml(report: Report, title: string): string {
+function summaryHtml(report: ReportContent, title: string): string {
   const j = report.json;
   const nf = j.fidelity.noiseFloor;
   const parts: string[] = [];
@@ -68,12 +69,12 @@ function summaryHtml(report: Report, title: string): string {
   ], "scores"));
   const reasons = Object.entries(j.notMeasured).map(([dim, why]) => `<li>${escapeHtml(`${dim} not measured: ${why}`)}</li>`);
   if (reasons.length) parts.push(`<ul class="warn">${reasons.join("")}</ul>`);
-  parts.push(`<h3>Findings</h3><ul>${report.findings().map((f) => `<li>${escapeHtml(f)}</li>`).join("")}</ul>`);
+  parts.push(`<h3>Findings</h3><ul>${findingsOf(report.json).map((f) => `<li>${escapeHtml(f)}</li>`).join("")}</ul>`);
   if (j.warnings.length) parts.push(`<h3>Warnings</h3><ul class="warn">${j.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul>`);
   return parts.join("\n");
 }
 
-function fidelityTables(report: Report): string {
+function fidelityTables(report: ReportContent): string {
   const j = report.json;
   const nf = j.fidelity.noiseFloor;
   return table(["part", "synthetic", "noise floor"], [
@@ -94,7 +95,7 @@ function fidelityTables(report: Report): string {
     ]));
 }
 
-function utilityTable(report: Report): string {
+function utilityTable(report: ReportContent): string {
   const u = report.json.utility;
   const urows: string[][] = [["QScore", fmt(u.qscore.score), u.qscore.ci95 ? `95% CI ${fmt(u.qscore.ci95[0])}–${fmt(u.qscore.ci95[1])}, ${u.qscore.queries} queries` : ""]];
   if (u.prediction) {
@@ -105,7 +106,7 @@ function utilityTable(report: Report): string {
   return table(["metric", "score", "detail"], urows);
 }
 
-function privacyTable(report: Report): string {
+function privacyTable(report: ReportContent): string {
   const p = report.json.privacy;
   const prows: string[][] = [["exact matches", fmt(p.exactMatch.score), `${p.exactMatch.count} rows (${fmt(p.exactMatch.rate * 100)}%; holdout ${p.exactMatch.holdoutRate === null ? "–" : `${fmt(p.exactMatch.holdoutRate * 100)}%`})`]];
   if (p.neighbors) prows.push(["closest records", fmt(p.neighbors.score), `p = ${fmt(p.neighbors.p)} (unseen rows 0.5, a copy ${fmt(p.neighbors.pCopy)}); DCR p5 synthetic ${fmt(p.neighbors.dcrSynthetic.p5)} vs holdout ${fmt(p.neighbors.dcrHoldout.p5)}`]);
@@ -130,8 +131,8 @@ async function distributionsHtml(all: ReportCharts["distributions"], open: boole
   return section(`Column distributions, real vs synthetic (${shown.length} charts)`, body, open);
 }
 
-export async function renderReportHtml(report: Report, opts: { page: boolean; title: string }): Promise<string> {
-  const c = report.charts();
+export async function renderReportHtml(report: ReportContent, opts: { page: boolean; title: string }): Promise<string> {
+  const c = buildCharts(report);
   const open = opts.page;
   const body = [
     summaryHtml(report, opts.title),
@@ -158,7 +159,7 @@ function textScore(j: ReportJson, dimension: keyof ReportJson["scores"]): string
   return j.scores[dimension] === null && why ? `not measured: ${why}` : fmt(j.scores[dimension]);
 }
 
-export function reportText(report: Report): string {
+export function reportText(report: ReportContent): string {
   const j = report.json;
   const nf = j.fidelity.noiseFloor;
   const lines = [
@@ -168,7 +169,7 @@ export function reportText(report: Report): string {
     `  privacy  ${textScore(j, "privacy")}${j.privacy.noiseFloor !== null ? ` (unseen real rows ${fmt(j.privacy.noiseFloor)})` : ""}`,
     `  validity ${fmt(j.diagnostic.score)} (${j.diagnostic.rules.length} row rule(s) mined from the real table)`,
     "Findings:",
-    ...report.findings().map((f) => `  - ${f}`),
+    ...findingsOf(report.json).map((f) => `  - ${f}`),
   ];
   if (j.warnings.length) lines.push("Warnings:", ...j.warnings.map((w) => `  - ${w}`));
   return lines.join("\n");
