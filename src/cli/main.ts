@@ -3,9 +3,6 @@
  * `run(argv: string[]): Promise<number>` (the exit code); they are loaded lazily so that
  * `synthlab kernel` does not pay for loading TF.js and the report code.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
 export interface Command {
   run(argv: string[]): Promise<number>;
 }
@@ -17,6 +14,16 @@ const COMMANDS: Record<string, string> = {
   train: "Train a TF.js regressor and report its metrics.",
   report: "Fidelity, utility and privacy report of synthetic vs real data.",
   datasets: "List or fetch the datasets in datasets/ (by manifest, sha256-checked).",
+};
+
+/** Each command's module, by a literal path (every command ships; loaded only when run). */
+const LOAD: Record<keyof typeof COMMANDS, () => Promise<Command>> = {
+  kernel: () => import("./commands/kernel.js"),
+  run: () => import("./commands/run.js"),
+  generate: () => import("./commands/generate.js"),
+  train: () => import("./commands/train.js"),
+  report: () => import("./commands/report.js"),
+  datasets: () => import("./commands/datasets.js"),
 };
 
 function usage(): string {
@@ -36,11 +43,6 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`synthlab: unknown command "${name}".\n${usage()}\n`);
     return 2;
   }
-  const file = new URL(`./commands/${name}.js`, import.meta.url);
-  if (!existsSync(fileURLToPath(file))) {
-    process.stderr.write(`synthlab: the "${name}" command is not built in this version.\n`);
-    return 2;
-  }
-  const mod = (await import(file.href)) as Command;
+  const mod = await LOAD[name]!();
   return mod.run(rest);
 }

@@ -17,6 +17,8 @@ export interface ImportEdge {
   dynamic: boolean;
   /** 1-based line of the import. */
   line: number;
+  /** A dynamic import inside a `try` whose `catch` neither throws nor reads the error: a failure to load goes unseen. */
+  swallowed?: boolean;
 }
 
 /** A dynamic `import(x)` whose x is not a plain string literal. */
@@ -45,12 +47,12 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** "./x.js" from src/a/b.ts → "a/x.ts" (or "a/x/index.ts"); bare names are returned as they are. */
-function resolveSpecifier(fromFile: string, spec: string): string {
+function resolveSpecifier(root: string, fromFile: string, spec: string): string {
   if (!spec.startsWith(".")) return spec;
   const base = resolve(dirname(fromFile), spec);
   const candidates = [base.replace(/\.js$/, ".ts"), base.replace(/\.mjs$/, ".mts"), `${base}.ts`, join(base, "index.ts"), base];
-  const hit = candidates.find((c) => c.startsWith(SRC) && existsSync(c) && c.endsWith(".ts")) ?? candidates[0]!;
-  return relative(SRC, hit);
+  const hit = candidates.find((c) => existsSync(c) && c.endsWith(".ts")) ?? candidates[0]!;
+  return relative(root, hit);
 }
 
 function isTypeOnlyImport(node: ts.ImportDeclaration): boolean {
@@ -69,6 +71,28 @@ function isTypeOnlyExport(node: ts.ExportDeclaration): boolean {
   return !!clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((e) => e.isTypeOnly);
 }
 
+function contains(node: ts.Node, test: (n: ts.Node) => boolean): boolean {
+  if (test(node)) return true;
+  return ts.forEachChild(node, (n) => contains(n, test) || undefined) ?? false;
+}
+
+/** A catch clause that drops the error unseen: no `throw`, and the caught error is never read. */
+function silentCatch(clause: ts.CatchClause): boolean {
+  if (contains(clause.block, ts.isThrowStatement)) return false;
+  const binding = clause.variableDeclaration?.name;
+  if (!binding || !ts.isIdentifier(binding)) return true;
+  return !contains(clause.block, (n) => ts.isIdentifier(n) && n.text === binding.text);
+}
+
+/** Inside the `try` block of a try statement with a silent catch (a function in between ends the search). */
+function swallowed(node: ts.Node): boolean {
+  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (ts.isFunctionLike(parent)) return false;
+    if (ts.isTryStatement(parent) && parent.tryBlock === child && parent.catchClause) return silentCatch(parent.catchClause);
+  }
+  return false;
+}
+
 /** Parse every .ts file under src/ and collect its imports. */
 export function buildImportGraph(root = SRC): ImportGraph {
   const files = sourceFiles(root);
@@ -80,7 +104,7 @@ export function buildImportGraph(root = SRC): ImportGraph {
     const from = relative(root, file);
     const lineOf = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
     const add = (spec: string, typeOnly: boolean, dynamic: boolean, node: ts.Node) =>
-      edges.push({ from, to: resolveSpecifier(file, spec), typeOnly, dynamic, line: lineOf(node) });
+      edges.push({ from, to: resolveSpecifier(root, file, spec), typeOnly, dynamic, line: lineOf(node), ...(dynamic && swallowed(node) ? { swallowed: true } : {}) });
     const visit = (node: ts.Node): void => {
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
         add(node.moduleSpecifier.text, isTypeOnlyImport(node), false, node);
