@@ -9,7 +9,7 @@ import { concatFrames, selectColumns, toFrame } from "../data/frame.js";
 import { inferSchema } from "../data/schema.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import { liveProgress, type LiveProgress, type ProgressSink } from "../display/progress.js";
-import { comparisonChartSpec, importanceChartSpec, type ComparisonRow, type VegaLiteSpec } from "./charts.js";
+import { comparisonChartSpec, importanceChartSpec, type ComparisonRow, type VegaLiteSpec } from "../charts/training.js";
 import { chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
 import { chartBundle } from "../charts/render.js";
 import { mae, type RegressionMetrics } from "./metrics.js";

@@ -14,7 +14,7 @@ import { describeBackend, loadTf, tfjs, type BackendInfo, type BackendName, type
 import { FlatAdam } from "./adam.js";
 import { StoppingMonitor } from "./stopping.js";
 import { MAX_EPOCHS, MAX_LAYER_UNITS, MAX_PARAMETERS } from "../limits.js";
-import { lossChartSpec } from "./charts.js";
+import { lossChartSpec } from "../charts/training.js";
 import { denseTrainer } from "./dense.js";
 import { chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
 import { chartBundle } from "../charts/render.js";

@@ -80,7 +80,7 @@ const train: MagicDefinition = {
     const test = args.test !== undefined ? await resolveTable("test", String(args.test), ctx) : undefined;
 
     const { trainRegressor } = await import("../../train/models.js");
-    const { lossChartSpec } = await import("../../train/charts.js");
+    const { lossChartSpec } = await import("../../charts/training.js");
     const { chartBundle } = await import("../../charts/render.js");
 
     // One display_id for the live chart; renders are chained so that updates never overlap.

@@ -1,5 +1,5 @@
 /** Vega-Lite spec of a confusion matrix (pure): true label down, predicted label across, counts in the cells. */
-import type { ClassificationMetrics } from "./metrics.js";
+import type { ClassificationMetrics } from "../train/text/metrics.js";
 
 export function confusionChartSpec(m: Pick<ClassificationMetrics, "labels" | "confusion">, title = "Confusion matrix"): Record<string, unknown> {
   const values: { actual: string; predicted: string; count: number; share: number }[] = [];
