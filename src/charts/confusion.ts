@@ -1,7 +1,13 @@
 /** Vega-Lite spec of a confusion matrix (pure): true label down, predicted label across, counts in the cells. */
-import type { ClassificationMetrics } from "../train/text/metrics.js";
+import type { VegaLiteSpec } from "./spec.js";
 
-export function confusionChartSpec(m: Pick<ClassificationMetrics, "labels" | "confusion">, title = "Confusion matrix"): Record<string, unknown> {
+/** What the chart needs of a classifier's metrics: labels, and confusion[i][j] = true labels[i] predicted labels[j]. */
+export interface ConfusionCounts {
+  labels: readonly string[];
+  confusion: readonly (readonly number[])[];
+}
+
+export function confusionChartSpec(m: ConfusionCounts, title = "Confusion matrix"): VegaLiteSpec {
   const values: { actual: string; predicted: string; count: number; share: number }[] = [];
   m.labels.forEach((a, i) => {
     const rowTotal = m.confusion[i]!.reduce((x, y) => x + y, 0);

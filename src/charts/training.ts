@@ -1,9 +1,9 @@
 /**
- * Vega-Lite v5 specs for training: the loss curve and the TRTR / TSTR / augmented comparison.
- * Pure functions (data in, spec out); src/charts/render.ts turns a spec into a display bundle.
+ * Vega-Lite v5 specs for training: the loss curve, the TRTR / TSTR / augmented comparison and
+ * permutation importance. Pure functions (data in, spec out); src/charts/render.ts turns a spec
+ * into a display bundle.
  */
-
-export type VegaLiteSpec = Record<string, unknown>;
+import type { VegaLiteSpec } from "./spec.js";
 
 export interface LossPoint {
   epoch: number;

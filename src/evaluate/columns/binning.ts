@@ -11,9 +11,10 @@
 import type { Column, EvalKind } from "../types.js";
 import { categoryOf, isNumericKind, toNumeric } from "../internal/columns.js";
 import { dateTimeShape } from "../../data/datetime.js";
+import { NULL_LABEL } from "../../data/columns.js";
 
+export { NULL_LABEL };
 export const NUMERIC_BINS = 20;
-export const NULL_LABEL = "(null)";
 
 export interface Binner {
   kind: EvalKind;
