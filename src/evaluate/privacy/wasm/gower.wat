@@ -1,5 +1,5 @@
 ;; Nearest-neighbour Gower distances with 128-bit SIMD (source of gowerWasm.ts; rebuild with
-;; `node src/evaluate/internal/wasm/build.mjs`, needs Debian's wabt).
+;; `node src/evaluate/privacy/wasm/build.mjs`, needs Debian's wabt).
 ;; Values are pre-scaled so that the per-column Gower term is min(1, |q - r|) for every kind.
 ;; Memory layout (byte offsets given by the caller):
 ;;   queries: nq x C v128, each value splatted to 4 lanes
