@@ -3,8 +3,10 @@
  * static, literal dynamic and type-only). Each rule names the folder it constrains and what it
  * must not import; a failure lists every offending import with its line.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildImportGraph, type ImportEdge } from "./importGraph.js";
+import { buildImportGraph, SRC, type ImportEdge } from "./importGraph.js";
 
 interface Rule {
   rule: string;
@@ -47,9 +49,9 @@ const RULES: Rule[] = [
     forbidden: (t) => !under("data", "display")(t),
   },
   {
-    rule: "the library never imports the front ends (kernel/, magics/, cli/)",
+    rule: "the library never imports the front ends (kernel/, magics/, cli/, frontend/)",
     from: under(...LIBRARY),
-    forbidden: under("kernel", "magics", "cli"),
+    forbidden: under("kernel", "magics", "cli", "frontend"),
   },
   {
     rule: "kernel/ and magics/ never import cli/",
@@ -117,5 +119,14 @@ describe("layering rules", () => {
     expect(graph.edges.length).toBeGreaterThan(500);
     const found = violations(RULES, graph.edges);
     expect(found, `layering rules broken:\n${found.join("\n")}`).toEqual([]);
+  });
+});
+
+describe("chart builders", () => {
+  it("live in src/charts/ only: no other file writes a Vega-Lite spec (its schema URL or a mark)", () => {
+    const spec = /vega\.github\.io\/schema\/vega-lite|\bmark\s*:\s*["'{]/;
+    const outside = buildImportGraph().files.filter((f) => !f.startsWith("charts/") && spec.test(readFileSync(join(SRC, f), "utf8")));
+    expect(outside, `Vega-Lite specs built outside src/charts/:\n${outside.join("\n")}`).toEqual([]);
+    expect(spec.test('{ $schema: "https://vega.github.io/schema/vega-lite/v5.json", mark: "bar" }')).toBe(true);
   });
 });
