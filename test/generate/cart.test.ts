@@ -14,7 +14,7 @@ import { dateCellMs } from "../../src/data/datetime.js";
 import { frameFromColumns, takeRows } from "../../src/data/frame.js";
 import { createRng } from "../../src/data/random.js";
 import type { CellValue, Frame } from "../../src/data/types.js";
-import { exactMatch } from "../../src/evaluate/exactMatch.js";
+import { exactMatch } from "../../src/evaluate/index.js";
 import { fitCart, sampleCart } from "../../src/generate/cart/index.js";
 import { growTree, leafOfRow } from "../../src/generate/cart/tree.js";
 import { generate, GenerateError } from "../../src/generate/index.js";

@@ -17,6 +17,7 @@
  * moves continuous numeric values off the real ones (synthpop's smoothing = "density").
  */
 import type { CellValue, Frame, Schema } from "../../data/types.js";
+import { InputError } from "../../errors.js";
 import { dateWriter, type DateWriter } from "../datetime.js";
 import { streamFor } from "../random.js";
 import { decimalPlaces, fillIds, kindOf } from "../copula/copula.js";
@@ -41,7 +42,7 @@ export interface CartOptions {
   order?: readonly string[];
 }
 
-export class CartError extends Error {
+export class CartError extends InputError {
   override name = "CartError";
 }
 
