@@ -1,5 +1,7 @@
 /**
- * Seeded pseudo-random numbers shared by every stage (splits, generators, metrics sampling).
+ * Seeded pseudo-random numbers: the one generator of every stage (splits, generators, training
+ * shuffles, metric sampling). Each stage draws from an `Rng` made here, so one integer seed
+ * reproduces a whole run and there is one type to learn.
  *
  * The core is mulberry32: a 32-bit state, one multiply-xorshift round per draw. It is small,
  * fast and passes the usual statistical batteries well enough for sampling and shuffling; it is
@@ -21,6 +23,10 @@ export interface Rng {
   weighted(weights: readonly number[]): number;
   /** Fisher-Yates shuffle IN PLACE; returns the same array for chaining. */
   shuffle<T>(items: T[]): T[];
+  /** 0..n-1 in random order: the index order `shuffle` would give (same draws). */
+  permutation(n: number): Int32Array;
+  /** k distinct indices out of 0..n-1 (partial Fisher-Yates), in draw order; all n in order when k >= n (no draws). */
+  sample(n: number, k: number): number[];
   /** An independent generator derived from this one (for parallel sub-streams). */
   fork(): Rng;
 }
@@ -98,6 +104,28 @@ export function createRng(seed: Seed = 0): Rng {
         items[j] = tmp;
       }
       return items;
+    },
+    permutation(n) {
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = i;
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        const tmp = out[i]!;
+        out[i] = out[j]!;
+        out[j] = tmp;
+      }
+      return out;
+    },
+    sample(n, k) {
+      const idx = Array.from({ length: n }, (_, i) => i);
+      if (k >= n) return idx;
+      for (let i = 0; i < k; i++) {
+        const j = i + Math.floor(next() * (n - i));
+        const t = idx[i]!;
+        idx[i] = idx[j]!;
+        idx[j] = t;
+      }
+      return idx.slice(0, k);
     },
     fork: () => createRng(Math.floor(next() * 4294967296)),
   };

@@ -8,7 +8,7 @@ import type { MetricResult } from "./types.js";
 import type { Predictor } from "./prediction.js";
 import { regressionScores } from "./prediction.js";
 import { toNumeric } from "./internal/columns.js";
-import { seededRng } from "./internal/rng.js";
+import { createRng } from "../data/random.js";
 
 /** Kendall's tau-b (ties adjusted, as scipy.stats.kendalltau); null when either vector is constant or n < 2. */
 export function kendallTau(x: readonly number[], y: readonly number[]): number | null {
@@ -35,7 +35,7 @@ export async function permutationImportance(
 ): Promise<Record<string, number>> {
   const actual = toNumeric(test.columns[target] ?? [], "numeric").values;
   const base = regressionScores(actual, await model.predict(test)).mae;
-  const rng = seededRng(opts.seed ?? 0);
+  const rng = createRng(opts.seed ?? 0);
   const repeats = opts.repeats ?? 2;
   const out: Record<string, number> = {};
   for (const f of features) {
@@ -43,7 +43,7 @@ export async function permutationImportance(
     for (let r = 0; r < repeats; r++) {
       const col = [...(test.columns[f] ?? [])] as CellValue[];
       for (let i = col.length - 1; i > 0; i--) {
-        const j = Math.floor(rng() * (i + 1));
+        const j = Math.floor(rng.next() * (i + 1));
         const t = col[i]!;
         col[i] = col[j]!;
         col[j] = t;

@@ -27,7 +27,7 @@ import { buildCharts, type ReportCharts } from "./reportCharts.js";
 import { findingsOf } from "./findings.js";
 import { validityDiagnostic, type Diagnostic } from "./validity.js";
 import { prepareColumns, type PreparedColumn } from "./internal/prepare.js";
-import { randInt, seededRng } from "./internal/rng.js";
+import { createRng } from "../data/random.js";
 import { MAX_QUERIES } from "../limits.js";
 
 export interface EvaluateOptions {
@@ -416,8 +416,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   // from the training rows stands in for a perfect generator's output; its QScore is taken
   // between two tables of the real and synthetic sizes drawn from all real rows (as the fidelity
   // noise floor), since QScore does not use the holdout.
-  const rng = seededRng(ctx.seed + 1);
-  const draw = (f: Frame, size: number): Frame => takeRows(f, Array.from({ length: size }, () => randInt(rng, f.rowCount)));
+  const rng = createRng(ctx.seed + 1);
+  const draw = (f: Frame, size: number): Frame => takeRows(f, Array.from({ length: size }, () => rng.int(f.rowCount)));
   const pool = holdout ? concatFrames([real, selectColumns(holdout, real.columnNames)]) : real;
   const [qa, qb] = [draw(pool, real.rowCount), draw(pool, synth.rowCount)];
   const fu = await utilityPart(real, draw(real, synth.rowCount), holdout, ctx, prepareColumns(qa, qb, kinds, evalCols), () => performance.now());

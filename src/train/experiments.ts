@@ -14,7 +14,7 @@ import { chartBundle, chartImageHtml, escapeHtml, fmt, htmlTable, textTable } fr
 import { mae, type RegressionMetrics } from "./metrics.js";
 import { evaluateModel, trainRegressor, TrainError, type ModelKind, type TrainedModel, type TrainOptions, type TrainTable } from "./models.js";
 import { PreprocessError, targetValues } from "./preprocess.js";
-import { permutation, seededRng } from "./rng.js";
+import { createRng } from "../data/random.js";
 
 export type TrainingSetting = "TRTR" | "TSTR" | "augmented";
 
@@ -278,13 +278,13 @@ export async function permutationImportance(model: TrainedModel, holdout: TrainT
   };
   const truth = rows.map((r) => y[r]!);
   const baselineMae = mae(truth, model.predictValues(base));
-  const rng = seededRng(options.seed ?? 0);
+  const rng = createRng(options.seed ?? 0);
   const features: FeatureImportance[] = [];
   for (const column of columns) {
     const src = base.columns[column]!;
     const increases: number[] = [];
     for (let k = 0; k < repeats; k++) {
-      const order = permutation(rows.length, rng);
+      const order = rng.permutation(rows.length);
       const shuffled = Array.from(order, (i) => src[i]!);
       const permuted: Frame = { ...base, columns: { ...base.columns, [column]: shuffled } };
       increases.push(mae(truth, model.predictValues(permuted)) - baselineMae);
