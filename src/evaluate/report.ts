@@ -251,6 +251,9 @@ async function utilityPart(
   const target = options.target ?? null;
   if (target && !holdout) warnings.push(`Prediction and feature importance need a holdout (real rows the generator never saw): pass holdout to score "${target}".`);
   else if (target && !isNumericKind(kinds[target]!)) warnings.push(`The target "${target}" is not numeric: prediction and feature importance are skipped (regression only).`);
+  else if (target && holdout && !toNumeric(holdout.columns[target] ?? [], "numeric").values.some((v) => !Number.isNaN(v))) {
+    warnings.push(`The holdout has no "${target}" value: prediction and feature importance are skipped.`);
+  }
   else if (target && holdout) {
     const model = options.model ?? "ridge";
     const trainer: Trainer = typeof model === "function" ? model : model === "ridge" ? ridgeTrainer : tfjsTrainer(model);

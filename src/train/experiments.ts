@@ -1,8 +1,13 @@
 /**
- * Utility experiments: does a model trained on synthetic data predict the real world?
- * - compareTraining: TRTR (train real, test real), TSTR (train synthetic, test real) and
- *   augmented (real + synthetic), each on the same real holdout, over several seeds.
- * - permutationImportance: how much the holdout MAE grows when one column is shuffled.
+ * Utility experiments: does a model trained on synthetic data predict the real world? The one
+ * implementation, for any model: the quality report's utility (src/evaluate/prediction.ts,
+ * featureImportance.ts, with a ridge regression by default) runs the same code as the TF.js
+ * functions here.
+ * - runSettings: TRTR (train real, test real), TSTR (train synthetic, test real) and augmented
+ *   (real + synthetic), each on the same real holdout, over several seeds; compareTraining is it
+ *   with this stage's TF.js models.
+ * - importanceByPermutation: how much the holdout MAE grows when one column is shuffled;
+ *   permutationImportance is it for a TrainedModel.
  */
 import type { Frame } from "../data/types.js";
 import { concatFrames, selectColumns, toFrame } from "../data/frame.js";
@@ -11,7 +16,7 @@ import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import { liveProgress, type LiveProgress, type ProgressSink } from "../display/progress.js";
 import { comparisonChartSpec, importanceChartSpec, type ComparisonRow, type VegaLiteSpec } from "./charts.js";
 import { chartBundle, chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
-import { mae, type RegressionMetrics } from "./metrics.js";
+import { knownTruth, mae, type RegressionMetrics } from "./metrics.js";
 import { evaluateModel, trainRegressor, TrainError, type ModelKind, type TrainedModel, type TrainOptions, type TrainTable } from "./models.js";
 import { PreprocessError, targetValues } from "./preprocess.js";
 import { createRng } from "../data/random.js";
@@ -48,11 +53,78 @@ export interface SettingResult {
 
 const METRIC_KEYS = ["mae", "rmse", "r2", "mape"] as const;
 
-function meanStd(values: readonly number[]): { mean: number; std: number } {
+/** Mean and sample standard deviation (n − 1); 0 for one value or identical values, NaN when one is NaN. */
+export function meanStd(values: readonly number[]): { mean: number; std: number } {
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / n;
-  const std = n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
+  // Identical runs (a deterministic model) have no spread; rounding in the mean must not invent one.
+  const spread = Math.max(...values) - Math.min(...values);
+  const std = n > 1 && spread !== 0 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
   return { mean, std };
+}
+
+/**
+ * TSTR prediction score, min(1, MAE_TRTR / MAE_TSTR): 1 when the model trained on synthetic rows
+ * predicts the real holdout as well as the one trained on real rows (or better); 1 when MAE_TSTR is 0.
+ */
+export function tstrScore(trtrMae: number, tstrMae: number): number {
+  return tstrMae > 0 ? Math.min(1, trtrMae / tstrMae) : 1;
+}
+
+/** A trained model as the experiments see it: it predicts the target of each row of a table. */
+export interface Predictor {
+  predict(frame: Frame): ArrayLike<number> | Promise<ArrayLike<number>>;
+}
+
+/** One training run of an experiment: its holdout metrics and the model it trained. */
+export interface ExperimentRun<M> {
+  setting: TrainingSetting;
+  seed: number;
+  metrics: RegressionMetrics;
+  model: M;
+  /** Runs finished so far, this one included, and in all. */
+  done: number;
+  total: number;
+}
+
+/**
+ * The TRTR / TSTR / augmented experiment for any model: for each setting (in order), train on its
+ * table once per seed, score the model on the holdout, and summarize the runs (mean ± std).
+ * `fit` trains, `score` measures a model on the holdout, `after` sees each run (progress,
+ * keeping or disposing the model).
+ */
+export async function runSettings<M>(
+  tables: Readonly<Partial<Record<TrainingSetting, Frame>>>,
+  settings: readonly TrainingSetting[],
+  seeds: readonly number[],
+  fit: (table: Frame, setting: TrainingSetting, seed: number) => Promise<M>,
+  score: (model: M) => RegressionMetrics | Promise<RegressionMetrics>,
+  after?: (run: ExperimentRun<M>) => void,
+): Promise<SettingResult[]> {
+  const results: SettingResult[] = [];
+  const total = settings.length * seeds.length;
+  let done = 0;
+  for (const setting of settings) {
+    const table = tables[setting];
+    if (!table) throw new TrainError(`No table for the ${setting} setting.`);
+    const runs: { seed: number; metrics: RegressionMetrics }[] = [];
+    for (const seed of seeds) {
+      const model = await fit(table, setting, seed);
+      const metrics = await score(model);
+      runs.push({ seed, metrics });
+      done += 1;
+      after?.({ setting, seed, metrics, model, done, total });
+    }
+    const mean = {} as RegressionMetrics;
+    const std = {} as RegressionMetrics;
+    for (const k of METRIC_KEYS) {
+      const ms = meanStd(runs.map((r) => r.metrics[k]));
+      mean[k] = ms.mean;
+      std[k] = ms.std;
+    }
+    results.push({ setting, trainRows: table.rowCount, runs, mean, std });
+  }
+  return results;
 }
 
 /**
@@ -81,7 +153,7 @@ export class ComparisonResult {
     const trtr = this.get("TRTR");
     const tstr = this.get("TSTR");
     if (!trtr || !tstr) return null;
-    return Math.min(1, trtr.mean.mae / tstr.mean.mae);
+    return tstrScore(trtr.mean.mae, tstr.mean.mae);
   }
 
   rows(): string[][] {
@@ -144,7 +216,6 @@ export async function compareTraining(options: CompareOptions): Promise<Comparis
   // One schema for the comparison: every setting reads its columns the way the real table is read,
   // so a synthetic copy of a date column is never re-inferred as text or categories.
   const schema = train.schema ?? inferSchema(real, train.dates ? { dates: train.dates } : {});
-  const results: SettingResult[] = [];
   let backend = "";
   let done = 0;
   const total = settings.length * seeds.length;
@@ -154,32 +225,30 @@ export async function compareTraining(options: CompareOptions): Promise<Comparis
   const bar: LiveProgress | undefined = progress === false ? undefined : liveProgress(progress === true ? undefined : progress);
   const started = Date.now();
   const state = (detail: string) => ({ value: done, max: total, text: compareProgressText(done, total, started, detail) });
+  let results: SettingResult[];
   try {
-    for (const setting of settings) {
-      const runs: { seed: number; metrics: RegressionMetrics }[] = [];
-      for (const seed of seeds) {
+    results = await runSettings(data, settings, seeds,
+      async (table, setting, seed) => {
         if (train.signal?.aborted) throw new TrainError("compareTraining was interrupted.");
-        const model = await trainRegressor(data[setting], {
+        const model = await trainRegressor(table, {
           ...train, schema, log, target, seed,
           onEpoch: (e) => bar?.update(state(`${setting}, seed ${seed}: epoch ${e.epoch}`)),
         });
         backend = model.info.backendDescription;
-        const metrics = evaluateModel(model, holdout);
-        model.network.dispose();
-        runs.push({ seed, metrics });
-        done += 1; // not inside onRun?.(…): optional chaining would skip the increment without a callback
-        onRun?.({ setting, seed, metrics, done, total });
-        bar?.update(state(`${setting}, seed ${seed}: holdout MAE ${fmt(metrics.mae)}`));
-      }
-      const mean = {} as RegressionMetrics;
-      const std = {} as RegressionMetrics;
-      for (const k of METRIC_KEYS) {
-        const ms = meanStd(runs.map((r) => r.metrics[k]));
-        mean[k] = ms.mean;
-        std[k] = ms.std;
-      }
-      results.push({ setting, trainRows: data[setting].rowCount, runs, mean, std });
-    }
+        return model;
+      },
+      (model) => {
+        try {
+          return evaluateModel(model, holdout);
+        } finally {
+          model.network.dispose();
+        }
+      },
+      (run) => {
+        done = run.done;
+        onRun?.({ setting: run.setting, seed: run.seed, metrics: run.metrics, done: run.done, total: run.total });
+        bar?.update(state(`${run.setting}, seed ${run.seed}: holdout MAE ${fmt(run.metrics.mae)}`));
+      });
   } catch (e) {
     bar?.done(state(`stopped: ${e instanceof Error ? e.message : String(e)}`));
     throw e;
@@ -277,23 +346,43 @@ export async function permutationImportance(model: TrainedModel, holdout: TrainT
     rowCount: rows.length,
   };
   const truth = rows.map((r) => y[r]!);
-  const baselineMae = mae(truth, model.predictValues(base));
-  const rng = createRng(options.seed ?? 0);
+  const { baselineMae, features } = await importanceByPermutation((f) => model.predictValues(f), base, truth, columns, { seed: options.seed ?? 0, repeats });
+  features.sort((a, b) => b.importance - a.importance);
+  return new ImportanceResult(target, baselineMae, repeats, features);
+}
+
+/**
+ * Permutation importance of any model on `frame`: for each column (in order), shuffle its raw
+ * values `repeats` times from one seeded stream and record how much the MAE over the rows with a
+ * known `truth` grows; importance = mean increase, std = its sample standard deviation.
+ */
+export async function importanceByPermutation(
+  predict: (frame: Frame) => ArrayLike<number> | Promise<ArrayLike<number>>,
+  frame: Frame,
+  truth: ArrayLike<number>,
+  columns: readonly string[],
+  options: { seed: number; repeats: number },
+): Promise<{ baselineMae: number; features: FeatureImportance[] }> {
+  const maeOf = async (f: Frame): Promise<number> => {
+    const k = knownTruth(truth, await predict(f));
+    return mae(k.actual, k.predicted);
+  };
+  const baselineMae = await maeOf(frame);
+  const rng = createRng(options.seed);
   const features: FeatureImportance[] = [];
   for (const column of columns) {
-    const src = base.columns[column]!;
+    const src = frame.columns[column] ?? [];
     const increases: number[] = [];
-    for (let k = 0; k < repeats; k++) {
-      const order = rng.permutation(rows.length);
+    for (let k = 0; k < options.repeats; k++) {
+      const order = rng.permutation(frame.rowCount);
       const shuffled = Array.from(order, (i) => src[i]!);
-      const permuted: Frame = { ...base, columns: { ...base.columns, [column]: shuffled } };
-      increases.push(mae(truth, model.predictValues(permuted)) - baselineMae);
+      const permuted: Frame = { ...frame, columns: { ...frame.columns, [column]: shuffled } };
+      increases.push((await maeOf(permuted)) - baselineMae);
       // Let an interrupt or the heartbeat through between predictions.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const { mean, std } = meanStd(increases);
     features.push({ feature: column, importance: mean, std });
   }
-  features.sort((a, b) => b.importance - a.importance);
-  return new ImportanceResult(target, baselineMae, repeats, features);
+  return { baselineMae, features };
 }
