@@ -10,7 +10,7 @@
  * SECRET, PASSWORD, as for %env) is handed over through an environment variable of this
  * process, and the injected cell, the metadata and the page show only its name.
  */
-import { isSecretName } from "../../magics/builtin/env.js";
+import { HIDDEN, isSecretName } from "../../secrets.js";
 import { newCellId, type CodeCell, type Notebook } from "./nbformat.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -74,7 +74,7 @@ export function exportSecretParameters(params: Record<string, ParameterValue>): 
 /** The parameters as they may be shown or saved: secret values replaced by <hidden>. */
 export function shownParameters(params: Record<string, ParameterValue>): Record<string, ParameterValue> {
   const out: Record<string, ParameterValue> = {};
-  for (const [name, value] of Object.entries(params)) out[name] = isSecretName(name) ? "<hidden>" : value;
+  for (const [name, value] of Object.entries(params)) out[name] = isSecretName(name) ? HIDDEN : value;
   return out;
 }
 
