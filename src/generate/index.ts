@@ -6,7 +6,7 @@ import { FrameError, toFrame, type TableInput } from "../data/frame.js";
 import type { Frame, Schema } from "../data/types.js";
 import { inferSchema } from "../data/schema.js";
 import { frameBundle } from "../data/display.js";
-import { escapeHtml } from "../data/display.js";
+import { escapeHtml } from "../display/format.js";
 import { toDataFrame, type DataFrame } from "../data/dataframe.js";
 import {
   GENERATE_MODES,

@@ -2,8 +2,9 @@
  * Vega-Lite v5 specs for training: the loss curve and the TRTR / TSTR / augmented comparison.
  * Pure functions (data in, spec out); src/charts/render.ts turns a spec into a display bundle.
  */
+import type { VegaLiteSpec } from "../charts/spec.js";
 
-export type VegaLiteSpec = Record<string, unknown>;
+export type { VegaLiteSpec };
 
 export interface LossPoint {
   epoch: number;

@@ -6,6 +6,7 @@
 import type { MagicDefinition } from "../types.js";
 import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 import { suggestValue } from "../args.js";
+import { IDENTIFIER } from "../../identifier.js";
 
 /** "coffee-sales-raw-index_1" → "coffee_sales_raw_index_1": a valid identifier for the scope. */
 export function defaultVariableName(dataset: string): string {
@@ -13,7 +14,6 @@ export function defaultVariableName(dataset: string): string {
   return /^[0-9]/.test(id) ? `_${id}` : id;
 }
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 const dataset: MagicDefinition = {
   name: "dataset",

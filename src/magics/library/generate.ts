@@ -15,10 +15,11 @@ import { progressBundle, throttle } from "../../display/progress.js";
 import { LINE_CHARS, printableLine, printableText } from "../../display/untrusted.js";
 import { MAX_ROWS } from "../../limits.js";
 import { tableNameHint } from "../hints.js";
+import { IDENTIFIER } from "../../identifier.js";
+import { formatCount as fmt } from "../../display/format.js";
 
 export { throttle };
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const MODES = ["offline", "copula", "llm-rows", "llm-program", "text"] as const;
 /** Library errors that mean "bad input": shown as one usage line, never a stack. */
 const INPUT_ERRORS = new Set([
@@ -26,7 +27,6 @@ const INPUT_ERRORS = new Set([
   "CoercionError", "LlmConfigError", "BudgetExceededError",
 ]);
 
-const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 
 export function progressText(name: string, mode: string, p: Progress, done = false): string {
   const parts = [`${done ? "Generated" : "Generating"} ${name} (${mode}): ${fmt(p.rows)} / ${fmt(p.target)} rows`];

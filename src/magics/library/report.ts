@@ -9,8 +9,8 @@ import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 import { MAX_QUERIES } from "../../limits.js";
 import { suggestValue } from "../args.js";
 import { displaySymbol } from "../../display/protocol.js";
+import { IDENTIFIER } from "../../identifier.js";
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 function table(ctx: MagicContext, option: string, name: string): unknown {
   if (!ctx.scope.has(name)) {

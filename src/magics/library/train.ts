@@ -12,8 +12,8 @@ import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 import { MAX_EPOCHS } from "../../limits.js";
 import { parseLayers } from "../../train/layers.js";
 import { tableNameHint } from "../hints.js";
+import { IDENTIFIER } from "../../identifier.js";
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** Live chart updates at most this often (ms). */
 const UPDATE_MS = 500;
 /** Library errors that mean bad input: one usage line, no stack. */
