@@ -34,9 +34,9 @@ export { fitCopula, sampleCopula, CopulaError, normalCdf, normalQuantile, create
 export type { CopulaModel } from "./copula/index.js";
 export { compileExpression, evaluateColumns, evaluateRecord, ExpressionError } from "./expression.js";
 export type { CompiledExpression } from "./expression.js";
-export { Deduplicator, dedupRows } from "./dedup.js";
+export { Deduplicator, dedupRows, dedupMode } from "./dedup.js";
 export { toSchema, schemaFromZod, schemaFromJsonSchema } from "./schema-input.js";
-export type { DedupOptions, DedupResult, DedupReason, RemovedRow } from "./dedup.js";
+export type { DedupOptions, DedupResult, DedupReason, DedupMode, RemovedRow } from "./dedup.js";
 export { textQuality, duplicateRate, distinctN, lengthStats, labelBalance, normalizeText, tokenize as tokenizeText } from "./text/quality.js";
 export type { TextQuality, LengthStats, LabelBalance } from "./text/quality.js";
 

@@ -26,7 +26,7 @@ const USAGE = `Usage: synthlab generate [--mode MODE] --rows N [--like real.csv|
   --model M, --budget USD, --concurrency N, --batch-size N, --examples N, --temperature T,
   --run-id ID, --batch-api, --task classification|ner|dialogue|summary, --labels a,b, --balanced
                      LLM mode options (see docs/llm.md)
-  --dedup exact|near remove duplicates (also of the real rows)
+  --dedup exact|near|none remove duplicates (also of the real rows); none keeps them
   --meta             add a _meta provenance column
   --quiet            no progress on stderr`;
 
@@ -50,7 +50,7 @@ const OPTIONS: readonly CommandOption[] = [
   { name: "task", type: "string", choices: ["classification", "ner", "dialogue", "summary"], help: "text task" },
   { name: "labels", type: "string", help: "text labels" },
   { name: "balanced", type: "boolean", help: "equal rows per label" },
-  { name: "dedup", type: "string", choices: ["exact", "near"], help: "remove duplicates" },
+  { name: "dedup", type: "string", choices: ["exact", "near", "none"], help: "remove duplicates" },
   { name: "meta", type: "boolean", help: "_meta column" },
   { name: "quiet", short: "q", type: "boolean", help: "no progress" },
   { name: "help", short: "h", type: "boolean", help: "this help" },
@@ -147,7 +147,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(str("task") ? { textTask: str("task") as never } : {}),
       ...(labels ? { labels } : {}),
       ...(values.balanced ? { balanced: true } : {}),
-      ...(str("dedup") ? { dedup: str("dedup") as "exact" | "near" } : {}),
+      ...(str("dedup") ? { dedup: str("dedup") as "exact" | "near" | "none" } : {}),
       ...(values.meta ? { meta: true } : {}),
       onProgress: (p) => report(p),
     });

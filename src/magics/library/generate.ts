@@ -117,7 +117,7 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
   const schema = typeof args.schema === "string" ? await resolveSchema(args.schema, ctx) : undefined;
   const description = body?.trim() ? body.trim() : undefined;
   const labels = typeof args.labels === "string" ? args.labels.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
-  const dedup = args.dedup === "none" ? false : (args.dedup as "exact" | "near" | undefined);
+  const dedup = args.dedup as "exact" | "near" | "none" | undefined;
 
   const gen = await import("../../generate/index.js");
   let mode: string;
