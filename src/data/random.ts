@@ -46,6 +46,17 @@ export function seedToUint32(seed: Seed): number {
   return h >>> 0;
 }
 
+/** Fisher-Yates shuffle in place, from the last index down: the draw order every shuffle here keeps. */
+function fisherYates<A extends { length: number; [i: number]: unknown }>(items: A, next: () => number): A {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    const tmp = items[i];
+    items[i] = items[j];
+    items[j] = tmp;
+  }
+  return items;
+}
+
 export function createRng(seed: Seed = 0): Rng {
   let state = seedToUint32(seed);
   let spare: number | null = null;
@@ -96,16 +107,10 @@ export function createRng(seed: Seed = 0): Rng {
       for (let i = weights.length - 1; i >= 0; i--) if (weights[i]! > 0) return i;
       return weights.length - 1;
     },
-    shuffle(items) {
-      for (let i = items.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
-        const tmp = items[i]!;
-        items[i] = items[j]!;
-        items[j] = tmp;
-      }
-      return items;
-    },
+    shuffle: (items) => fisherYates(items, next),
     permutation(n) {
+      // Its own loop over the typed array (not fisherYates): monomorphic, about twice as fast on
+      // the training shuffles; the same draws as shuffle() of 0..n-1 (test/data/random.test.ts).
       const out = new Int32Array(n);
       for (let i = 0; i < n; i++) out[i] = i;
       for (let i = n - 1; i > 0; i--) {
