@@ -1,27 +1,30 @@
 /**
- * Utility experiments: does a model trained on synthetic data predict the real world? The one
- * implementation, for any model: the quality report's utility (src/evaluate/prediction.ts,
- * featureImportance.ts, with a ridge regression by default) runs the same code as the TF.js
- * functions here.
- * - runSettings: TRTR (train real, test real), TSTR (train synthetic, test real) and augmented
- *   (real + synthetic), each on the same real holdout, over several seeds; compareTraining is it
- *   with this stage's TF.js models.
- * - importanceByPermutation: how much the holdout MAE grows when one column is shuffled;
- *   permutationImportance is it for a TrainedModel.
+ * Utility experiments with this stage's TF.js models: does a model trained on synthetic data
+ * predict the real world?
+ * - compareTraining: TRTR (train real, test real), TSTR (train synthetic, test real) and
+ *   augmented (real + synthetic), each on the same real holdout, over several seeds.
+ * - permutationImportance: how much the holdout MAE grows when one column is shuffled.
+ * Both run the model-agnostic core in utility.ts, as the quality report's utility does
+ * (evaluate/utility/, with a ridge regression by default).
  */
 import type { Frame } from "../data/types.js";
 import { concatFrames, selectColumns, toFrame } from "../data/frame.js";
 import { inferSchema } from "../data/schema.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import { liveProgress, type LiveProgress, type ProgressSink } from "../display/progress.js";
-import { comparisonChartSpec, importanceChartSpec, type ComparisonRow, type VegaLiteSpec } from "./charts.js";
-import { chartBundle, chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
-import { knownTruth, mae, type RegressionMetrics } from "./metrics.js";
+import { comparisonChartSpec, importanceChartSpec, type ComparisonRow } from "../charts/training.js";
+import type { VegaLiteSpec } from "../charts/spec.js";
+import { chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
+import { chartBundle } from "../charts/render.js";
+import type { RegressionMetrics } from "./metrics.js";
+import { METRIC_KEYS, meanStd, runSettings, tstrScore, importanceByPermutation, type FeatureImportance, type SettingResult, type TrainingSetting } from "./utility.js";
 import { evaluateModel, trainRegressor, TrainError, type ModelKind, type TrainedModel, type TrainOptions, type TrainTable } from "./models.js";
 import { PreprocessError, targetValues } from "./preprocess.js";
-import { createRng } from "../data/random.js";
 
-export type TrainingSetting = "TRTR" | "TSTR" | "augmented";
+// The model-agnostic core lives in utility.ts (the report runs it too); its names stay public here.
+export { meanStd, runSettings, tstrScore, importanceByPermutation };
+export type { ExperimentRun, FeatureImportance, Predictor, SettingResult, TrainingSetting } from "./utility.js";
+
 
 export interface CompareOptions extends Omit<TrainOptions, "target" | "test" | "seed" | "onEpoch"> {
   real: TrainTable;
@@ -42,90 +45,7 @@ export interface CompareOptions extends Omit<TrainOptions, "target" | "test" | "
   progress?: boolean | ProgressSink;
 }
 
-export interface SettingResult {
-  setting: TrainingSetting;
-  trainRows: number;
-  runs: { seed: number; metrics: RegressionMetrics }[];
-  mean: RegressionMetrics;
-  /** Sample standard deviation over seeds. */
-  std: RegressionMetrics;
-}
 
-const METRIC_KEYS = ["mae", "rmse", "r2", "mape"] as const;
-
-/** Mean and sample standard deviation (n − 1); 0 for one value or identical values, NaN when one is NaN. */
-export function meanStd(values: readonly number[]): { mean: number; std: number } {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  // Identical runs (a deterministic model) have no spread; rounding in the mean must not invent one.
-  const spread = Math.max(...values) - Math.min(...values);
-  const std = n > 1 && spread !== 0 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std };
-}
-
-/**
- * TSTR prediction score, min(1, MAE_TRTR / MAE_TSTR): 1 when the model trained on synthetic rows
- * predicts the real holdout as well as the one trained on real rows (or better); 1 when MAE_TSTR is 0.
- */
-export function tstrScore(trtrMae: number, tstrMae: number): number {
-  return tstrMae > 0 ? Math.min(1, trtrMae / tstrMae) : 1;
-}
-
-/** A trained model as the experiments see it: it predicts the target of each row of a table. */
-export interface Predictor {
-  predict(frame: Frame): ArrayLike<number> | Promise<ArrayLike<number>>;
-}
-
-/** One training run of an experiment: its holdout metrics and the model it trained. */
-export interface ExperimentRun<M> {
-  setting: TrainingSetting;
-  seed: number;
-  metrics: RegressionMetrics;
-  model: M;
-  /** Runs finished so far, this one included, and in all. */
-  done: number;
-  total: number;
-}
-
-/**
- * The TRTR / TSTR / augmented experiment for any model: for each setting (in order), train on its
- * table once per seed, score the model on the holdout, and summarize the runs (mean ± std).
- * `fit` trains, `score` measures a model on the holdout, `after` sees each run (progress,
- * keeping or disposing the model).
- */
-export async function runSettings<M>(
-  tables: Readonly<Partial<Record<TrainingSetting, Frame>>>,
-  settings: readonly TrainingSetting[],
-  seeds: readonly number[],
-  fit: (table: Frame, setting: TrainingSetting, seed: number) => Promise<M>,
-  score: (model: M) => RegressionMetrics | Promise<RegressionMetrics>,
-  after?: (run: ExperimentRun<M>) => void,
-): Promise<SettingResult[]> {
-  const results: SettingResult[] = [];
-  const total = settings.length * seeds.length;
-  let done = 0;
-  for (const setting of settings) {
-    const table = tables[setting];
-    if (!table) throw new TrainError(`No table for the ${setting} setting.`);
-    const runs: { seed: number; metrics: RegressionMetrics }[] = [];
-    for (const seed of seeds) {
-      const model = await fit(table, setting, seed);
-      const metrics = await score(model);
-      runs.push({ seed, metrics });
-      done += 1;
-      after?.({ setting, seed, metrics, model, done, total });
-    }
-    const mean = {} as RegressionMetrics;
-    const std = {} as RegressionMetrics;
-    for (const k of METRIC_KEYS) {
-      const ms = meanStd(runs.map((r) => r.metrics[k]));
-      mean[k] = ms.mean;
-      std[k] = ms.std;
-    }
-    results.push({ setting, trainRows: table.rowCount, runs, mean, std });
-  }
-  return results;
-}
 
 /**
  * What the comparison's score is called on screen. It is one model's prediction score, not the
@@ -186,7 +106,7 @@ export class ComparisonResult {
   }
 
   async [displaySymbol](): Promise<MimeBundle> {
-    const chart = await chartBundle(this.chart(), "TRTR / TSTR / augmented comparison chart");
+    const chart = await chartBundle(this.chart());
     const score = this.score === null ? "" : `<p>${escapeHtml(TSTR_SCORE_NAME)} min(1, MAE<sub>TRTR</sub> / MAE<sub>TSTR</sub>) = <b>${fmt(this.score)}</b><br><small>${escapeHtml(TSTR_SCORE_NOTE)}</small></p>`;
     const html = `<div><p>${escapeHtml(this.toString().split("\n")[0]!)}</p>` +
       htmlTable(["setting", "train rows", "MAE", "RMSE", "R²", "MAPE %"], this.rows()) + score + chartImageHtml(chart, "comparison chart") + "</div>";
@@ -275,12 +195,6 @@ export interface ImportanceOptions {
   columns?: readonly string[];
 }
 
-export interface FeatureImportance {
-  feature: string;
-  /** Mean increase of the holdout MAE when the column is shuffled. */
-  importance: number;
-  std: number;
-}
 
 export class ImportanceResult {
   constructor(
@@ -311,7 +225,7 @@ export class ImportanceResult {
   }
 
   async [displaySymbol](): Promise<MimeBundle> {
-    const chart = await chartBundle(this.chart(), "permutation importance chart");
+    const chart = await chartBundle(this.chart());
     const html = `<div><p>${escapeHtml(this.toString().split("\n")[0]!)}</p>` +
       htmlTable(["feature", "importance", "std"], this.features.map((f) => [f.feature, fmt(f.importance), fmt(f.std)])) +
       chartImageHtml(chart, "permutation importance") + "</div>";
@@ -351,38 +265,3 @@ export async function permutationImportance(model: TrainedModel, holdout: TrainT
   return new ImportanceResult(target, baselineMae, repeats, features);
 }
 
-/**
- * Permutation importance of any model on `frame`: for each column (in order), shuffle its raw
- * values `repeats` times from one seeded stream and record how much the MAE over the rows with a
- * known `truth` grows; importance = mean increase, std = its sample standard deviation.
- */
-export async function importanceByPermutation(
-  predict: (frame: Frame) => ArrayLike<number> | Promise<ArrayLike<number>>,
-  frame: Frame,
-  truth: ArrayLike<number>,
-  columns: readonly string[],
-  options: { seed: number; repeats: number },
-): Promise<{ baselineMae: number; features: FeatureImportance[] }> {
-  const maeOf = async (f: Frame): Promise<number> => {
-    const k = knownTruth(truth, await predict(f));
-    return mae(k.actual, k.predicted);
-  };
-  const baselineMae = await maeOf(frame);
-  const rng = createRng(options.seed);
-  const features: FeatureImportance[] = [];
-  for (const column of columns) {
-    const src = frame.columns[column] ?? [];
-    const increases: number[] = [];
-    for (let k = 0; k < options.repeats; k++) {
-      const order = rng.permutation(frame.rowCount);
-      const shuffled = Array.from(order, (i) => src[i]!);
-      const permuted: Frame = { ...frame, columns: { ...frame.columns, [column]: shuffled } };
-      increases.push((await maeOf(permuted)) - baselineMae);
-      // Let an interrupt or the heartbeat through between predictions.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    const { mean, std } = meanStd(increases);
-    features.push({ feature: column, importance: mean, std });
-  }
-  return { baselineMae, features };
-}

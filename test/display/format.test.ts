@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { escapeHtml, formatCount, formatMeasure, formatNumber, formatScore } from "../../src/display/format.js";
 import { escapeHtml as dataEscape } from "../../src/data/display.js";
 import { escapeHtml as trainEscape, fmt as trainFmt } from "../../src/train/display.js";
-import { escapeHtml as reportEscape, fmt as reportFmt } from "../../src/evaluate/internal/html.js";
+import { escapeHtml as reportEscape, fmt as reportFmt } from "../../src/evaluate/report/format.js";
 
 describe("escapeHtml: one escaping for every HTML output", () => {
   it("escapes & < > \" and ' (the kernel runner's copy left ' and %%capture's left quotes as they were)", () => {

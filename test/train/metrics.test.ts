@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { knownTruth, mae, mape, meanBaseline, r2, regressionMetrics, rmse } from "../../src/train/metrics.js";
-import { meanStd, tstrScore } from "../../src/train/experiments.js";
-import { regressionScores } from "../../src/evaluate/prediction.js";
+import { meanStd, tstrScore } from "../../src/train/utility.js";
+import { regressionScores } from "../../src/evaluate/index.js";
 
 // Reference values worked out by hand from the definitions.
 const y = [1, 2, 3, 4];
