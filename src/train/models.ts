@@ -21,6 +21,7 @@ import { chartBundle } from "../charts/render.js";
 import { meanBaseline, regressionMetrics, type RegressionMetrics } from "./metrics.js";
 import { Preprocessor, PreprocessError, targetValues, type FeatureKind, type PreprocessorJSON } from "./preprocess.js";
 import { permutation, seededRng } from "./rng.js";
+import { InputError } from "../errors.js";
 
 export type ModelKind = "linear" | "mlp";
 
@@ -122,7 +123,7 @@ export interface ModelInfo {
   metrics: ModelMetrics;
 }
 
-export class TrainError extends Error {
+export class TrainError extends InputError {
   override name = "TrainError";
 }
 

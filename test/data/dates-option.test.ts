@@ -63,7 +63,7 @@ describe("CLI --dates", () => {
     expect(t.code).toBe(2);
     expect(t.stderr).not.toMatch(/\n\s+at /); // no stack trace
     const unknown = await runCli(reportCli, ["--real", join(dir, "real.csv"), "--synth", join(dir, "synth.csv"), "--dates", "dya=dd/mm/yyyy"]);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2); // bad input: exit 2, as in every command (docs/magics.md)
     expect(unknown.stderr).toMatch(/^synthlab report: A date format is given for column "dya", which the table does not have \(--dates dya=…\)\. Columns: day, qty\.\n$/m);
   });
 
