@@ -6,7 +6,7 @@ import { FrameError, toFrame, type TableInput } from "../data/frame.js";
 import type { Frame, Schema } from "../data/types.js";
 import { inferSchema } from "../data/schema.js";
 import { frameBundle } from "../data/display.js";
-import { escapeHtml } from "../data/display.js";
+import { escapeHtml } from "../display/format.js";
 import { toDataFrame, type DataFrame } from "../data/dataframe.js";
 import {
   GENERATE_MODES,
@@ -37,9 +37,9 @@ export { fitCart, sampleCart, CartError, createCartGenerator } from "./cart/inde
 export type { CartModel, CartOptions, Smoothing } from "./cart/index.js";
 export { compileExpression, evaluateColumns, evaluateRecord, ExpressionError } from "./expression.js";
 export type { CompiledExpression } from "./expression.js";
-export { Deduplicator, dedupRows } from "./dedup.js";
+export { Deduplicator, dedupRows, dedupMode } from "./dedup.js";
 export { toSchema, schemaFromZod, schemaFromJsonSchema } from "./schema-input.js";
-export type { DedupOptions, DedupResult, DedupReason, RemovedRow } from "./dedup.js";
+export type { DedupOptions, DedupResult, DedupReason, DedupMode, RemovedRow } from "./dedup.js";
 export { textQuality, duplicateRate, distinctN, lengthStats, labelBalance, normalizeText, tokenize as tokenizeText } from "./text/quality.js";
 export type { TextQuality, LengthStats, LabelBalance } from "./text/quality.js";
 
