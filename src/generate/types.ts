@@ -42,6 +42,11 @@ export interface GenerateRequest {
   dedup?: boolean | "exact" | "near";
   /** Use the OpenAI Batch API. */
   batchApi?: boolean;
+  /**
+   * Counter-examples: rows a reviewer rejected (src/review/). The LLM modes show them in the prompt
+   * as "do not produce rows like these"; offline and copula refuse the option.
+   */
+  avoid?: Frame;
 
   // ---- text mode ----
   textTask?: TextTask;
