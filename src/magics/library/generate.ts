@@ -118,6 +118,7 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
   const description = body?.trim() ? body.trim() : undefined;
   const labels = typeof args.labels === "string" ? args.labels.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
   const dedup = args.dedup === "none" ? false : (args.dedup as "exact" | "near" | undefined);
+  const avoid = typeof args.avoid === "string" ? await (await import("./review.js")).resolveAvoid(args.avoid, ctx) : undefined;
 
   const gen = await import("../../generate/index.js");
   let mode: string;
@@ -163,6 +164,7 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
       ...(typeof args.task === "string" ? { textTask: args.task as never } : {}),
       ...(labels ? { labels } : {}),
       ...(args.balanced === true ? { balanced: true } : {}),
+      ...(avoid ? { avoid } : {}),
       signal: ctx.signal,
       onProgress: (p) => { latest = p; updates.push(p); },
     });
@@ -214,6 +216,7 @@ const generate: MagicDefinition = {
     { name: "task", type: "string", choices: ["classification", "ner", "dialogue", "summary"], help: "text mode task" },
     { name: "labels", type: "string", help: "text mode labels, comma-separated (e.g. spam,ham)" },
     { name: "balanced", type: "boolean", help: "text mode: equal rows per label", default: false },
+    { name: "avoid", type: "string", help: "counter-examples for the LLM: the rejected rows of review NAME (%%review), or a table variable" },
   ],
   examples: [
     "%%generate sales --schema coffee-shop --rows 10000 --seed 7",
