@@ -10,8 +10,7 @@ import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 import { displaySymbol } from "../../display/protocol.js";
 import type { Frame, Schema } from "../../data/types.js";
 import type { Progress } from "../../generate/types.js";
-import type { MimeBundle } from "../../display/protocol.js";
-import { progressBundle, throttle } from "../../display/progress.js";
+import { liveProgress, throttle, widgetsAvailable, type ProgressState } from "../../display/progress.js";
 import { LINE_CHARS, printableLine, printableText } from "../../display/untrusted.js";
 import { MAX_ROWS } from "../../limits.js";
 import { tableNameHint } from "../hints.js";
@@ -42,8 +41,8 @@ export function progressText(name: string, mode: string, p: Progress, done = fal
 }
 
 /** The %%generate progress bar: rows done of the target. */
-function rowsBundle(text: string, p: Progress): MimeBundle {
-  return progressBundle(text, p.rows, p.target);
+function rowsState(text: string, p: Progress): ProgressState {
+  return { value: p.rows, max: p.target, text };
 }
 
 async function resolveLike(value: string, ctx: MagicContext): Promise<Frame> {
@@ -136,10 +135,10 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
   }
 
   const io: CellIO = ctx.io;
-  const displayId = `synthlab-generate-${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  // A live IntProgress widget where the front end renders widgets, else a bar updated in place.
+  const bar = liveProgress({ display: (bundle, options) => io.display(bundle, options), widgets: widgetsAvailable() });
   let latest: Progress = { rows: 0, target: rows, rowsPerSecond: 0 };
-  io.display(rowsBundle(progressText(name, mode, latest), latest), { displayId });
-  const updates = throttle<Progress>((p) => io.display(rowsBundle(progressText(name, mode, p), p), { displayId, update: true }));
+  bar.update(rowsState(progressText(name, mode, latest), latest));
 
   let run;
   try {
@@ -166,18 +165,16 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
       ...(args.balanced === true ? { balanced: true } : {}),
       ...(avoid ? { avoid } : {}),
       signal: ctx.signal,
-      onProgress: (p) => { latest = p; updates.push(p); },
+      onProgress: (p) => { latest = p; bar.update(rowsState(progressText(name, mode, p), p)); },
     });
   } catch (e) {
-    updates.cancel();
     const err = e as Error;
-    io.display(rowsBundle(`${progressText(name, mode, latest)} · stopped`, latest), { displayId, update: true });
+    bar.done(rowsState(`${progressText(name, mode, latest)} · stopped`, latest));
     if (INPUT_ERRORS.has(err.name)) throw new MagicUsageError(`%%generate: ${printableText(err.message, LINE_CHARS)}`);
     throw e;
   }
-  updates.cancel();
   const final: Progress = { ...latest, rows: run.frame.rowCount, target: rows, rowsPerSecond: run.stats.rowsPerSecond };
-  io.display(rowsBundle(progressText(name, mode, final, true), final), { displayId, update: true });
+  bar.done(rowsState(progressText(name, mode, final, true), final));
   if (rows > 0 && run.frame.rowCount === 0) {
     // Nothing usable came back (e.g. every model reply was invalid): an empty table would pass unnoticed.
     const invalid = run.stats.invalidRows ? `${run.stats.invalidRows} invalid rows` : "no rows";

@@ -10,6 +10,7 @@ import type { Frame } from "../../data/types.js";
 import type { MagicContext, MagicDefinition } from "../types.js";
 import { MagicUsageError, NOTEBOOK_TYPES } from "../types.js";
 import { MAX_EPOCHS } from "../../limits.js";
+import { liveProgress, widgetsAvailable } from "../../display/progress.js";
 import { parseLayers } from "../../train/layers.js";
 import { tableNameHint } from "../hints.js";
 
@@ -98,6 +99,10 @@ const train: MagicDefinition = {
       });
     };
 
+    // Where the front end renders widgets, a live epoch bar as well (the loss chart is the progress elsewhere).
+    const bar = widgetsAvailable() ? liveProgress({ display: (bundle, options) => ctx.io.display(bundle, options), widgets: true }) : undefined;
+    let maxEpochs = 0;
+
     let model;
     try {
       model = await trainRegressor(data, {
@@ -114,8 +119,10 @@ const train: MagicDefinition = {
         test,
         signal: ctx.signal,
         log: (line) => ctx.io.stdout(line + "\n"),
-        onEpoch: (e) => {
+        onEpoch: (e, run) => {
           points.push({ epoch: e.epoch, loss: e.loss, valLoss: e.valLoss });
+          maxEpochs = run.maxEpochs;
+          bar?.update({ value: e.epoch, max: run.maxEpochs, text: `epoch ${e.epoch} / ${run.maxEpochs} · loss ${e.loss.toPrecision(4)}` });
           const now = Date.now();
           if (now - lastSent >= UPDATE_MS) {
             lastSent = now;
@@ -124,6 +131,7 @@ const train: MagicDefinition = {
         },
       });
     } catch (e) {
+      bar?.done({ value: points.length, max: Math.max(maxEpochs, 1), text: `stopped at epoch ${points.length}` });
       await rendering;
       if (e instanceof Error && INPUT_ERRORS.has(e.name)) throw new MagicUsageError(e.message);
       throw e;
@@ -135,6 +143,7 @@ const train: MagicDefinition = {
         ? `stopped at epoch ${info.history.length}, kept epoch ${info.bestEpoch}`
         : `done, kept epoch ${info.bestEpoch}`;
     if (points.length) send(status, info.bestEpoch);
+    bar?.done({ value: info.history.length, max: Math.max(maxEpochs, info.history.length, 1), text: status });
     await rendering;
 
     ctx.scope.set(variable, model, NOTEBOOK_TYPES.TrainedModel);
