@@ -48,9 +48,10 @@ jupyter_start() { # ROOT
   local app rootflag rootopt=()
   if [ "${major:-0}" -ge 7 ]; then app=ServerApp; rootflag="--ServerApp.root_dir"; else app=NotebookApp; rootflag="--NotebookApp.notebook_dir"; fi
   [ "$(id -u)" -eq 0 ] && rootopt=(--allow-root)  # containers and CI often run as root
-  setsid /usr/bin/jupyter notebook "${rootopt[@]}" --no-browser --ip=127.0.0.1 --port="$port" --port-retries=0 \
+  # Started in ROOT: a kernel started without a notebook path (over the REST API) works there too.
+  (cd "$1" && exec setsid /usr/bin/jupyter notebook "${rootopt[@]}" --no-browser --ip=127.0.0.1 --port="$port" --port-retries=0 \
     "--$app.token=$token" "$rootflag=$1" "--$app.open_browser=False" \
-    >"$tmp/server.log" 2>&1 </dev/null &
+    >"$tmp/server.log" 2>&1 </dev/null) &
   server_pid=$!
   local ready=""
   for _ in $(seq 1 150); do

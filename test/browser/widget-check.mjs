@@ -26,14 +26,14 @@ function usage(problem) {
 }
 
 const results = [];
+const t0 = Date.now();
 function check(name, ok, detail = "") {
   results.push({ name, ok });
-  console.log(`${ok ? "ok" : "FAIL"} - ${name}${detail ? ` (${detail})` : ""}`);
+  console.log(`${ok ? "ok" : "FAIL"} - ${name}${detail ? ` (${detail})` : ""} [${((Date.now() - t0) / 1000).toFixed(1)} s]`);
   return ok;
 }
 
 // 1. The page bundle: ipywidgets 8 frontend + @jupyterlab/services, built now, never committed.
-const t0 = Date.now();
 mkdirSync(args.build, { recursive: true });
 const repo = new URL("../..", import.meta.url).pathname;
 const esbuild = spawnSync(join(repo, "node_modules/.bin/esbuild"), [
@@ -42,7 +42,7 @@ const esbuild = spawnSync(join(repo, "node_modules/.bin/esbuild"), [
   ...["woff", "woff2", "ttf", "eot", "svg", "png"].map((ext) => `--loader:.${ext}=dataurl`),
 ], { encoding: "utf8" });
 if (!check("the ipywidgets 8 frontend bundles with esbuild", esbuild.status === 0 && existsSync(join(args.build, "page.js")),
-  `${Date.now() - t0} ms${esbuild.status ? `; ${esbuild.stderr.slice(0, 400)}` : ""}`)) finish(null);
+  `${esbuild.status ? `; ${esbuild.stderr.slice(0, 400)}` : ""}`)) finish(null);
 const files = {
   "index.html": ["text/html", `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="page.css"></head>` +
     `<body><div id="cells"></div><script src="page.js"></script></body></html>`],
@@ -106,6 +106,86 @@ function finish() {
   process.exit(results.every((r) => r.ok) ? 0 : 1);
 }
 
+/** The kernel's answer to a cell that prints one JSON line. */
+async function kernelSays(run, code) {
+  const r = await run(code);
+  try { return JSON.parse(r.stdout.trim().split("\n").pop()); } catch { return { error: `${r.status}: ${r.errors.join("; ")} ${r.stderr}`.slice(0, 300) }; }
+}
+
 async function widgetChecks(page, run) {
-  // Filled in with the widget API (slider, button, text, review).
+  // A slider: rendered by the standard IntSlider view, moved with the keyboard as a person would.
+  const s = await run(`import { IntSlider, Button } from "synthlab/widgets";
+const slider = new IntSlider({ value: 3, min: 0, max: 10, description: "rows" });
+const seen: number[] = [];
+slider.observe((c) => { seen.push(c.new as number); }, "value");
+slider`);
+  const handle = page.locator(`#cell-${s.cell} .widget-slider .noUi-handle`);
+  const rendered = s.status === "ok" && s.views === 1 && await handle.count() === 1;
+  check("an IntSlider shown by a cell renders as ipywidgets' slider view", rendered, JSON.stringify(s).slice(0, 300));
+  if (rendered) {
+    await handle.focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    await page.locator(`#cell-${s.cell} .widget-readout`).filter({ hasText: /^5$/ }).waitFor().catch(() => undefined);
+    const k = await kernelSays(run, "console.log(JSON.stringify({ value: slider.value, seen }))");
+    check("moving the slider (two arrow keys) changes the value the next cell sees and fires observe", k.value === 5 && k.seen?.includes(5),
+      JSON.stringify(k));
+  }
+
+  // A button: a click runs the kernel's onClick handler.
+  const b = await run(`let clicks = 0;
+const button = new Button({ description: "Count me" });
+button.onClick(() => { clicks += 1; });
+button`);
+  const btn = page.locator(`#cell-${b.cell} button`, { hasText: "Count me" });
+  if (check("a Button renders as ipywidgets' button view", b.status === "ok" && await btn.count() === 1, JSON.stringify(b).slice(0, 300))) {
+    await btn.click();
+    await btn.click();
+    const k = await kernelSays(run, "console.log(JSON.stringify({ clicks }))");
+    check("two clicks on the button run its onClick handler twice in the kernel", k.clicks === 2, JSON.stringify(k));
+  }
+
+  // A review: accept and reject rows by buttons, by the row picker and by a typed command with Enter.
+  const r = await run(`import { review } from "synthlab";
+const rows = ["Latte", "Cocoa", "Espresso", "Mocha", "Tea", "Americano"].map((product, i) => ({ product, price: 2 + i }));
+const rv = review(rows, { name: "browser", pageSize: 4 });
+rv`);
+  const cell = page.locator(`#cell-${r.cell}`);
+  const counts = cell.locator(".synthlab-review-counts");
+  const shown = r.status === "ok" && r.views === 1 && await cell.locator(".synthlab-review-page table").count() === 1;
+  check("a review renders with the standard widget views (page, count, buttons, command box)", shown
+    && await counts.textContent() === "accepted 0 · edited 0 · rejected 0 · pending 6 (of 6)", JSON.stringify(r).slice(0, 300));
+  if (!shown) return;
+  const waitCount = (text) => counts.filter({ hasText: text }).waitFor().then(() => true, () => false);
+  await cell.locator("button.synthlab-review-accept").click();               // row 1
+  await waitCount("accepted 1 ");
+  await cell.locator("button.synthlab-review-reject").click();               // row 2 (the cursor moved on)
+  await waitCount("rejected 1 ");
+  await cell.locator(".synthlab-review-row select").selectOption({ label: "#4" });
+  await cell.locator("button.synthlab-review-accept").click();               // row 4
+  const afterClicks = await waitCount("accepted 2 · edited 0 · rejected 1 · pending 3 (of 6)");
+  let k = await kernelSays(run, "console.log(JSON.stringify({ counts: rv.counts(), states: [0, 1, 2, 3].map((i) => rv.session.state(i)) }))");
+  check("Accept / Reject clicks and the row picker decide rows in the kernel", afterClicks
+    && JSON.stringify(k.states) === JSON.stringify(["accepted", "rejected", "pending", "accepted"]), JSON.stringify(k));
+  const box = cell.locator(".synthlab-review-command input");
+  await box.fill("r 3");
+  await box.press("Enter");
+  await waitCount("rejected 2 ");
+  await box.fill("e 5 price=9.5");
+  await box.press("Enter");
+  await waitCount("edited 1 ");
+  await box.fill("n");
+  await box.press("Enter");
+  const paged = await cell.locator('.synthlab-review-page tr[data-row="5"][data-state="edited"]').waitFor().then(() => true, () => false);
+  k = await kernelSays(run, `const ok = rv.accepted();
+console.log(JSON.stringify({ counts: rv.counts(), products: ok["product"].values, meta: ok["_meta"].values.map((m: string) => JSON.parse(m).review), page: rv.session.page, file: rv.file, cwd: process.cwd() }))`);
+  check("commands typed in the review's box and sent with Enter reject, edit and turn the page", paged
+    && k.counts?.rejected === 2 && k.counts?.edited === 1 && k.page === 1, JSON.stringify(k));
+  check("the kernel's accepted rows carry the decision in _meta", JSON.stringify(k.products) === JSON.stringify(["Latte", "Mocha", "Tea"])
+    && JSON.stringify(k.meta) === JSON.stringify(["accepted", "accepted", "edited"]), JSON.stringify(k));
+  const file = join(args.root, ".synthlab", "review", "browser.jsonl");
+  const lines = existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
+  check("each decision made in the browser is a line in .synthlab/review/browser.jsonl beside the kernel",
+    JSON.stringify(lines.map((l) => [l.decision, l.row.product])) === JSON.stringify([["accepted", "Latte"], ["rejected", "Cocoa"],
+      ["accepted", "Mocha"], ["rejected", "Espresso"], ["edited", "Tea"]]) && lines[4]?.edited?.price === 9.5, `${lines.length} lines`);
 }

@@ -42,7 +42,7 @@ async function connect({ baseUrl, token, kernelName }) {
   const serverSettings = ServerConnection.makeSettings({ baseUrl, wsUrl: baseUrl.replace(/^http/, "ws"), token, appendToken: true });
   const kernels = new KernelManager({ serverSettings });
   kernel = await kernels.startNew({ name: kernelName });
-  kernel.statusChanged.connect((_, s) => log(`status ${s}`));
+  kernel.connectionStatusChanged.connect((_, s) => log(`connection ${s}`));
   manager = new LiveManager(kernel);
   const info = await kernel.info;
   return { implementation: info.implementation, protocol: info.protocol_version };
