@@ -93,19 +93,21 @@ beforeAll(async () => {
       if (m.type() === "error") errors.push(`console: ${m.text()}`);
     });
     await tab.goto(pathToFileURL(page).href);
-    await tab.waitForFunction((n) => document.querySelectorAll(".case .jupyter-widgets, .case .widget-error, .case .jupyter-widgets-error").length >= n, cases.length, { timeout: 60_000 });
-    const selectors = cases.map((c) => c.value?.selector ?? null);
-    const props = cases.map((c) => c.value?.prop ?? null);
-    rendered = await tab.evaluate(([sels, prs]) => {
-      return [...document.querySelectorAll(".case")].map((div, i) => {
-        // Every class in the rendered view (it sits in html-manager's "widget-subarea" wrapper).
-        const classes = [...div.querySelectorAll("*")].flatMap((e) => [...e.classList]);
-        const sel = sels[i];
-        const el = sel ? (div.querySelector(sel) as (HTMLElement & { value?: string }) | null) : null;
-        const value = el ? String(prs[i] === "value" ? el.value : el.textContent) : "";
-        return { cls: classes.join(" "), text: div.textContent ?? "", values: { value } };
-      });
-    }, [selectors, props] as const);
+    // Page code as strings: the test program is compiled without the DOM library.
+    await tab.waitForFunction(
+      `document.querySelectorAll(".case .jupyter-widgets, .case .jupyter-widgets-error-widget").length >= ${cases.length}`,
+      undefined,
+      { timeout: 60_000 },
+    );
+    const probes = JSON.stringify(cases.map((c) => c.value ?? null));
+    rendered = (await tab.evaluate(`[...document.querySelectorAll(".case")].map((div, i) => {
+      const probe = ${probes}[i];
+      // Every class in the rendered view (it sits in html-manager's "widget-subarea" wrapper).
+      const classes = [...div.querySelectorAll("*")].flatMap((e) => [...e.classList]);
+      const el = probe ? div.querySelector(probe.selector) : null;
+      const value = el ? String(probe.prop === "value" ? el.value : el.textContent) : "";
+      return { cls: classes.join(" "), text: div.textContent || "", values: { value } };
+    })`)) as typeof rendered;
   } finally {
     await browser.close();
   }
