@@ -1,7 +1,8 @@
 /**
  * Live progress for long library calls, shown wherever the caller runs: in a notebook cell a
- * progress bar updated in place (one display id, as %%generate shows it), elsewhere (CLI, scripts)
- * a line on stderr, rewritten in place on a terminal. Library functions report here, so a magic, a
+ * progress bar updated in place (one display id, as %%generate shows it; a live IntProgress widget
+ * while it runs when the front end renders widgets), elsewhere (CLI, scripts) a line on stderr,
+ * rewritten in place on a terminal. Library functions report here, so a magic, a
  * CLI command and a plain TypeScript cell all get the same display without wiring it themselves.
  */
 import { commManager } from "../widgets/comm.js";
