@@ -106,7 +106,7 @@ export class CommManager {
   /** Where outgoing messages go; null outside a kernel (messages are dropped). */
   transport: CommTransport | null = null;
   /** Where errors from handlers are reported (the kernel shows them in the current cell). */
-  onError: (text: string) => void = (text) => void process.stderr.write(text.endsWith("\n") ? text : text + "\n");
+  onError: (text: string) => void = writeStderr;
   private readonly targets = new Map<string, CommTargetHandler>();
   private readonly comms = new Map<string, Comm>();
   private widgetFrontend = false;
@@ -222,8 +222,9 @@ export class CommManager {
     for (const l of [...this.frontendListeners]) this.guard(l, "widget front-end listener");
   }
 
-  /** Forget every comm and target (kernel restart in tests). */
+  /** Forget every comm, target and listener, and report errors to stderr again (tests). */
   reset(): void {
+    this.onError = writeStderr;
     this.comms.clear();
     this.targets.clear();
     this.widgetFrontend = false;
@@ -250,6 +251,10 @@ export class CommManager {
       this.onError(`${where} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
     }
   }
+}
+
+function writeStderr(text: string): void {
+  process.stderr.write(text.endsWith("\n") ? text : text + "\n");
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

@@ -3,6 +3,7 @@
  * in the state the front end reads), so `new IntSlider({ value: 5, max: 10 })` renders as
  * `widgets.IntSlider(value=5, max=10)` would.
  */
+import { commManager } from "./comm.js";
 import { defineTraits, SubModel, Widget, type Change, type SubModelInit, type WidgetInit } from "./widget.js";
 
 type Orientation = "horizontal" | "vertical";
@@ -435,13 +436,8 @@ export class Button extends Widget {
   }
   /** Run the click handlers, as a click in the front end does. */
   click(): void {
-    for (const h of [...this.clickHandlers]) {
-      try {
-        h(this);
-      } catch (err) {
-        process.stderr.write(`Button "${this.description}" click handler failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      }
-    }
+    // A failing handler is reported (in the kernel: in the cell) and does not stop the others.
+    for (const h of [...this.clickHandlers]) commManager().guard(() => h(this), `Button "${this.description}" click handler`);
   }
   protected override reprKeys(): string[] {
     return ["description", "button_style", "icon"];

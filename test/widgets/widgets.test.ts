@@ -178,6 +178,16 @@ describe("widget models", () => {
     off();
     b.click();
     expect(clicks).toBe(2);
+    // A failing handler is reported as one line; the next handler still runs.
+    const errors: string[] = [];
+    commManager().onError = (t) => errors.push(t);
+    b.onClick(() => {
+      throw new Error("no network");
+    });
+    b.onClick(() => clicks++);
+    fromFrontend(b, { method: "custom", content: { event: "click" } });
+    expect(errors).toEqual(['Button "Go" click handler failed: Error: no network']);
+    expect(clicks).toBe(3);
   });
 
   it("has the other controls with ipywidgets' model and view names", () => {
