@@ -11,6 +11,7 @@ import path from "node:path";
 import type { Row } from "../data/frame.js";
 import { rowKeyOf } from "../data/rowKey.js";
 import type { CellValue, Frame } from "../data/types.js";
+import { InputError } from "../errors.js";
 
 /** What a reviewer decided about a row; "pending" means no decision (an undo writes it). */
 export type Decision = "accepted" | "edited" | "rejected";
@@ -29,7 +30,7 @@ export interface DecisionRecord {
 }
 
 /** A bad review request (name, command, row number): one line naming the problem and the fix. */
-export class ReviewError extends Error {
+export class ReviewError extends InputError {
   override name = "ReviewError";
 }
 

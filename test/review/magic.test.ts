@@ -91,7 +91,7 @@ describe("%%generate --avoid", () => {
     process.env.OPENAI_BASE_URL = server.url;
     try {
       await expect(runMagicCell("%%generate more --mode llm-rows --rows 2 --avoid nothing\nx", ctx))
-        .rejects.toThrow(/--avoid nothing: no review of that name \(no .synthlab\/review\/nothing.jsonl here\) and no notebook variable/);
+        .rejects.toThrow(/%%generate: --avoid nothing: no notebook variable, file or dataset of that name.*nor a review of that name \(no .synthlab\/review\/nothing.jsonl here/);
     } finally {
       delete process.env.OPENAI_BASE_URL;
     }
