@@ -1,12 +1,10 @@
 /**
  * Live progress for long library calls, shown wherever the caller runs: in a notebook cell a
- * progress bar updated in place (one display id, as %%generate shows it; a live IntProgress widget
- * while it runs when the front end renders widgets), elsewhere (CLI, scripts) a line on stderr,
- * rewritten in place on a terminal. Library functions report here, so a magic, a
+ * progress bar updated in place (one display id, as %%generate shows it; while it runs, a live
+ * view such as an ipywidgets IntProgress when one is registered and the front end renders it),
+ * elsewhere (CLI, scripts) a line on stderr, rewritten in place on a terminal. Library functions report here, so a magic, a
  * CLI command and a plain TypeScript cell all get the same display without wiring it themselves.
  */
-import { commManager } from "../widgets/comm.js";
-import { HBox, IntProgress, Label } from "../widgets/controls.js";
 import { displaySymbol, type MimeBundle } from "./protocol.js";
 
 /** Updates at most this often (ms): ~4/s keeps a front end responsive. */
@@ -69,11 +67,8 @@ export interface LiveProgress {
 /** Where the progress goes: a notebook display (id-updated bundles) or a text stream. */
 export interface ProgressSink {
   display?(bundle: MimeBundle, options: { displayId: string; update: boolean }): void;
-  /**
-   * With `display`: show a live IntProgress widget while the work runs (the front end renders
-   * widgets), replaced by the plain bundle when it ends, so saved notebooks keep no widget.
-   */
-  widgets?: boolean;
+  /** With `display`: false keeps to plain bundles even where a live view is available. */
+  live?: boolean;
   write?(text: string): void;
   /** A terminal: rewrite one line with \r instead of printing a line per update. */
   tty?: boolean;
@@ -87,7 +82,6 @@ export function defaultProgressSink(): ProgressSink {
   const display = (globalThis as { display?: unknown }).display;
   if (typeof display === "function") {
     return {
-      widgets: widgetsAvailable(),
       display: (bundle, options) => {
         // The display protocol object keeps the bundle as is (a plain object would be shown as JSON).
         (display as DisplayGlobal)({ [displaySymbol]: () => bundle }, options);
@@ -98,40 +92,37 @@ export function defaultProgressSink(): ProgressSink {
 }
 
 /**
- * True when the kernel's front end renders ipywidgets (it opened the widget control comm when it
- * connected). Headless runs (nbclient, `synthlab run`) never do, and get plain bundles.
+ * A live form of a progress display (e.g. a widget moved through comms): shown once by its
+ * bundle, then moved by `set` without new outputs, and closed when the work ends.
  */
-export function widgetsAvailable(): boolean {
-  return commManager().widgetsAvailable;
+export interface ProgressView {
+  /** What to display first (a fallback for front ends that cannot render the view included). */
+  bundle(state: ProgressState): MimeBundle;
+  set(state: ProgressState): void;
+  close(): void;
 }
 
-/** The live widget form of a progress display: a bar and its text line, updated through comms. */
-class ProgressWidget {
-  private readonly bar: IntProgress;
-  private readonly label: Label;
-  private readonly box: HBox;
+/** Makes live views; `available()` says whether the current front end can show one now. */
+export interface ProgressViewProvider {
+  available(): boolean;
+  create(state: ProgressState): ProgressView;
+}
 
-  constructor(s: ProgressState) {
-    this.bar = new IntProgress({ value: 0, max: Math.max(s.max, 1), layout: { width: "16em" } });
-    this.label = new Label({ value: s.text });
-    this.box = new HBox([this.bar, this.label]);
-    this.set(s);
-  }
+const PROVIDER = Symbol.for("synthlab.progress.view");
 
-  /** The widget view, with the plain bundle as the fallback for front ends without widgets. */
-  bundle(s: ProgressState): MimeBundle {
-    return { ...progressBundle(s.text, s.value, s.max), ...this.box[displaySymbol]() , "text/plain": s.text };
-  }
+/**
+ * Register the live view for notebook progress (the kernel registers the widget one,
+ * src/widgets/progress.ts); null removes it. Kept on a global symbol, like the display symbol,
+ * so every copy of this module sees it.
+ */
+export function registerProgressView(provider: ProgressViewProvider | null): void {
+  (globalThis as Record<symbol, unknown>)[PROVIDER] = provider ?? undefined;
+}
 
-  set(s: ProgressState): void {
-    const max = Math.max(s.max, 1);
-    this.bar.set({ max, value: Math.min(Math.max(Math.round(s.value), 0), max) });
-    this.label.value = s.text;
-  }
-
-  close(): void {
-    for (const w of [this.box, this.bar, this.label]) w.close();
-  }
+/** Whether a live progress view would be used now (a provider is registered and available). */
+export function liveProgressAvailable(): boolean {
+  const p = (globalThis as Record<symbol, ProgressViewProvider | undefined>)[PROVIDER];
+  return p !== undefined && p.available();
 }
 
 let counter = 0;
@@ -141,29 +132,32 @@ export function liveProgress(sink: ProgressSink = defaultProgressSink(), ms = TH
   const displayId = `synthlab-progress-${Date.now().toString(36)}-${(++counter).toString(36)}`;
   let shown = false;
   let broken = false;
-  let widget: ProgressWidget | undefined;
+  // Decided once: a live view while the work runs, replaced by the plain bar at the end.
+  const provider = sink.display && sink.live !== false && liveProgressAvailable()
+    ? (globalThis as Record<symbol, ProgressViewProvider>)[PROVIDER]
+    : undefined;
+  let view: ProgressView | undefined;
   const show = (s: ProgressState, final: boolean): void => {
     if (broken) return;
     try {
-      if (sink.display && sink.widgets && !final) {
-        // Live: the first state shows the widget; later ones only move it (no new output).
-        if (!widget) {
-          widget = new ProgressWidget(s);
-          sink.display(widget.bundle(s), { displayId, update: shown });
-        } else widget.set(s);
+      if (sink.display && provider && !final) {
+        if (!view) {
+          view = provider.create(s);
+          sink.display(view.bundle(s), { displayId, update: shown });
+        } else view.set(s);
       } else if (sink.display) {
-        // The end (or no widgets): a plain bundle replaces the widget, which is then closed.
+        // A saved notebook keeps this plain bundle: the live view is closed once it is replaced.
         sink.display(progressBundle(s.text, s.value, s.max), { displayId, update: shown });
-        widget?.close();
-        widget = undefined;
+        view?.close();
+        view = undefined;
       } else if (sink.write) {
         sink.write(sink.tty ? `\r${s.text}${final ? "\n" : ""}` : `${s.text}\n`);
       }
       shown = true;
     } catch {
       broken = true; // e.g. the cell that started the work has ended: progress is not worth an error
-      widget?.close();
-      widget = undefined;
+      view?.close();
+      view = undefined;
     }
   };
   // Without a terminal, a line per update would flood a log: one a second is enough.

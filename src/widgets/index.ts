@@ -54,3 +54,4 @@ export { Output } from "./output.js";
 export type { OutputItem, OutputTraits } from "./output.js";
 export { link, dlink, interact, interactive, Interactive, widgetFor } from "./interact.js";
 export type { Abbreviation, Link, TraitRef } from "./interact.js";
+export { ProgressWidget, installProgressWidgets } from "./progress.js";

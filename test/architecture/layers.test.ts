@@ -60,6 +60,11 @@ const RULES: Rule[] = [
     forbidden: () => true,
   },
   {
+    rule: "widgets/ works without a kernel: it imports only widgets/ and display/",
+    from: under("widgets"),
+    forbidden: (t) => !under("widgets", "display")(t),
+  },
+  {
     rule: "the library never imports the front ends (kernel/, magics/, cli/, frontend/)",
     from: under(...LIBRARY),
     forbidden: under("kernel", "magics", "cli", "frontend"),

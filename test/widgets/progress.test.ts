@@ -6,10 +6,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { defaultProgressSink, liveProgress } from "../../src/display/progress.js";
+import { liveProgress, liveProgressAvailable, registerProgressView } from "../../src/display/progress.js";
 import { registerMagic, unregisterMagic } from "../../src/magics/index.js";
 import generateMagic from "../../src/magics/library/generate.js";
-import { commManager, installWidgetTargets, liveWidgetCount, RecordingTransport, WIDGET_VIEW_MIME } from "../../src/widgets/index.js";
+import { commManager, installProgressWidgets, installWidgetTargets, liveWidgetCount, RecordingTransport, WIDGET_VIEW_MIME } from "../../src/widgets/index.js";
 import { makeContext } from "../magics/helpers.js";
 
 let wire: RecordingTransport;
@@ -27,8 +27,10 @@ beforeEach(() => {
   wire = new RecordingTransport();
   commManager().transport = wire;
   installWidgetTargets();
+  installProgressWidgets();
 });
 afterEach(() => {
+  registerProgressView(null);
   commManager().transport = null;
   commManager().reset();
 });
@@ -39,7 +41,8 @@ describe("liveProgress as a widget", () => {
   it("shows an IntProgress once, moves it by comm updates, and ends with a plain bar", async () => {
     const shown: Shown[] = [];
     const before = liveWidgetCount();
-    const p = liveProgress({ display: (bundle, o) => shown.push({ bundle, ...o }), widgets: true }, 0);
+    commManager().widgetsAvailable = true;
+    const p = liveProgress({ display: (bundle, o) => shown.push({ bundle, ...o }) }, 0);
     p.update({ value: 1, max: 4, text: "1 / 4" });
     await new Promise((r) => setTimeout(r, 5));
     p.update({ value: 3, max: 4, text: "3 / 4" });
@@ -67,15 +70,18 @@ describe("liveProgress as a widget", () => {
     expect(wire.sent.filter((m) => m.type === "comm_close").map((m) => m.content["comm_id"])).toContain(view.model_id);
   });
 
-  it("a cell's default sink uses widgets only once a widget front end connected", () => {
-    (globalThis as Record<string, unknown>).display = () => undefined;
-    try {
-      expect(defaultProgressSink().widgets).toBe(false);
-      commManager().handleOpen({ comm_id: "ctl", target_name: "jupyter.widget.control", data: {} });
-      expect(defaultProgressSink().widgets).toBe(true);
-    } finally {
-      delete (globalThis as Record<string, unknown>).display;
-    }
+  it("is used only once a widget front end connected, and never for `live: false` or a text sink", () => {
+    expect(liveProgressAvailable()).toBe(false);
+    commManager().handleOpen({ comm_id: "ctl", target_name: "jupyter.widget.control", data: {} });
+    expect(liveProgressAvailable()).toBe(true);
+    const shown: Shown[] = [];
+    liveProgress({ display: (bundle, o) => shown.push({ bundle, ...o }), live: false }, 0).update({ value: 1, max: 2, text: "plain" });
+    const lines: string[] = [];
+    liveProgress({ write: (t) => lines.push(t) }, 0).update({ value: 1, max: 2, text: "a line" });
+    expect(shown[0]!.bundle[WIDGET_VIEW_MIME]).toBeUndefined();
+    expect(lines).toEqual(["a line\n"]);
+    registerProgressView(null);
+    expect(liveProgressAvailable()).toBe(false);
   });
 });
 

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { bundleMetadata, type MimeBundle } from "../../display/protocol.js";
 import { commManager, type CommMessageType } from "../../widgets/comm.js";
+import { installProgressWidgets } from "../../widgets/progress.js";
 import { installWidgetTargets } from "../../widgets/widget.js";
 import type { CellIO, DisplayOptions, ExecuteOutcome, ExecutionHost } from "../types.js";
 import type { ConnectionInfo } from "./connection.js";
@@ -79,7 +80,10 @@ export class Kernel {
     this.installComms();
   }
 
-  /** Comms (src/widgets/comm.ts) go out on iopub; errors in their handlers show in the current cell. */
+  /**
+   * Comms (src/widgets/comm.ts) go out on iopub; errors in their handlers show in the current cell.
+   * Notebook progress becomes a widget where the front end renders widgets.
+   */
   private installComms(): void {
     const manager = commManager();
     manager.transport = {
@@ -92,6 +96,7 @@ export class Kernel {
     };
     manager.onError = (text) => this.reportStray(text);
     installWidgetTargets();
+    installProgressWidgets();
   }
 
   /** Resolves once all sockets are bound (the socket thread has published "starting" by then). */
