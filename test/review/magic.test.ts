@@ -11,6 +11,8 @@ import generateMagic from "../../src/magics/library/generate.js";
 import { fakeMagicContext } from "../support/magic-context.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../support/openai-server.js";
 import type { DataFrame } from "../../src/data/dataframe.js";
+import { run as generateCli } from "../../src/cli/commands/generate.js";
+import { runCli } from "../support/cli.js";
 
 let server: OpenAiTestServer;
 beforeAll(async () => {
@@ -95,5 +97,29 @@ describe("%%generate --avoid", () => {
     } finally {
       delete process.env.OPENAI_BASE_URL;
     }
+  });
+});
+
+describe("synthlab generate --avoid", () => {
+  it("reads a review's rejected rows from .synthlab/review/NAME.jsonl in the working folder", async () => {
+    const { ctx } = context();
+    await runMagicCell("%%review checked --from synth\nr 3\na 1-2\n", ctx);
+    const cwd = process.cwd();
+    process.env.OPENAI_BASE_URL = server.url;
+    server.requests.length = 0;
+    try {
+      process.chdir(ctx.cwd);
+      const r = await runCli(generateCli, ["--mode", "text", "--task", "classification", "--labels", "spam,ham", "--rows", "3",
+        "--avoid", "checked", "--quiet", "--out", "more.jsonl", "--description", "Short messages."]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+    } finally {
+      process.chdir(cwd);
+      delete process.env.OPENAI_BASE_URL;
+    }
+    const prompt = server.chatRequests().map((q) => q.body).join("\n");
+    expect(prompt).toContain("do not produce rows like these");
+    expect(prompt).toContain("Your parcel is waiting");
+    expect(prompt).not.toContain("Win a FREE cruise");
   });
 });
