@@ -42,6 +42,24 @@ describe("comms and widgets in the kernel", () => {
     await k?.close();
   });
 
+  /** The display_data that starts %%generate's progress, and the last update of that display. */
+  const generateProgress = async (name: string): Promise<{ first: Msg; last: Msg; outputs: Msg[] }> => {
+    const r = await k.execute(`%%generate ${name} --schema coffee-shop --rows 40 --seed 1\nCoffee shop sales`, {}, 120_000);
+    expect(r.reply.content.status).toBe("ok");
+    const first = r.outputs.find((m) => m.header.msg_type === "display_data" && m.content.transient?.display_id)!;
+    const id = first.content.transient.display_id as string;
+    const last = r.outputs.filter((m) => m.header.msg_type === "update_display_data" && m.content.transient?.display_id === id).at(-1)!;
+    return { first, last, outputs: r.outputs };
+  };
+
+  // First: comm_info about jupyter.widget (next tests) counts as a widget front end connecting.
+  it("progress stays plain (no widget, no comm) until a widget front end connects", async () => {
+    const { first, last, outputs } = await generateProgress("plain_run");
+    expect(first.content.data[WIDGET_MIME]).toBeUndefined();
+    expect(String(last.content.data["text/plain"])).toMatch(/^Generated plain_run \(offline\): 40 \/ 40 rows/);
+    expect(outputs.filter((m) => m.header.msg_type.startsWith("comm_"))).toEqual([]);
+  });
+
   it("displaying a slider opens its layout, style and model comms, then shows a widget view", async () => {
     const r = await k.execute(
       'import { IntSlider, Button, liveWidgetCount, commManager } from "synthlab/widgets";\n' +
@@ -112,6 +130,19 @@ describe("comms and widgets in the kernel", () => {
     expect(reply.content.data.method).toBe("update_states");
     expect(reply.content.data.states[sliderId]).toMatchObject({ model_name: "IntSliderModel", model_module: "@jupyter-widgets/controls", state: { value: 9 } });
     await k.send("shell", "comm_close", { comm_id: "control-1", data: {} });
+  });
+
+  it("once the control comm was opened, %%generate's progress is a widget while it runs, plain at the end", async () => {
+    const { first, last, outputs } = await generateProgress("widget_run");
+    const view = first.content.data[WIDGET_MIME] as { model_id: string };
+    expect(view.model_id).toBeTruthy();
+    expect(first.content.data["text/plain"]).toMatch(/^Generating widget_run/);
+    const boxOpen = outputs.find((m) => m.header.msg_type === "comm_open" && m.content.comm_id === view.model_id)!;
+    expect(boxOpen.content.data.state._model_name).toBe("HBoxModel");
+    // The end replaces the widget with the plain bar and closes it: a saved notebook keeps no widget view.
+    expect(last.content.data[WIDGET_MIME]).toBeUndefined();
+    expect(String(last.content.data["text/html"])).toContain("<progress");
+    expect(outputs.some((m) => m.header.msg_type === "comm_close" && m.content.comm_id === view.model_id)).toBe(true);
   });
 
   it("an unknown target's comm_open is answered with comm_close", async () => {

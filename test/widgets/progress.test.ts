@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { liveProgress, liveProgressAvailable, registerProgressView } from "../../src/display/progress.js";
 import { registerMagic, unregisterMagic } from "../../src/magics/index.js";
 import generateMagic from "../../src/magics/library/generate.js";
+import trainMagic from "../../src/magics/library/train.js";
+import { frameFromRecords } from "../../src/data/frame.js";
 import { commManager, installProgressWidgets, installWidgetTargets, liveWidgetCount, RecordingTransport, WIDGET_VIEW_MIME } from "../../src/widgets/index.js";
 import { makeContext } from "../magics/helpers.js";
 
@@ -16,10 +18,12 @@ let wire: RecordingTransport;
 let dir: string;
 beforeAll(async () => {
   registerMagic(generateMagic);
+  registerMagic(trainMagic);
   dir = await mkdtemp(join(tmpdir(), "synthlab-wprogress-"));
 });
 afterAll(async () => {
   unregisterMagic("generate");
+  unregisterMagic("train");
   await rm(dir, { recursive: true, force: true });
 });
 beforeEach(() => {
@@ -109,4 +113,30 @@ describe("%%generate progress", () => {
     expect(displays.some((d) => WIDGET_VIEW_MIME in d.bundle)).toBe(false);
     expect(wire.sent).toHaveLength(0);
   });
+});
+
+describe("%%train progress", () => {
+  it("adds a live epoch bar beside its chart only where widgets render, plain at the end", async () => {
+    const t = makeContext(dir);
+    t.scope.set("d", frameFromRecords(Array.from({ length: 60 }, (_, i) => ({ a: i % 7, y: 2 * (i % 7) + 1 }))));
+    const runTrain = async (): Promise<{ bundle: Record<string, unknown>; options?: { displayId?: string; update?: boolean } }[]> => {
+      const before = t.io.events.length;
+      expect((await t.run("%%train --data d --target y --model linear --epochs 5 --as m\n")).status).toBe("ok");
+      return t.io.events.slice(before).flatMap((e) => (e.kind === "display" ? [{ bundle: e.bundle, options: e.options }] : []));
+    };
+    // Headless: only the chart and the metrics, no widget.
+    const plain = await runTrain();
+    expect(plain.some((d) => WIDGET_VIEW_MIME in d.bundle)).toBe(false);
+    expect(plain.some((d) => /^epoch \d+ \/ 5/.test(String(d.bundle["text/plain"])))).toBe(false);
+
+    commManager().widgetsAvailable = true;
+    const before = liveWidgetCount();
+    const live = await runTrain();
+    const bar = live.find((d) => WIDGET_VIEW_MIME in d.bundle)!;
+    expect(String(bar.bundle["text/plain"])).toMatch(/^epoch 1 \/ 5 · loss /);
+    const end = live.filter((d) => d.options?.displayId === bar.options!.displayId).at(-1)!;
+    expect(end.bundle[WIDGET_VIEW_MIME]).toBeUndefined();
+    expect(String(end.bundle["text/plain"])).toMatch(/kept epoch/);
+    expect(liveWidgetCount()).toBe(before);
+  }, 120_000);
 });
