@@ -50,7 +50,7 @@ export type { Price, CostEstimate, LlmClientOptions } from "./llm/index.js";
 const LLM_MODES = new Set<string>(["llm-rows", "llm-program", "text"]);
 
 /** What `generate()` takes: the request fields, with `like` as any table and `schema` also an example name. */
-export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like" | "seed"> {
+export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like" | "seed" | "avoid"> {
   mode?: GenerateMode;
   /** A schema object, a zod z.object, a JSON Schema object, or the name of a shipped example ("coffee-shop"). */
   schema?: Schema | string | object;
@@ -58,6 +58,8 @@ export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like"
   like?: TableInput;
   /** Default 0. */
   seed?: number;
+  /** Rows a reviewer rejected (a table, or a Review: its rejected rows), shown to the LLM as counter-examples. */
+  avoid?: TableInput | { rejected(): unknown };
   /** Date formats for columns of `like` the data cannot settle, e.g. { Date: "dd/mm/yyyy" } (docs/data.md). */
   dates?: Readonly<Record<string, string>>;
   onProgress?: (progress: Progress) => void;
@@ -199,6 +201,14 @@ export async function createGenerator(mode: GenerateMode): Promise<Generator> {
   return createLlmGenerator(mode);
 }
 
+/** The counter-example rows of `avoid`: a table as is, or a review's rejected rows. */
+function avoidFrame(avoid: NonNullable<GenerateOptions["avoid"]>): Frame {
+  const v = typeof (avoid as { rejected?: unknown }).rejected === "function" ? (avoid as { rejected(): unknown }).rejected() : avoid;
+  try { return toFrame(v); } catch (e) {
+    throw new GenerateError(`avoid must be a table of rejected rows or a review (review(...)): ${(e as Error).message}`);
+  }
+}
+
 /**
  * Generates rows. Picks the mode (see pickMode), infers the schema from `like` when no schema
  * is given, runs the mode's Generator and wraps the result in a displayable GenerationRun.
@@ -222,8 +232,12 @@ export async function generate(options: GenerateOptions): Promise<GenerationRun>
       throw e;
     }
   }
-  const { onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, dates: _dates, ...rest } = options;
-  const request: GenerateRequest = { ...rest, rows, seed, ...(schema ? { schema } : {}), ...(like ? { like } : {}) };
+  const avoid = options.avoid !== undefined ? avoidFrame(options.avoid) : undefined;
+  if (avoid && !LLM_MODES.has(mode)) {
+    throw new GenerateError(`avoid (rejected rows as counter-examples) needs an LLM mode (llm-rows, llm-program or text); ${mode} does not read a prompt.`);
+  }
+  const { onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, dates: _dates, avoid: _avoid, ...rest } = options;
+  const request: GenerateRequest = { ...rest, rows, seed, ...(schema ? { schema } : {}), ...(like ? { like } : {}), ...(avoid ? { avoid } : {}) };
   const generator = await createGenerator(mode);
   const result = await generator.generate(request, { onProgress: onProgress ?? (() => {}), ...(signal ? { signal } : {}) });
   // What inference noticed about the real table (an ambiguous day/month order) is worth a line.

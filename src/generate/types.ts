@@ -54,6 +54,11 @@ export interface GenerateRequest {
   dedup?: "exact" | "near" | "none" | boolean;
   /** Use the OpenAI Batch API. */
   batchApi?: boolean;
+  /**
+   * Counter-examples: rows a reviewer rejected (src/review/). The LLM modes show them in the prompt
+   * as "do not produce rows like these"; offline and copula refuse the option.
+   */
+  avoid?: Frame;
 
   // ---- text mode ----
   textTask?: TextTask;

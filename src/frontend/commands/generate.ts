@@ -49,6 +49,10 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       convert: (v) => String(v).split(",").map((s) => s.trim()).filter(Boolean), help: "text mode labels, comma-separated (e.g. spam,ham)",
     },
     { name: "balanced", type: "boolean", key: "balanced", help: "text mode: equal rows per label", default: false },
+    {
+      name: "avoid", type: "string", metavar: "REVIEW|TABLE",
+      help: "counter-examples for the LLM modes: the rejected rows of review REVIEW (.synthlab/review/REVIEW.jsonl), or a table of rows to avoid",
+    },
     { name: "quiet", short: "q", type: "boolean", only: "cli", help: "no progress on stderr" },
   ],
   magic: {
