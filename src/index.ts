@@ -2,6 +2,8 @@
  * synthlab's library API. Works in plain Node (`import { ... } from "synthlab"`); the kernel's
  * magics are thin layers over these functions.
  */
+import { registerBuiltinFormatters } from "./builtinFormatters.js";
+
 export * from "./display/protocol.js";
 export * from "./display/index.js";
 export * from "./data/index.js";
@@ -15,3 +17,7 @@ export { registerMagic, getMagic, listMagics, MagicUsageError } from "./magics/i
 export type { MagicDefinition, MagicContext, MagicOption, MagicPositional, MagicArgs, NotebookScope } from "./magics/index.js";
 // Bad input, shown as one line without a stack by magics, CLI and runner (docs/magics.md).
 export { InputError, isInputError } from "./errors.js";
+export { registerBuiltinFormatters } from "./builtinFormatters.js";
+
+// Importing the library puts the shipped formatters in place, so toMimeBundle shows specs and tables.
+void registerBuiltinFormatters();

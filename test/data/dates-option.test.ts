@@ -12,7 +12,7 @@ import { run as trainCli } from "../../src/cli/commands/train.js";
 import { frameFromColumns } from "../../src/data/frame.js";
 import { loadLibraryMagics, runMagicCell } from "../../src/magics/index.js";
 import { MagicUsageError } from "../../src/magics/types.js";
-import type { Report } from "../../src/evaluate/report.js";
+import type { Report } from "../../src/evaluate/report/report.js";
 import { runCli } from "../support/cli.js";
 import { fakeMagicContext } from "../support/magic-context.js";
 

@@ -24,8 +24,8 @@ export default defineMagic(trainCommand, async (args, _body, ctx) => {
   const test = args.test !== undefined ? await resolveTable("test", String(args.test), where) : undefined;
 
   const { trainRegressor } = await import("../../train/models.js");
-  const { lossChartSpec } = await import("../../train/charts.js");
-  const { chartBundle } = await import("../../train/display.js");
+  const { lossChartSpec } = await import("../../charts/training.js");
+  const { chartBundle } = await import("../../charts/render.js");
 
   // One display_id for the live chart; renders are chained so that updates never overlap.
   const displayId = `synthlab-train-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -36,7 +36,7 @@ export default defineMagic(trainCommand, async (args, _body, ctx) => {
   const send = (status: string, bestEpoch?: number) => {
     const snapshot = points.slice();
     rendering = rendering.then(async () => {
-      const bundle = await chartBundle(lossChartSpec(snapshot, { bestEpoch, title: `Loss per epoch (${String(args.target)}) — ${status}` }), status);
+      const bundle = await chartBundle(lossChartSpec(snapshot, { bestEpoch, title: `Loss per epoch (${String(args.target)}) — ${status}` }));
       ctx.io.display(bundle, { displayId, update: shown });
       shown = true;
     });
