@@ -6,7 +6,7 @@ import { FrameError, toFrame, type TableInput } from "../data/frame.js";
 import type { Frame, Schema } from "../data/types.js";
 import { inferSchema } from "../data/schema.js";
 import { frameBundle } from "../data/display.js";
-import { escapeHtml } from "../data/display.js";
+import { escapeHtml } from "../display/format.js";
 import { toDataFrame, type DataFrame } from "../data/dataframe.js";
 import {
   GENERATE_MODES,
@@ -34,9 +34,9 @@ export { fitCopula, sampleCopula, CopulaError, normalCdf, normalQuantile, create
 export type { CopulaModel } from "./copula/index.js";
 export { compileExpression, evaluateColumns, evaluateRecord, ExpressionError } from "./expression.js";
 export type { CompiledExpression } from "./expression.js";
-export { Deduplicator, dedupRows } from "./dedup.js";
+export { Deduplicator, dedupRows, dedupMode } from "./dedup.js";
 export { toSchema, schemaFromZod, schemaFromJsonSchema } from "./schema-input.js";
-export type { DedupOptions, DedupResult, DedupReason, RemovedRow } from "./dedup.js";
+export type { DedupOptions, DedupResult, DedupReason, DedupMode, RemovedRow } from "./dedup.js";
 export { textQuality, duplicateRate, distinctN, lengthStats, labelBalance, normalizeText, tokenize as tokenizeText } from "./text/quality.js";
 export type { TextQuality, LengthStats, LabelBalance } from "./text/quality.js";
 

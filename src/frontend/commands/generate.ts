@@ -31,7 +31,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
     { name: "temperature", type: "number", min: 0, max: 2, key: "temperature", help: "sampling temperature (LLM modes)" },
     {
       name: "dedup", type: "string", choices: ["exact", "near", "none"], key: "dedup",
-      convert: (v) => (v === "none" ? false : v), help: "remove duplicates (also of real rows)",
+      help: "remove duplicates (also of real rows), or none to keep them",
     },
     { name: "meta", type: "boolean", key: "meta", help: "add a _meta provenance column", default: false },
     { name: "run-id", type: "string", key: "runId", help: "checkpoint id: an interrupted run with the same id resumes (LLM modes)" },

@@ -1,7 +1,7 @@
 /** The copula mode as a Generator: fit on `like`, sample seeded rows; optional dedup against the real rows. */
 import type { CellValue, Frame } from "../../data/types.js";
 import { concatFrames, takeRows } from "../../data/frame.js";
-import { dedupRows } from "../dedup.js";
+import { dedupMode, dedupRows } from "../dedup.js";
 import type { GenerateHooks, GenerateRequest, GenerateResult, Generator } from "../types.js";
 import { GenerateError } from "../types.js";
 import { CopulaError, fitCopula, sampleCopula } from "./copula.js";
@@ -28,9 +28,10 @@ export function createCopulaGenerator(): Generator {
       warnings.push(...model.warnings);
       let frame: Frame = sampleCopula(model, request.rows, request.seed);
       let removed = 0;
-      if (request.dedup) {
+      const dedup = dedupMode(request.dedup, "none");
+      if (dedup !== "none") {
         // Drop rows that copy a real row (or each other), then top up with fresh draws a few times.
-        const mode = request.dedup === "exact" ? "exact" : "near";
+        const mode = dedup;
         let result = dedupRows(frame, { mode, against: like });
         removed += result.counts.removed;
         frame = result.frame;
@@ -56,7 +57,7 @@ export function createCopulaGenerator(): Generator {
         warnings,
         stats: {
           rows: frame.rowCount, elapsedMs, rowsPerSecond: frame.rowCount / Math.max(elapsedMs / 1000, 1e-9),
-          ...(request.dedup ? { duplicatesRemoved: removed } : {}),
+          ...(dedup !== "none" ? { duplicatesRemoved: removed } : {}),
         },
         provenance: { method: "copula", seed: request.seed, createdAt: new Date().toISOString(), ...(request.runId ? { runId: request.runId } : {}) },
       };

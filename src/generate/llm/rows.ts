@@ -12,7 +12,7 @@ import { compileExpression, evaluateRecord } from "../expression.js";
 import { GenerateError, type GenerateHooks, type GenerateRequest, type GenerateResult } from "../types.js";
 import { canonicalJson, sha256 } from "./cache.js";
 import type { ChatRequest } from "./client.js";
-import { createRowDeduper, type DedupMode } from "./dedupe.js";
+import { createRowDeduper, dedupMode } from "../dedup.js";
 import { runEngine, type BatchContext, type ParsedBatch } from "./engine.js";
 import { extractList } from "./extract.js";
 import { describeColumn, generatedColumns, listJsonSchema, rowJsonSchema } from "./jsonschema.js";
@@ -21,12 +21,6 @@ import { checkRowCount, planEstimate, rowsToFrame, startRun, withMeta } from "./
 import { approxTokens } from "./prices.js";
 
 export const DEFAULT_BATCH_SIZE = 20;
-
-export function dedupMode(d: GenerateRequest["dedup"]): DedupMode {
-  if (d === false) return "off";
-  if (d === "exact") return "exact";
-  return "near";
-}
 
 /** The schema block for prompts (the same JSON Schema that structured output would enforce). */
 export function schemaBlock(schema: Record<string, unknown>): string {

@@ -10,12 +10,12 @@ import { GenerateError, type GenerateHooks, type GenerateRequest, type GenerateR
 import { textQuality } from "../text/quality.js";
 import { canonicalJson, sha256 } from "./cache.js";
 import type { ChatRequest } from "./client.js";
-import { createRowDeduper } from "./dedupe.js";
+import { createRowDeduper, dedupMode } from "../dedup.js";
 import { runEngine, type BatchContext, type ParsedBatch, type StreamSpec } from "./engine.js";
 import { extractList } from "./extract.js";
 import { listJsonSchema, type JsonSchema } from "./jsonschema.js";
 import { prefetchWithBatchApi } from "./batch.js";
-import { dedupMode, examplesBlock, schemaBlock } from "./rows.js";
+import { examplesBlock, schemaBlock } from "./rows.js";
 import { checkRowCount, planEstimate, rowsToFrame, startRun, withMeta } from "./run.js";
 import { quoteValue } from "../../display/untrusted.js";
 
