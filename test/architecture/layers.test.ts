@@ -21,7 +21,7 @@ interface Rule {
 const under = (...folders: string[]) => (f: string) => folders.some((d) => f.startsWith(`${d}/`));
 /** Top-level modules every layer may use (errors.ts, limits.ts, …); not the entries that wire stages together. */
 const neutral = (f: string) => !f.includes("/") && f !== "index.ts" && f !== "builtinFormatters.ts";
-const LIBRARY = ["display", "data", "datasets", "charts", "generate", "train", "evaluate"];
+const LIBRARY = ["display", "data", "datasets", "charts", "generate", "train", "evaluate", "review"];
 const EVALUATE_SCOPES = ["internal", "columns", "pairs", "table", "utility", "privacy", "report"];
 /** What each evaluate/ scope folder may import from the others (evaluate/types.ts is open to all). */
 const EVALUATE_MAY_IMPORT: Record<string, string[]> = {
@@ -70,6 +70,11 @@ const RULES: Rule[] = [
     rule: "data/ is the bottom stage: it imports only data/, display/ and the neutral modules",
     from: under("data"),
     forbidden: (t) => !under("data", "display")(t) && !neutral(t),
+  },
+  {
+    rule: "widgets/ works without a kernel: it imports only widgets/ and display/",
+    from: under("widgets"),
+    forbidden: (t) => !under("widgets", "display")(t),
   },
   {
     rule: "the library never imports the front ends (kernel/, magics/, cli/, frontend/)",
