@@ -12,8 +12,8 @@ interface Rule {
   rule: string;
   /** The importing files the rule is about. */
   from: (file: string) => boolean;
-  /** Imported src/ files they must not reach. */
-  forbidden: (target: string) => boolean;
+  /** Imported src/ files they must not reach (`edges`: the whole graph, for rules about what a target loads). */
+  forbidden: (target: string, edges: readonly ImportEdge[]) => boolean;
   /** Only static imports count (a dynamic import loads on demand). */
   staticOnly?: boolean;
 }
@@ -33,6 +33,22 @@ const EVALUATE_MAY_IMPORT: Record<string, string[]> = {
   privacy: ["internal"],
   report: ["internal", "columns", "pairs", "table", "utility", "privacy"],
 };
+
+/** Whether loading `file` loads `goal` too: static imports only (dynamic ones load on demand, type-only ones are erased). */
+function loadsStatically(file: string, goal: string, edges: readonly ImportEdge[]): boolean {
+  const seen = new Set([file]);
+  const todo = [file];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (f === goal) return true;
+    for (const e of edges) {
+      if (e.from !== f || e.dynamic || e.typeOnly || seen.has(e.to)) continue;
+      seen.add(e.to);
+      todo.push(e.to);
+    }
+  }
+  return false;
+}
 
 const RULES: Rule[] = [
   {
@@ -66,6 +82,11 @@ const RULES: Rule[] = [
     forbidden: under("cli"),
   },
   {
+    rule: "kernel/ reaches magics/ only through magics/index.ts and magics/types.ts",
+    from: under("kernel"),
+    forbidden: (t) => t.startsWith("magics/") && t !== "magics/index.ts" && t !== "magics/types.ts",
+  },
+  {
     rule: "magics/ meet the kernel only in magics/types.ts",
     from: (f) => f.startsWith("magics/") && f !== "magics/types.ts",
     forbidden: under("kernel"),
@@ -76,9 +97,11 @@ const RULES: Rule[] = [
     forbidden: (t) => t.startsWith("evaluate/") && t !== "evaluate/index.ts",
   },
   {
-    rule: "evaluate/ loads train/ (TF.js) only on demand: no static import of train/",
+    // The model-agnostic utility core (train/utility.ts, train/metrics.ts) is shared by evaluate/
+    // and the train stage; only what loads the TF.js backend must wait for a dynamic import.
+    rule: "evaluate/ loads TF.js only on demand: no static import of a train/ module that loads train/backend.ts",
     from: under("evaluate"),
-    forbidden: under("train"),
+    forbidden: (t, edges) => under("train")(t) && loadsStatically(t, "train/backend.ts", edges),
     staticOnly: true,
   },
   ...EVALUATE_SCOPES.map((scope): Rule => ({
@@ -96,7 +119,7 @@ function violations(rules: readonly Rule[], edges: readonly ImportEdge[]): strin
   const out: string[] = [];
   for (const r of rules) {
     for (const e of edges) {
-      if (!e.to.endsWith(".ts") || !r.from(e.from) || !r.forbidden(e.to)) continue;
+      if (!e.to.endsWith(".ts") || !r.from(e.from) || !r.forbidden(e.to, edges)) continue;
       if (r.staticOnly && e.dynamic) continue;
       out.push(`${r.rule}: ${e.from}:${e.line} → ${e.to}`);
     }
@@ -114,6 +137,10 @@ describe("layering rules", () => {
       edge("evaluate/columns/binning.ts", "evaluate/pairs/prepare.ts"),
       edge("evaluate/utility/prediction.ts", "train/index.ts", true),
       edge("evaluate/utility/prediction.ts", "train/models.ts"),
+      edge("train/models.ts", "train/backend.ts"),
+      edge("evaluate/utility/prediction.ts", "train/utility.ts"),
+      edge("kernel/runner/parameters.ts", "magics/builtin/env.ts"),
+      edge("kernel/execution/host.ts", "magics/index.ts", true),
       edge("evaluate/table/fidelity.ts", "evaluate/pairs/correlation.ts"),
       edge("data/display.ts", "display/formatters.ts"),
       edge("data/csv.ts", "errors.ts"),
@@ -125,9 +152,10 @@ describe("layering rules", () => {
       "the neutral top-level modules (errors.ts, limits.ts, …) import only each other: errors.ts:3 → data/frame.ts",
       "display/ knows only the display protocol: it imports nothing else from src/ but the neutral modules: display/builtin.ts:3 → charts/render.ts",
       "charts/ builds specs from plain data: it imports only charts/, display/, data/ and the neutral modules: charts/distribution.ts:3 → evaluate/columns/binning.ts",
+      "kernel/ reaches magics/ only through magics/index.ts and magics/types.ts: kernel/runner/parameters.ts:3 → magics/builtin/env.ts",
       "magics/ meet the kernel only in magics/types.ts: magics/library/train.ts:3 → kernel/types.ts",
       "outside evaluate/, the evaluate stage is reached only through evaluate/index.ts: charts/distribution.ts:3 → evaluate/columns/binning.ts",
-      "evaluate/ loads train/ (TF.js) only on demand: no static import of train/: evaluate/utility/prediction.ts:3 → train/models.ts",
+      "evaluate/ loads TF.js only on demand: no static import of a train/ module that loads train/backend.ts: evaluate/utility/prediction.ts:3 → train/models.ts",
       "evaluate/columns/ imports from the other evaluate/ scopes only internal/: evaluate/columns/binning.ts:3 → evaluate/pairs/prepare.ts",
     ]);
   });
