@@ -76,7 +76,7 @@ export interface TrainOptions {
   dateBins?: number;
   /** A test table: the model's metrics on it (and the mean baseline's) are recorded. */
   test?: TrainTable;
-  onEpoch?: (log: EpochLog) => void | Promise<void>;
+  onEpoch?: (log: EpochLog, run: { maxEpochs: number }) => void | Promise<void>;
   /** Aborting stops after the current batch; the best weights so far are kept. */
   signal?: AbortSignal;
   /** Where the "TF.js backend: …" line goes (default console.log); false to stay quiet. */
@@ -424,7 +424,7 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
       const d = monitor.update(epoch, entry.loss, v ? v.errors : null);
       if (d.keep) snapshot(epoch);
       if (d.lrFactor !== 1) optimizer.learningRate *= d.lrFactor;
-      await options.onEpoch?.(entry);
+      await options.onEpoch?.(entry, { maxEpochs: o.epochs });
       if (d.stop) {
         stoppedEarly = true;
         stopReason = d.reason ?? "";

@@ -21,7 +21,7 @@ interface Rule {
 const under = (...folders: string[]) => (f: string) => folders.some((d) => f.startsWith(`${d}/`));
 /** Top-level modules every layer may use (errors.ts, limits.ts, …); not the entries that wire stages together. */
 const neutral = (f: string) => !f.includes("/") && f !== "index.ts" && f !== "builtinFormatters.ts";
-const LIBRARY = ["display", "data", "datasets", "charts", "generate", "train", "evaluate"];
+const LIBRARY = ["display", "data", "datasets", "charts", "generate", "train", "evaluate", "review"];
 const EVALUATE_SCOPES = ["internal", "columns", "pairs", "table", "utility", "privacy", "report"];
 /** What each evaluate/ scope folder may import from the others (evaluate/types.ts is open to all). */
 const EVALUATE_MAY_IMPORT: Record<string, string[]> = {
@@ -72,6 +72,11 @@ const RULES: Rule[] = [
     forbidden: (t) => !under("data", "display")(t) && !neutral(t),
   },
   {
+    rule: "widgets/ works without a kernel: it imports only widgets/ and display/",
+    from: under("widgets"),
+    forbidden: (t) => !under("widgets", "display")(t),
+  },
+  {
     rule: "the library never imports the front ends (kernel/, magics/, cli/, frontend/)",
     from: under(...LIBRARY),
     forbidden: under("kernel", "magics", "cli", "frontend"),
@@ -97,7 +102,7 @@ const RULES: Rule[] = [
     forbidden: (t) => t.startsWith("evaluate/") && t !== "evaluate/index.ts",
   },
   {
-    // The model-agnostic utility core (train/utility.ts, train/metrics.ts) is shared by evaluate/
+    // The model-agnostic utility core (train/utility.ts, train/metrics.ts) is shared by the report
     // and the train stage; only what loads the TF.js backend must wait for a dynamic import.
     rule: "evaluate/ loads TF.js only on demand: no static import of a train/ module that loads train/backend.ts",
     from: under("evaluate"),
@@ -137,12 +142,13 @@ describe("layering rules", () => {
       edge("evaluate/columns/binning.ts", "evaluate/pairs/prepare.ts"),
       edge("evaluate/utility/prediction.ts", "train/index.ts", true),
       edge("evaluate/utility/prediction.ts", "train/models.ts"),
-      edge("train/models.ts", "train/backend.ts"),
-      edge("evaluate/utility/prediction.ts", "train/utility.ts"),
       edge("kernel/runner/parameters.ts", "magics/builtin/env.ts"),
       edge("kernel/execution/host.ts", "magics/index.ts", true),
       edge("evaluate/table/fidelity.ts", "evaluate/pairs/correlation.ts"),
       edge("data/display.ts", "display/formatters.ts"),
+      edge("train/models.ts", "train/backend.ts"),
+      edge("evaluate/utility/prediction.ts", "train/utility.ts"),
+      edge("train/utility.ts", "train/metrics.ts"),
       edge("data/csv.ts", "errors.ts"),
       edge("errors.ts", "data/frame.ts"),
       edge("magics/library/train.ts", "kernel/types.ts"),
