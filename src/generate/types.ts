@@ -4,6 +4,8 @@
  * Kept free of runtime imports so LLM code and the offline engine can share it cheaply.
  */
 import type { Frame, Schema } from "../data/types.js";
+import type { ConditionPlan, Sampler } from "./conditions/index.js";
+import type { ConstraintSet } from "./constraints/index.js";
 
 export type GenerateMode = "offline" | "copula" | "llm-rows" | "llm-program" | "text";
 
@@ -51,6 +53,12 @@ export interface GenerateRequest {
 
   /** Mode-specific extras not worth a field of their own. */
   options?: Readonly<Record<string, unknown>>;
+
+  // ---- conditions and constraints, resolved by generate() (src/generate/conditions/, constraints/) ----
+  /** Rows per conditioned value ("cells"); the LLM modes fill them with their own top-up rounds. */
+  conditionPlan?: ConditionPlan;
+  /** Rules every row must satisfy (declared and mined). */
+  constraintSet?: ConstraintSet;
 }
 
 /** Live progress, reported by a generator through hooks.onProgress (throttling is the caller's job). */
@@ -111,6 +119,12 @@ export interface GenerateResult {
 export interface Generator {
   mode: GenerateMode | string;
   generate(request: GenerateRequest, hooks: GenerateHooks): Promise<GenerateResult>;
+  /**
+   * Optional: the mode fitted once, drawing rows on demand, so that generate() can honour
+   * conditions and constraints by exact conditioning (Sampler.exact) or rejection and top-up.
+   * The sampling modes have one; the LLM modes honour `conditionPlan`/`constraintSet` themselves.
+   */
+  sampler?(request: GenerateRequest, hooks: GenerateHooks): Promise<Sampler>;
 }
 
 /** A bad request (wrong option, impossible schema): one clear message naming the problem and the fix. */
