@@ -311,6 +311,7 @@ async function generateWithRules(
     ...(inputs.rebalance !== undefined ? { rebalance: inputs.rebalance } : {}),
     rows: request.rows, schema,
     ...(like ?? pilot ? { reference: (like ?? pilot)! } : {}),
+    referenceIsReal: !!like,
     referenceName: like ? "the real rows" : pilot ? `a ${PILOT_ROWS.toLocaleString("en-US")}-row pilot sample of the schema` : "the schema",
   });
   const set = resolveConstraints({
@@ -350,13 +351,15 @@ async function generateWithRules(
   } else {
     result = await generator.generate({ ...request, schema, ...(plan ? { conditionPlan: plan } : {}), ...(set ? { constraintSet: set } : {}) }, hooks);
   }
-  verifyRows(mode, result.frame, request.rows, plan, set, schema);
+  // A run the budget cap stopped returns fewer rows, with its warning; they must still be right.
+  const partial = result.stats.extra?.["stoppedByBudget"] === true;
+  verifyRows(mode, result.frame, partial ? null : request.rows, plan, set, schema);
   return { result, rules };
 }
 
 /** The last word on a conditioned or constrained run: exact counts per cell and no broken rule, or an error (never rows silently wrong). */
-function verifyRows(mode: string, frame: Frame, rows: number, plan: ConditionPlan | undefined, set: ConstraintSet | undefined, schema: Schema): void {
-  if (frame.rowCount !== rows) throw new GenerateError(`${mode}: made ${frame.rowCount} of the ${rows} rows asked for under the conditions and constraints; see the warnings, loosen a constraint or lower the counts.`);
+function verifyRows(mode: string, frame: Frame, rows: number | null, plan: ConditionPlan | undefined, set: ConstraintSet | undefined, schema: Schema): void {
+  if (rows !== null && frame.rowCount !== rows) throw new GenerateError(`${mode}: made ${frame.rowCount} of the ${rows} rows asked for under the conditions and constraints; see the warnings, loosen a constraint or lower the counts.`);
   if (set) {
     const { ok, broken } = set.enforce(frame);
     if (ok.some((x) => x === 0)) {
@@ -364,6 +367,7 @@ function verifyRows(mode: string, frame: Frame, rows: number, plan: ConditionPla
     }
   }
   if (plan) {
+    if (rows === null) return;
     const numeric = plan.columns.map((c) => { const k = schema.columns.find((s) => s.name === c)?.kind; return k === "numeric" || k === "integer"; });
     const tally = new Map<string, number>();
     for (let i = 0; i < frame.rowCount; i++) {

@@ -56,13 +56,15 @@ export interface PlanOptions {
   reference?: Frame;
   /** What the reference is, for messages ("the real rows"). */
   referenceName?: string;
+  /** The reference is real rows (else a pilot sample: the schema's listed values count as possible too). */
+  referenceIsReal?: boolean;
 }
 
 const isNumericKind = (kind: string): boolean => kind === "numeric" || kind === "integer";
 
 interface ColumnInfo { numeric: boolean; seen: Map<string, { value: CellValue; n: number }>; min: number; max: number; present: number }
 
-function describeColumn(schema: Schema, reference: Frame | undefined, column: string): ColumnInfo {
+function describeColumn(schema: Schema, reference: Frame | undefined, column: string, real: boolean): ColumnInfo {
   const sc = schema.columns.find((c) => c.name === column)!;
   const numeric = isNumericKind(sc.kind);
   const seen = new Map<string, { value: CellValue; n: number }>();
@@ -75,9 +77,11 @@ function describeColumn(schema: Schema, reference: Frame | undefined, column: st
     if (e) e.n++; else seen.set(k, { value: v, n: 1 });
     if (numeric) { const x = Number(v); if (Number.isFinite(x)) { if (x < min) min = x; if (x > max) max = x; } }
   }
+  if (!real) {
+    // No real rows: the schema's own list of values (and range) says what is possible too.
+    for (const v of sc.values ?? (sc.kind === "boolean" ? [true, false] : [])) if (!seen.has(valueKey(v, numeric)!)) seen.set(valueKey(v, numeric)!, { value: v, n: 0 });
+  }
   if (!reference) {
-    // No rows to look at: the schema's own list of values (and range) stands in.
-    for (const v of sc.values ?? (sc.kind === "boolean" ? [true, false] : [])) seen.set(valueKey(v, numeric)!, { value: v, n: 0 });
     if (typeof sc.min === "number") min = sc.min;
     if (typeof sc.max === "number") max = sc.max;
   }
@@ -136,7 +140,7 @@ export function planConditions(opts: PlanOptions): ConditionPlan | undefined {
     }
   }
   const columns = [...byColumn.keys()];
-  const infos = new Map(columns.map((c) => [c, describeColumn(opts.schema, opts.reference, c)]));
+  const infos = new Map(columns.map((c) => [c, describeColumn(opts.schema, opts.reference, c, opts.referenceIsReal ?? false)]));
   const kindOf = (c: string): string => opts.schema.columns.find((s) => s.name === c)!.kind;
   const fixed: Record<string, CellValue> = {};
   for (const p of parsed) if (p.kind === "fixed") fixed[p.column] = matchValue(p.value, p.column, infos.get(p.column)!, kindOf(p.column), `Condition ${p.column}=${String(p.value)}`, refName);
