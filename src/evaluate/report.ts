@@ -25,7 +25,8 @@ import { renderReportHtml, reportText } from "./reportHtml.js";
 import { fmt } from "./internal/html.js";
 import { buildCharts, type ReportCharts } from "./reportCharts.js";
 import { findingsOf } from "./findings.js";
-import { validityDiagnostic, type Diagnostic } from "./validity.js";
+import { validityDiagnostic, type Diagnostic, type RowRule } from "./validity.js";
+import { parseConstraint } from "../generate/constraints/parse.js";
 import { prepareColumns, type PreparedColumn } from "./internal/prepare.js";
 import { randInt, seededRng } from "./internal/rng.js";
 import { MAX_QUERIES } from "../limits.js";
@@ -56,6 +57,11 @@ export interface EvaluateOptions {
   /** Number of QScore queries (default 200). */
   queries?: number;
   seed?: number;
+  /**
+   * Rules the synthetic rows were generated under (a GenerationRun's `constraints`, rule objects or
+   * their text such as "pickup<=dropoff"): the validity diagnostic checks them beside the mined ones.
+   */
+  constraints?: readonly (RowRule | string)[];
   /** Resamples of the noise floor (default 5). */
   noiseResamples?: number;
   /** Row cap per side for the exact nearest-neighbour searches (default 20 000). */
@@ -399,7 +405,11 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   const noiseFloorJson: ReportJson["fidelity"]["noiseFloor"] = { ...nf, source: holdout ? "real+holdout" : "real" };
   t = lap("noiseFloor", t);
 
-  const diagnostic = validityDiagnostic(real, synth, { columns: evalCols, kinds });
+  let declared: RowRule[];
+  try { declared = (options.constraints ?? []).map((c) => (typeof c === "string" ? parseConstraint(c, kinds) : c)); } catch (e) {
+    throw new EvaluateError((e as Error).message);
+  }
+  const diagnostic = validityDiagnostic(real, synth, { columns: evalCols, kinds, declared });
   t = lap("diagnostic", t);
 
   // Utility and privacy, and the same for real rows the generator never saw (their noise floors).

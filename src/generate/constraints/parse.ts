@@ -39,8 +39,10 @@ function literal(token: string, column: string, kinds: Readonly<Record<string, E
   const kind = kinds[column];
   const x = kind === "datetime" ? parseDateTimeMs(t) : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : Number.NaN;
   if (!Number.isFinite(x)) {
+    // A word is most likely a misspelt column.
+    if (/^[A-Za-z_`]/.test(t) && !/^\d/.test(t)) needColumn(token, kinds, text);
     const what = kind === "datetime" ? "an ISO date or time such as 2024-01-31 or 08:00" : "a number";
-    throw new GenerateError(`Constraint "${text}": "${token.trim()}" is neither a column nor ${what}.`);
+    throw new GenerateError(`Constraint "${text}": "${token.trim()}" is neither a column nor ${what}; columns are ${Object.keys(kinds).slice(0, 20).join(", ")}.`);
   }
   return x;
 }
