@@ -298,26 +298,35 @@ async function generateWithRules(
 ): Promise<{ result: GenerateResult; rules: RowRule[] }> {
   const started = performance.now();
   const like = request.like;
+  const resolve = (schema: Schema, pilot: Frame | undefined) => {
+    const plan = planConditions({
+      ...(inputs.conditions !== undefined ? { conditions: inputs.conditions } : {}),
+      ...(inputs.rebalance !== undefined ? { rebalance: inputs.rebalance } : {}),
+      rows: request.rows, schema,
+      ...(like ?? pilot ? { reference: (like ?? pilot)! } : {}),
+      referenceIsReal: !!like,
+      referenceName: like ? "the real rows" : pilot ? `a ${PILOT_ROWS.toLocaleString("en-US")}-row pilot sample of the schema` : "the schema",
+    });
+    const set = resolveConstraints({
+      ...(inputs.constraints !== undefined ? { declared: inputs.constraints } : {}),
+      mine: inputs.mine ?? true, schema, ...(like ? { like } : {}), ...(plan ? { conditioned: plan.columns } : {}),
+    });
+    return { plan, set };
+  };
+  const anyConditions = inputs.conditions !== undefined || inputs.rebalance !== undefined;
+  if (!generator.sampler && !LLM_MODES.has(mode)) throw new GenerateError(`The ${mode} mode cannot draw rows on demand, so it takes no conditions or constraints.`);
+  // With real rows the table is known before fitting: bad conditions fail before any work.
+  let resolved = like && request.schema ? resolve(request.schema, undefined) : undefined;
   const sampler = generator.sampler ? await generator.sampler(request, hooks) : undefined;
   const schema = sampler?.schema ?? request.schema;
-  const anyConditions = inputs.conditions !== undefined || inputs.rebalance !== undefined;
   if (!schema) {
     throw new GenerateError(`${mode}: conditions and constraints name columns, and there is no table yet: pass a schema (--schema) or real rows (--like).`);
   }
-  if (!sampler && !LLM_MODES.has(mode)) throw new GenerateError(`The ${mode} mode cannot draw rows on demand, so it takes no conditions or constraints.`);
-  const pilot = !like && sampler && anyConditions ? await sampler.sample(PILOT_ROWS, request.seed + 0x5eed) : undefined;
-  const plan = planConditions({
-    ...(inputs.conditions !== undefined ? { conditions: inputs.conditions } : {}),
-    ...(inputs.rebalance !== undefined ? { rebalance: inputs.rebalance } : {}),
-    rows: request.rows, schema,
-    ...(like ?? pilot ? { reference: (like ?? pilot)! } : {}),
-    referenceIsReal: !!like,
-    referenceName: like ? "the real rows" : pilot ? `a ${PILOT_ROWS.toLocaleString("en-US")}-row pilot sample of the schema` : "the schema",
-  });
-  const set = resolveConstraints({
-    ...(inputs.constraints !== undefined ? { declared: inputs.constraints } : {}),
-    mine: inputs.mine ?? true, schema, ...(like ? { like } : {}), ...(plan ? { conditioned: plan.columns } : {}),
-  });
+  if (!resolved) {
+    const pilot = !like && sampler && anyConditions ? await sampler.sample(PILOT_ROWS, request.seed + 0x5eed) : undefined;
+    resolved = resolve(schema, pilot);
+  }
+  const { plan, set } = resolved;
   const rules = set ? [...set.declared, ...set.mined] : [];
   let result: GenerateResult;
   if (!plan && !set) {

@@ -227,3 +227,38 @@ describe("LLM modes: the condition in the schema and prompt, rejection through t
     expect(SALES_SCHEMA.columns[0]!.values).toContain("Latte");
   });
 });
+
+describe("magic and CLI options", () => {
+  it("%%generate --condition/--rebalance/--constraint, and one usage line for a bad one", async () => {
+    const { registerMagic, unregisterMagic } = await import("../../src/magics/index.js");
+    const generateMagic = (await import("../../src/magics/library/generate.js")).default;
+    const { makeContext } = await import("../magics/helpers.js");
+    registerMagic(generateMagic);
+    try {
+      const t = makeContext();
+      t.scope.set("real", titanic);
+      expect(await t.run('%%generate s --like real --rows 90 --rebalance embarked --condition "sex=female" --constraint "fare>=5"')).toEqual({ status: "ok" });
+      const df = t.scope.get("s") as { column(c: string): { values: CellValue[] } };
+      expect(tally(df.column("embarked").values)).toEqual({ S: 30, C: 30, Q: 30 });
+      expect(Math.min(...df.column("fare").values.map(Number))).toBeGreaterThanOrEqual(5);
+      const bad = await t.run('%%generate s --like real --rows 10 --condition "embarked=X"');
+      expect(bad.status === "error" && bad.ename).toBe("UsageError");
+      expect(bad.status === "error" && bad.evalue).toMatch(/^%%generate: Condition embarked=X: embarked has no value "X" in the real rows; use one of S, C, Q\.$/);
+    } finally {
+      unregisterMagic("generate");
+    }
+  });
+
+  it("synthlab generate --condition writes exact counts; a bad constraint exits 2 with one line", async () => {
+    const { run } = await import("../../src/cli/commands/generate.js");
+    const { runCli } = await import("../support/cli.js");
+    const ok = await runCli(run, ["--like", tablePath("titanic.csv"), "--rows", "50", "--condition", "class=First:20,Third:30", "--no-mine-constraints", "--out", "-", "--quiet"]);
+    expect(ok.code).toBe(0);
+    const { parseCsv } = await import("../../src/data/csv.js");
+    expect(tally(parseCsv(ok.stdout).columns["class"]!)).toEqual({ First: 20, Third: 30 });
+    const bad = await runCli(run, ["--like", tablePath("titanic.csv"), "--rows", "5", "--constraint", "fare>>3", "--out", "-"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr).toMatch(/^synthlab generate: Constraint "fare>>3" is malformed: write e.g. "pickup<=dropoff"/);
+  });
+});

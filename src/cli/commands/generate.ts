@@ -26,6 +26,11 @@ const USAGE = `Usage: synthlab generate [--mode MODE] --rows N [--like real.csv|
   --model M, --budget USD, --concurrency N, --batch-size N, --examples N, --temperature T,
   --run-id ID, --batch-api, --task classification|ner|dialogue|summary, --labels a,b, --balanced
                      LLM mode options (see docs/llm.md)
+  --condition C      fixed values or exact counts: "coffee_name=Latte", "coffee_name=Latte:300,Cocoa:300" (repeatable)
+  --rebalance R      target shares of one column: "coffee_name" (uniform), "coffee_name=Latte:0.5,Cocoa:0.5"
+  --constraint R     a rule every row keeps: "pickup<=dropoff", "fare>=0", "total=fare+tip", "borough<-zone",
+                     "combo(city,zone)" (repeatable); see docs/generation.md
+  --no-mine-constraints  do not enforce the rules mined from --like (on by default)
   --dedup exact|near remove duplicates (also of the real rows)
   --meta             add a _meta provenance column
   --quiet            no progress on stderr`;
@@ -50,6 +55,10 @@ const OPTIONS: readonly CommandOption[] = [
   { name: "task", type: "string", choices: ["classification", "ner", "dialogue", "summary"], help: "text task" },
   { name: "labels", type: "string", help: "text labels" },
   { name: "balanced", type: "boolean", help: "equal rows per label" },
+  { name: "condition", type: "string", repeatable: true, help: "fixed values or counts per value" },
+  { name: "rebalance", type: "string", help: "target shares of one column" },
+  { name: "constraint", type: "string", repeatable: true, help: "a rule every row keeps" },
+  { name: "mine-constraints", type: "boolean", default: true, help: "enforce the rules mined from --like" },
   { name: "dedup", type: "string", choices: ["exact", "near"], help: "remove duplicates" },
   { name: "meta", type: "boolean", help: "_meta column" },
   { name: "quiet", short: "q", type: "boolean", help: "no progress" },
@@ -149,6 +158,10 @@ export async function run(argv: string[]): Promise<number> {
       ...(values.balanced ? { balanced: true } : {}),
       ...(str("dedup") ? { dedup: str("dedup") as "exact" | "near" } : {}),
       ...(values.meta ? { meta: true } : {}),
+      ...((values.condition as string[]).length ? { conditions: values.condition as string[] } : {}),
+      ...(str("rebalance") ? { rebalance: str("rebalance") } : {}),
+      ...((values.constraint as string[]).length ? { constraints: values.constraint as string[] } : {}),
+      ...(values["mine-constraints"] === false ? { mineConstraints: false } : {}),
       onProgress: (p) => report(p),
     });
     report({ rows: result.frame.rowCount, target: rows, rowsPerSecond: result.stats.rowsPerSecond }, true);

@@ -27,6 +27,7 @@ function columnOf(token: string, kinds: Readonly<Record<string, EvalKind>>): str
 }
 
 function needColumn(token: string, kinds: Readonly<Record<string, EvalKind>>, text: string): string {
+  if (token.trim() === "") throw new GenerateError(`Constraint "${text}" is malformed: ${SYNTAX}.`);
   const c = columnOf(token, kinds);
   if (c !== undefined) return c;
   const shown = Object.keys(kinds).slice(0, 20).join(", ");

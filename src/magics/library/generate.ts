@@ -99,6 +99,12 @@ export async function datesOption(args: MagicArgs): Promise<Record<string, strin
   try { return parseDatesOption(specs); } catch (e) { throw new MagicUsageError((e as Error).message); }
 }
 
+/** A repeatable string option as a list. */
+function listOption(args: MagicArgs, key: string): string[] {
+  const raw = args[key];
+  return Array.isArray(raw) ? raw.map(String) : typeof raw === "string" ? [raw] : [];
+}
+
 function optionalNumber(args: MagicArgs, key: string): number | undefined {
   const v = args[key];
   return typeof v === "number" ? v : undefined;
@@ -163,6 +169,10 @@ export async function runGenerate(args: MagicArgs, body: string | undefined, ctx
       ...(typeof args.task === "string" ? { textTask: args.task as never } : {}),
       ...(labels ? { labels } : {}),
       ...(args.balanced === true ? { balanced: true } : {}),
+      ...(listOption(args, "condition").length ? { conditions: listOption(args, "condition") } : {}),
+      ...(typeof args.rebalance === "string" ? { rebalance: args.rebalance } : {}),
+      ...(listOption(args, "constraint").length ? { constraints: listOption(args, "constraint") } : {}),
+      ...(args["mine-constraints"] === false ? { mineConstraints: false } : {}),
       signal: ctx.signal,
       onProgress: (p) => { latest = p; updates.push(p); },
     });
@@ -214,11 +224,16 @@ const generate: MagicDefinition = {
     { name: "task", type: "string", choices: ["classification", "ner", "dialogue", "summary"], help: "text mode task" },
     { name: "labels", type: "string", help: "text mode labels, comma-separated (e.g. spam,ham)" },
     { name: "balanced", type: "boolean", help: "text mode: equal rows per label", default: false },
+    { name: "condition", type: "string", repeatable: true, help: 'fixed values or exact counts, e.g. "coffee_name=Latte" or "coffee_name=Latte:300,Cocoa:300"; repeatable' },
+    { name: "rebalance", type: "string", help: 'target shares of one column: "coffee_name" (uniform) or "coffee_name=Latte:0.5,Cocoa:0.5"' },
+    { name: "constraint", type: "string", repeatable: true, help: 'a rule every row keeps: "pickup<=dropoff", "fare>=0", "total=fare+tip", "borough<-zone", "combo(city,zone)"; repeatable' },
+    { name: "mine-constraints", type: "boolean", help: "enforce the rules mined from --like (--no-mine-constraints to turn off)", default: true },
   ],
   examples: [
     "%%generate sales --schema coffee-shop --rows 10000 --seed 7",
     "%%generate synth --like real --rows 2000 --mode copula",
     "%%generate synth --like trips.csv --dates pickup=dd/mm/yyyy HH:MM --rows 1000",
+    '%%generate balanced --like real --rows 800 --rebalance coffee_name --constraint "money>=20"',
     "%%generate sales --like real --rows 2000 --mode llm-rows --model gpt-4o-mini\nCoffee vending-machine sales in Ukraine: one row per cup sold.",
   ],
   async run(args, body, ctx) {
