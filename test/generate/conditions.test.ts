@@ -75,7 +75,7 @@ describe("copula: exact conditioning", () => {
     expect(run.frame.rowCount).toBe(300);
     expect(tally(run.frame.columns["embarked"]!)).toEqual({ Q: 100, C: 120, S: 80 });
     // Exact: the copula held the column, it did not throw rows away.
-    expect(run.stats.extra?.["rejected"]?.["condition"] ?? 0).toBe(0);
+    expect((run.stats.extra?.["rejected"] as Record<string, number>)["condition"] ?? 0).toBe(0);
   });
 
   it("draws the other columns from their conditional distribution, not the overall one", async () => {

@@ -6,8 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readCsv } from "../../src/data/csv.js";
 import { inferSchema } from "../../src/data/schema.js";
-import { createRng } from "../../src/data/random.js";
-import type { CellValue, Frame } from "../../src/data/types.js";
+import type { Frame } from "../../src/data/types.js";
 import { evaluate } from "../../src/evaluate/index.js";
 import { evalKindOf, withCanonicalDates } from "../../src/evaluate/internal/schema.js";
 import { validityDiagnostic, type RowRule } from "../../src/evaluate/validity.js";
@@ -15,34 +14,7 @@ import { generate, GenerateError, parseConstraint, type GenerateOptions } from "
 import type { EvalKind } from "../../src/evaluate/types.js";
 import { tablePath } from "../support/tables.js";
 import { llmRequest, useLocalServer } from "./llm/helpers.js";
-
-const ZONES: Record<string, string> = {
-  Midtown: "Manhattan", Harlem: "Manhattan", SoHo: "Manhattan", Astoria: "Queens", Flushing: "Queens",
-  Williamsburg: "Brooklyn", Bushwick: "Brooklyn", Park_Slope: "Brooklyn", Fordham: "Bronx", Riverdale: "Bronx",
-};
-
-/** A table of trips: ordered date-times (pickup before dropoff), a sum column (total = fare + tip), a lookup (zone → borough). */
-function trips(n = 300): Frame {
-  const rng = createRng(11);
-  const cols: Record<string, CellValue[]> = { pickup: [], dropoff: [], zone: [], borough: [], fare: [], tip: [], total: [] };
-  const zones = Object.keys(ZONES);
-  for (let i = 0; i < n; i++) {
-    const start = Date.UTC(2024, 2, 1 + rng.int(28), 6 + rng.int(16), rng.int(60));
-    const minutes = 4 + rng.int(50);
-    const fmt = (ms: number) => new Date(ms).toISOString();
-    const zone = zones[rng.int(zones.length)]!;
-    const fare = Math.round((3 + minutes * 0.9 + rng.next() * 4) * 100) / 100;
-    const tip = Math.round(fare * rng.next() * 0.25 * 100) / 100;
-    cols["pickup"]!.push(fmt(start));
-    cols["dropoff"]!.push(fmt(start + minutes * 60_000));
-    cols["zone"]!.push(zone);
-    cols["borough"]!.push(ZONES[zone]!);
-    cols["fare"]!.push(fare);
-    cols["tip"]!.push(tip);
-    cols["total"]!.push(Math.round((fare + tip) * 100) / 100);
-  }
-  return { columnNames: Object.keys(cols), columns: cols, rowCount: n };
-}
+import { trips } from "../support/trips.js";
 
 /** The report's validity diagnostic (same schema, kinds and date reading as evaluate()). */
 function diagnostic(real: Frame, synth: Frame, declared: RowRule[] = []) {

@@ -215,7 +215,8 @@ function makeSet(
   }));
   const lookups = new Map<RowRule, Map<string, CellValue>>();
   for (const d of ordered) if (d.rule.type === "determines" && real) lookups.set(d.rule, lookupTable(real, d.sources[0]!, d.target, kinds));
-  const names = schema.columns.map((c) => c.name);
+  // Only the columns rules read are re-read as canonical dates (parsing every date column is the costly part).
+  const ruleCols = [...new Set(rules.flatMap(ruleColumns))];
 
   function recompute(frame: Frame): Frame {
     if (ordered.length === 0) return frame;
@@ -259,7 +260,7 @@ function makeSet(
     texts: () => rules.map(ruleText),
     enforce(frame) {
       const out = recompute(frame);
-      const canonical = withCanonicalDates(out, schema, names);
+      const canonical = withCanonicalDates(out, schema, ruleCols);
       const ok = new Uint8Array(out.rowCount).fill(1);
       const broken = new Map<string, number>();
       const ref = real ?? canonical;
