@@ -26,7 +26,7 @@ import { toSchema } from "./schema-input.js";
 import { printableLine } from "../display/untrusted.js";
 import { drawRows, planConditions, rowKey, type ConditionInput, type ConditionPlan, type RebalanceInput } from "./conditions/index.js";
 import { resolveConstraints, type ConstraintInput, type ConstraintSet } from "./constraints/index.js";
-import type { RowRule } from "../evaluate/validity.js";
+import type { RowRule } from "../evaluate/index.js";
 import { withMeta } from "./offline/index.js";
 
 export * from "./types.js";
@@ -46,7 +46,7 @@ export { textQuality, duplicateRate, distinctN, lengthStats, labelBalance, norma
 export type { TextQuality, LengthStats, LabelBalance } from "./text/quality.js";
 export { parseCondition, parseRebalance, planConditions, drawRows } from "./conditions/index.js";
 export type { ConditionInput, RebalanceInput, ConditionPlan, Cell, Sampler } from "./conditions/index.js";
-export { parseConstraint, resolveConstraints } from "./constraints/index.js";
+export { resolveConstraints } from "./constraints/index.js";
 export type { ConstraintInput, ConstraintSet } from "./constraints/index.js";
 
 // Cheap to import: the SDK, sandbox and TypeScript load only when an LLM mode runs.
@@ -213,21 +213,9 @@ export async function createGenerator(mode: GenerateMode): Promise<Generator> {
   if (mode === "offline") return createOfflineGenerator();
   if (mode === "copula") return createCopulaGenerator();
   if (!LLM_MODES.has(mode)) throw new GenerateError(`Unknown mode "${String(mode)}"; use one of ${GENERATE_MODES.join(", ")}.`);
-  let mod: { createLlmGenerator?: (mode: string) => Generator };
-  try {
-    // Loaded on demand: the LLM engine (SDK, sandbox) is heavy and offline users never need it.
-    mod = (await import("./llm/index.js")) as typeof mod;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === "ERR_MODULE_NOT_FOUND" || /Cannot find module|Failed to load url|does not exist/i.test(String((e as Error).message))) {
-      throw new GenerateError(`The ${mode} mode is not available in this build; use --mode offline or --mode copula.`);
-    }
-    throw e;
-  }
-  if (typeof mod.createLlmGenerator !== "function") {
-    throw new GenerateError(`The ${mode} mode is not available in this build; use --mode offline or --mode copula.`);
-  }
-  return mod.createLlmGenerator(mode);
+  // Loaded on demand: the LLM engine (SDK, sandbox) is heavy and offline users never need it.
+  const { createLlmGenerator } = await import("./llm/index.js");
+  return createLlmGenerator(mode);
 }
 
 /**

@@ -13,9 +13,10 @@ import type { CellValue, Frame, Schema } from "../../data/types.js";
 import { concatFrames, takeRows } from "../../data/frame.js";
 import { dedupRows } from "../dedup.js";
 import { streamFor } from "../random.js";
-import { GenerateError, type GenerateHooks } from "../types.js";
+import { GenerateError, type GenerateHooks, type Sampler } from "../types.js";
 import type { ConstraintSet } from "../constraints/index.js";
-import { rowKey, type Cell, type ConditionPlan } from "./plan.js";
+import { rowKey } from "./plan.js";
+import type { Cell, ConditionPlan } from "../types.js";
 
 export { planConditions, countsForShares, valueKey, rowKey } from "./plan.js";
 export type { Cell, ConditionPlan, PlanOptions } from "./plan.js";
@@ -30,18 +31,7 @@ export const MAX_ROUNDS = 40;
 /** A cell whose values come with fewer reference rows than this share is rare: a warning. */
 export const RARE_SHARE = 0.01;
 
-/**
- * A fitted mode that can draw more rows on demand: what conditions and constraints need.
- * `sample` may honour `fixed` exactly for the columns in `exact`; it may ignore the others.
- */
-export interface Sampler {
-  schema: Schema;
-  warnings: string[];
-  exact: ReadonlySet<string>;
-  sample(rows: number, seed: number, fixed?: Readonly<Record<string, CellValue>>): Frame | Promise<Frame>;
-  /** Rewrites identifier columns of the assembled table (separate draws would repeat ids). */
-  finish?(frame: Frame, seed: number): Frame | Promise<Frame>;
-}
+export type { Sampler } from "../types.js";
 
 export interface DrawOptions {
   rows: number;

@@ -5,26 +5,10 @@
  * of the real range, counts that do not add up to the rows asked for.
  */
 import type { CellValue, Frame, Schema } from "../../data/types.js";
-import { GenerateError } from "../types.js";
+import { GenerateError, type Cell, type ConditionPlan } from "../types.js";
 import { parseCondition, parseRebalance, type ConditionInput, type ParsedCondition, type RebalanceInput } from "./parse.js";
 
-/** One group of rows with the same conditioned values, and how many of them to make. */
-export interface Cell {
-  /** valueKey of each conditioned column's value, joined: matches rows to cells. */
-  key: string;
-  fixed: Readonly<Record<string, CellValue>>;
-  count: number;
-  /** e.g. `coffee_name=Latte`. */
-  label: string;
-  /** Share of reference rows with these values (null: no reference to measure it). */
-  share: number | null;
-}
-
-export interface ConditionPlan {
-  /** Conditioned columns, in key order. */
-  columns: string[];
-  cells: Cell[];
-}
+export type { Cell, ConditionPlan } from "../types.js";
 
 /** A cell value's identity for matching: numbers by value (3 and "3.0" agree), others as text. */
 export function valueKey(v: CellValue, numeric: boolean): string | null {

@@ -8,14 +8,19 @@
  *    and the caller tops up with fresh rows. Swapping or clamping would change the marginals.
  */
 import type { CellValue, Frame, Schema } from "../../data/types.js";
-import type { EvalKind } from "../../evaluate/types.js";
-import { evalKindOf, withCanonicalDates } from "../../evaluate/internal/schema.js";
-import { toNumeric } from "../../evaluate/internal/columns.js";
-import { lookupTable, mineRowRules, ruleColumns, ruleStatus, ruleText, type RowRule } from "../../evaluate/validity.js";
-import { GenerateError } from "../types.js";
-import { parseConstraint } from "./parse.js";
+import {
+  ConstraintError, evalKindOf, lookupTable, mineRowRules, parseConstraint as parseRule, ruleColumns, ruleStatus, ruleText, toNumeric, withCanonicalDates,
+  type EvalKind, type RowRule,
+} from "../../evaluate/index.js";
+import { GenerateError, type ConstraintSet } from "../types.js";
 
-export { parseConstraint } from "./parse.js";
+/** Reads one constraint's text (syntax: src/evaluate/table/ruleSyntax.ts); a bad one is a GenerateError. */
+export function parseConstraint(text: string, kinds: Readonly<Record<string, EvalKind>>): RowRule {
+  try { return parseRule(text, kinds); } catch (e) {
+    if (e instanceof ConstraintError) throw new GenerateError((e as Error).message);
+    throw e;
+  }
+}
 
 /** A constraint as the library takes it: a rule object or its text ("pickup<=dropoff"). */
 export type ConstraintInput = RowRule | string;
@@ -23,19 +28,7 @@ export type ConstraintInput = RowRule | string;
 /** A column recomputed from others. */
 interface Derivation { target: string; sources: string[]; rule: RowRule }
 
-export interface ConstraintSet {
-  /** Declared rules, then mined ones (as `ruleText` says them). */
-  declared: RowRule[];
-  mined: RowRule[];
-  kinds: Readonly<Record<string, EvalKind>>;
-  /**
-   * Recomputes determined columns, then flags each row: `ok[i]` 1 when row i breaks no rule.
-   * `broken` counts rejections per rule text. `keep` lists columns never recomputed (conditioned).
-   */
-  enforce(frame: Frame): { frame: Frame; ok: Uint8Array; broken: Map<string, number> };
-  /** One line per rule, for prompts and summaries. */
-  texts(): string[];
-}
+export type { ConstraintSet } from "../types.js";
 
 /** How the evaluator (and so the rules) read each schema column. */
 export function ruleKinds(schema: Schema, real: Frame | undefined): Record<string, EvalKind> {
