@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     ["generate, copula, counts Latte:10000,Cocoa:10000", { ...base, conditions: "coffee_name=Latte:10000,Cocoa:10000" }],
     ["generate, copula, rebalance coffee_name (uniform)", { ...base, rebalance: "coffee_name" }],
     ["generate, offline, counts Latte:10000,Cocoa:10000 (rejection)", { ...base, mode: "offline", conditions: "coffee_name=Latte:10000,Cocoa:10000" }],
+    ["generate, cart, no rules", { ...base, mode: "cart", mineConstraints: false }],
+    ["generate, cart, counts Latte:10000,Cocoa:10000 (held column first)", { ...base, mode: "cart", conditions: "coffee_name=Latte:10000,Cocoa:10000" }],
   ];
   const ref = await timed(() => generate(e2e[0]![1]), 1);
   for (const [label, o] of e2e) {
@@ -94,6 +96,9 @@ async function main(): Promise<void> {
   const offCounts = await generate({ ...base, rows: 600, mode: "offline", conditions: "coffee_name=Latte:300,Cocoa:300" });
   const oc = tally(offCounts.frame.columns["coffee_name"]!);
   lines.push(`| offline, the same condition (rejection and top-up) | Latte ${oc.get("Latte")}, Cocoa ${oc.get("Cocoa")} of 600 | exact | ${oc.get("Latte") === 300 && oc.get("Cocoa") === 300 ? "yes" : "no"} |`);
+  const cartCounts = await generate({ ...base, rows: 600, mode: "cart", conditions: "coffee_name=Latte:300,Cocoa:300" });
+  const cc = tally(cartCounts.frame.columns["coffee_name"]!);
+  lines.push(`| cart, the same condition (held column drawn first) | Latte ${cc.get("Latte")}, Cocoa ${cc.get("Cocoa")} of 600 | exact | ${cc.get("Latte") === 300 && cc.get("Cocoa") === 300 ? "yes" : "no"} |`);
   const reb = await generate({ ...base, rows: 1000, rebalance: "coffee_name" });
   const rc = tally(reb.frame.columns["coffee_name"]!);
   const realShare = tally(coffee.columns["coffee_name"]!);
@@ -109,7 +114,7 @@ async function main(): Promise<void> {
     const plainCopula = await generate({ like: table, rows: 2000, seed: 1, mineConstraints: false });
     const pb = brokenRows(table, plainCopula.frame);
     lines.push(`| copula without rules, trips table (2,000 rows) | ${pb.broken} broken rule checks (${pb.text}) | – | (the defect) |`);
-    for (const [mode, rows] of [["offline", 2000], ["copula", 2000], ["llm-rows", 100], ["llm-program", 500]] as const) {
+    for (const [mode, rows] of [["offline", 2000], ["copula", 2000], ["cart", 2000], ["llm-rows", 100], ["llm-program", 500]] as const) {
       const run = await generate({ like: table, rows, seed: 1, mode, batchSize: 20, ...(mode.startsWith("llm") ? llm : {}) } as GenerateOptions);
       const b = brokenRows(table, run.frame);
       lines.push(`| ${mode}, mined rules, trips table (${rows.toLocaleString("en-US")} rows${mode.startsWith("llm") ? ", local test server" : ""}) | ${b.broken} broken of ${b.rules} rules (${b.text}) | 0 | ${b.broken === 0 ? "yes" : "no"} |`);

@@ -13,7 +13,7 @@
 import { roundSignificant } from "../data/numbers.js";
 import { rowKeyOf } from "../data/rowKey.js";
 import type { CellValue, Frame } from "../data/types.js";
-import { takeRows } from "../data/frame.js";
+import { concatFrames, takeRows } from "../data/frame.js";
 import { normalizeText, tokenize } from "./text/quality.js";
 
 export type DedupReason = "exact" | "near" | "similar-text";
@@ -249,4 +249,25 @@ export function dedupRows(frame: Frame, options: DedupOptions = {}): DedupResult
       matchesReal: removed.filter((x) => x.duplicateOf.source === "real").length,
     },
   };
+}
+
+/**
+ * The dedup step the statistical modes (copula, cart) share: drops generated rows that copy a real
+ * row or each other, then tops up with fresh draws (`draw(n, round)`, twice the shortfall) for up to
+ * 5 rounds. Returns at most `wanted` rows and how many were removed in all.
+ */
+export function dedupTopUp(
+  frame: Frame, against: Frame, mode: "exact" | "near", wanted: number,
+  draw: (rows: number, round: number) => Frame, signal?: AbortSignal,
+): { frame: Frame; removed: number } {
+  let result = dedupRows(frame, { mode, against });
+  let removed = result.counts.removed;
+  let out = result.frame;
+  for (let round = 1; round <= 5 && out.rowCount < wanted; round++) {
+    if (signal?.aborted) break;
+    result = dedupRows(concatFrames([out, draw((wanted - out.rowCount) * 2, round)]), { mode, against });
+    removed += result.counts.removed;
+    out = takeRows(result.frame, Array.from({ length: Math.min(wanted, result.frame.rowCount) }, (_, i) => i));
+  }
+  return { frame: out, removed };
 }

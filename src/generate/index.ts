@@ -22,6 +22,7 @@ import {
 } from "./types.js";
 import { createOfflineGenerator, EXAMPLE_SCHEMAS } from "./offline/index.js";
 import { createCopulaGenerator } from "./copula/index.js";
+import { createCartGenerator } from "./cart/index.js";
 import { toSchema } from "./schema-input.js";
 import { printableLine } from "../display/untrusted.js";
 import { drawRows, planConditions, rowKey, type ConditionInput, type ConditionPlan, type RebalanceInput } from "./conditions/index.js";
@@ -37,6 +38,8 @@ export {
 export type { OfflineColumn, OfflineSchema, LinkedGroup, DistributionName, OfflineOptions, OfflineOutput } from "./offline/index.js";
 export { fitCopula, sampleCopula, CopulaError, normalCdf, normalQuantile, createCopulaGenerator } from "./copula/index.js";
 export type { CopulaModel } from "./copula/index.js";
+export { fitCart, sampleCart, CartError, createCartGenerator } from "./cart/index.js";
+export type { CartModel, CartOptions, Smoothing } from "./cart/index.js";
 export { compileExpression, evaluateColumns, evaluateRecord, ExpressionError } from "./expression.js";
 export type { CompiledExpression } from "./expression.js";
 export { Deduplicator, dedupRows } from "./dedup.js";
@@ -212,6 +215,7 @@ export async function checkLlmProvider(mode: GenerateMode, options: Readonly<Rec
 export async function createGenerator(mode: GenerateMode): Promise<Generator> {
   if (mode === "offline") return createOfflineGenerator();
   if (mode === "copula") return createCopulaGenerator();
+  if (mode === "cart") return createCartGenerator();
   if (!LLM_MODES.has(mode)) throw new GenerateError(`Unknown mode "${String(mode)}"; use one of ${GENERATE_MODES.join(", ")}.`);
   // Loaded on demand: the LLM engine (SDK, sandbox) is heavy and offline users never need it.
   const { createLlmGenerator } = await import("./llm/index.js");

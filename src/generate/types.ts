@@ -1,5 +1,5 @@
 /**
- * The one Generator interface. Every generation mode (offline, copula, llm-rows, llm-program,
+ * The one Generator interface. Every generation mode (offline, copula, cart, llm-rows, llm-program,
  * text) implements it; `generate()` in ./index.ts picks one and wraps its result.
  * Kept free of runtime imports so LLM code and the offline engine can share it cheaply.
  */
@@ -7,9 +7,9 @@ import type { CellValue, Frame, Schema } from "../data/types.js";
 import type { EvalKind, RowRule } from "../evaluate/index.js";
 import { InputError } from "../errors.js";
 
-export type GenerateMode = "offline" | "copula" | "llm-rows" | "llm-program" | "text";
+export type GenerateMode = "offline" | "copula" | "cart" | "llm-rows" | "llm-program" | "text";
 
-export const GENERATE_MODES: readonly GenerateMode[] = ["offline", "copula", "llm-rows", "llm-program", "text"];
+export const GENERATE_MODES: readonly GenerateMode[] = ["offline", "copula", "cart", "llm-rows", "llm-program", "text"];
 
 /** Text-mode task kinds (DESIGN.md section 6). */
 export type TextTask = "classification" | "ner" | "dialogue" | "summary";
@@ -23,8 +23,16 @@ export interface GenerateRequest {
   like?: Frame;
   /** Free-text description of the data (the %%generate cell body). */
   description?: string;
-  /** Seed for every random choice; same seed + same inputs → same rows (offline, copula). */
+  /** Seed for every random choice; same seed + same inputs → same rows (offline, copula, cart). */
   seed: number;
+
+  // ---- cart (sequential trees, docs/generation.md); ignored by other modes ----
+  /** Smallest number of real rows in a tree leaf (synthpop's minbucket); larger → fewer copies of real rows. Default 5. */
+  minLeaf?: number;
+  /** "density": Gaussian noise around continuous numeric donor values (synthpop's smoothing). Default "none". */
+  smoothing?: "none" | "density";
+  /** Visit sequence: these columns are drawn first, in this order; the rest follow in table order, or stand where "*" is (["*", "money"]: money last). */
+  order?: readonly string[];
 
   // ---- LLM modes (llm-rows, llm-program, text); ignored by offline/copula ----
   model?: string;

@@ -115,6 +115,24 @@ describe("copula: exact conditioning", () => {
   });
 });
 
+describe("cart: the held column drawn first", () => {
+  it("returns exactly the requested counts, the other columns from the leaves the held value leads to", async () => {
+    const run = await generate({ mode: "cart", like: titanic, rows: 300, seed: 3, conditions: "embarked=Q:100,C:120,S:80" });
+    expect(tally(run.frame.columns["embarked"]!)).toEqual({ Q: 100, C: 120, S: 80 });
+    expect((run.stats.extra?.["rejected"] as Record<string, number>)["condition"] ?? 0).toBe(0);
+    const first = await generate({ mode: "cart", like: titanic, rows: 300, seed: 1, conditions: "class=First" });
+    const third = await generate({ mode: "cart", like: titanic, rows: 300, seed: 1, conditions: "class=Third" });
+    expect(mean(first.frame.columns["fare"]!)).toBeGreaterThan(50);
+    expect(mean(third.frame.columns["fare"]!)).toBeLessThan(25);
+    expect(new Set(first.frame.columns["pclass"]!)).toEqual(new Set([1]));
+  });
+
+  it("rebalances within one point", async () => {
+    const run = await generate({ mode: "cart", like: titanic, rows: 600, seed: 4, rebalance: "who" });
+    expect(tally(run.frame.columns["who"]!)).toEqual({ man: 200, woman: 200, child: 200 });
+  });
+});
+
 describe("offline: rejection and top-up", () => {
   it("returns exactly the requested counts and a fixed value", async () => {
     const run = await generate({ schema: "coffee-shop", rows: 200, seed: 1, conditions: ["product=Latte:120,Croissant:80", "payment_type=credit"] });

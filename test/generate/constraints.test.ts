@@ -86,7 +86,7 @@ describe("mined rules: 0 broken rows in every mode's output (ordered date-times,
     expect(broken.broken).toBeGreaterThan(0);
   });
 
-  it.each(["copula", "offline"] as const)("%s", async (mode) => {
+  it.each(["copula", "offline", "cart"] as const)("%s", async (mode) => {
     const run = await generate({ like: real, rows: 400, seed: 1, mode });
     expect(run.frame.rowCount).toBe(400);
     const d = diagnostic(real, run.frame);
