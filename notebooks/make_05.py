@@ -25,7 +25,7 @@ made rare on purpose, `keepShare` the share of its training rows that stay.
 let seed = 7;
 let rareClass = "Espresso";   // the class made rare in the training rows
 let keepShare = 0.1;          // share of its training rows that are kept
-let generator = "copula";     // the synthetic rows' mode: copula, offline (or llm-rows with an LLM configured)
+let generator = "copula";     // the synthetic rows' mode: copula, cart, offline (or llm-rows with an LLM configured)
 let epochs = 60;              // the MLP's most epochs (early stopping may end sooner)
 """, tags=["parameters"]),
     md("""
