@@ -6,7 +6,7 @@ import { FrameError, toFrame, type TableInput } from "../data/frame.js";
 import type { CellValue, Frame, Schema } from "../data/types.js";
 import { inferSchema } from "../data/schema.js";
 import { frameBundle } from "../data/display.js";
-import { escapeHtml } from "../data/display.js";
+import { escapeHtml } from "../display/format.js";
 import { toDataFrame, type DataFrame } from "../data/dataframe.js";
 import {
   GENERATE_MODES,
@@ -42,9 +42,9 @@ export { fitCart, sampleCart, CartError, createCartGenerator } from "./cart/inde
 export type { CartModel, CartOptions, Smoothing } from "./cart/index.js";
 export { compileExpression, evaluateColumns, evaluateRecord, ExpressionError } from "./expression.js";
 export type { CompiledExpression } from "./expression.js";
-export { Deduplicator, dedupRows } from "./dedup.js";
+export { Deduplicator, dedupRows, dedupMode } from "./dedup.js";
 export { toSchema, schemaFromZod, schemaFromJsonSchema } from "./schema-input.js";
-export type { DedupOptions, DedupResult, DedupReason, RemovedRow } from "./dedup.js";
+export type { DedupOptions, DedupResult, DedupReason, DedupMode, RemovedRow } from "./dedup.js";
 export { textQuality, duplicateRate, distinctN, lengthStats, labelBalance, normalizeText, tokenize as tokenizeText } from "./text/quality.js";
 export type { TextQuality, LengthStats, LabelBalance } from "./text/quality.js";
 export { parseCondition, parseRebalance, planConditions, drawRows } from "./conditions/index.js";
@@ -59,7 +59,7 @@ export type { Price, CostEstimate, LlmClientOptions } from "./llm/index.js";
 const LLM_MODES = new Set<string>(["llm-rows", "llm-program", "text"]);
 
 /** What `generate()` takes: the request fields, with `like` as any table and `schema` also an example name. */
-export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like" | "seed" | "conditionPlan" | "constraintSet"> {
+export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like" | "seed" | "conditionPlan" | "constraintSet" | "avoid"> {
   /**
    * Fixed values or exact counts per value: "coffee_name=Latte", "coffee_name=Latte:300,Cocoa:300",
    * or objects ({ column, value } / { column, counts }). docs/generation.md#conditions.
@@ -78,6 +78,8 @@ export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like"
   like?: TableInput;
   /** Default 0. */
   seed?: number;
+  /** Rows a reviewer rejected (a table, or a Review: its rejected rows), shown to the LLM as counter-examples. */
+  avoid?: TableInput | { rejected(): unknown };
   /** Date formats for columns of `like` the data cannot settle, e.g. { Date: "dd/mm/yyyy" } (docs/data.md). */
   dates?: Readonly<Record<string, string>>;
   onProgress?: (progress: Progress) => void;
@@ -222,6 +224,14 @@ export async function createGenerator(mode: GenerateMode): Promise<Generator> {
   return createLlmGenerator(mode);
 }
 
+/** The counter-example rows of `avoid`: a table as is, or a review's rejected rows. */
+function avoidFrame(avoid: NonNullable<GenerateOptions["avoid"]>): Frame {
+  const v = typeof (avoid as { rejected?: unknown }).rejected === "function" ? (avoid as { rejected(): unknown }).rejected() : avoid;
+  try { return toFrame(v); } catch (e) {
+    throw new GenerateError(`avoid must be a table of rejected rows or a review (review(...)): ${(e as Error).message}`);
+  }
+}
+
 /**
  * Generates rows. Picks the mode (see pickMode), infers the schema from `like` when no schema
  * is given, runs the mode's Generator and wraps the result in a displayable GenerationRun.
@@ -245,11 +255,15 @@ export async function generate(options: GenerateOptions): Promise<GenerationRun>
       throw e;
     }
   }
+  const avoid = options.avoid !== undefined ? avoidFrame(options.avoid) : undefined;
+  if (avoid && !LLM_MODES.has(mode)) {
+    throw new GenerateError(`avoid (rejected rows as counter-examples) needs an LLM mode (llm-rows, llm-program or text); ${mode} does not read a prompt.`);
+  }
   const {
-    onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, dates: _dates,
+    onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, dates: _dates, avoid: _avoid,
     conditions, rebalance, constraints, mineConstraints, ...rest
   } = options;
-  const request: GenerateRequest = { ...rest, rows, seed, ...(schema ? { schema } : {}), ...(like ? { like } : {}) };
+  const request: GenerateRequest = { ...rest, rows, seed, ...(schema ? { schema } : {}), ...(like ? { like } : {}), ...(avoid ? { avoid } : {}) };
   const hooks = { onProgress: onProgress ?? (() => {}), ...(signal ? { signal } : {}) };
   const generator = await createGenerator(mode);
   const declared = conditions !== undefined || rebalance !== undefined || (constraints !== undefined && constraints.length > 0);
@@ -329,7 +343,7 @@ async function generateWithRules(
     const drawn = await drawRows(sampler, {
       rows: request.rows, seed: request.seed, mode, hooks, sharesFromReal: !!like,
       ...(plan ? { plan } : {}), ...(set ? { constraints: set } : {}),
-      ...(request.dedup ? { dedup: request.dedup } : {}), ...(like ? { like } : {}),
+      ...(request.dedup && request.dedup !== "none" ? { dedup: request.dedup } : {}), ...(like ? { like } : {}),
     });
     let frame = drawn.frame;
     if (request.meta) {
@@ -344,7 +358,7 @@ async function generateWithRules(
       frame, schema, warnings: [...sampler.warnings, ...drawn.warnings],
       stats: {
         rows: frame.rowCount, elapsedMs, rowsPerSecond,
-        ...(request.dedup ? { duplicatesRemoved: drawn.duplicatesRemoved } : {}),
+        ...(request.dedup && request.dedup !== "none" ? { duplicatesRemoved: drawn.duplicatesRemoved } : {}),
         extra: { drawn: drawn.drawn, rejected: drawn.rejected },
       },
       provenance: { method: mode, seed: request.seed, createdAt: new Date().toISOString(), ...(request.runId ? { runId: request.runId } : {}) },

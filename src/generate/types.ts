@@ -48,10 +48,18 @@ export interface GenerateRequest {
   /** Few-shot example rows taken from `like` per request (llm-rows). */
   examples?: number;
   temperature?: number;
-  /** Remove exact/near duplicates (also against `like`). Default true for LLM modes. */
-  dedup?: boolean | "exact" | "near";
+  /**
+   * Remove exact or near duplicates (also of `like`'s rows), or "none" to keep them; `true` is
+   * "near", `false` an alias of "none". Default "near" for LLM modes, "none" for copula.
+   */
+  dedup?: "exact" | "near" | "none" | boolean;
   /** Use the OpenAI Batch API. */
   batchApi?: boolean;
+  /**
+   * Counter-examples: rows a reviewer rejected (src/review/). The LLM modes show them in the prompt
+   * as "do not produce rows like these"; offline and copula refuse the option.
+   */
+  avoid?: Frame;
 
   // ---- text mode ----
   textTask?: TextTask;

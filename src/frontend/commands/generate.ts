@@ -38,7 +38,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
     { name: "temperature", type: "number", min: 0, max: 2, key: "temperature", help: "sampling temperature (LLM modes)" },
     {
       name: "dedup", type: "string", choices: ["exact", "near", "none"], key: "dedup",
-      convert: (v) => (v === "none" ? false : v), help: "remove duplicates (also of real rows)",
+      help: "remove duplicates (also of real rows), or none to keep them",
     },
     { name: "meta", type: "boolean", key: "meta", help: "add a _meta provenance column", default: false },
     { name: "run-id", type: "string", key: "runId", help: "checkpoint id: an interrupted run with the same id resumes (LLM modes)" },
@@ -49,6 +49,10 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       convert: (v) => String(v).split(",").map((s) => s.trim()).filter(Boolean), help: "text mode labels, comma-separated (e.g. spam,ham)",
     },
     { name: "balanced", type: "boolean", key: "balanced", help: "text mode: equal rows per label", default: false },
+    {
+      name: "avoid", type: "string", metavar: "REVIEW|TABLE",
+      help: "counter-examples for the LLM modes: the rejected rows of review REVIEW (.synthlab/review/REVIEW.jsonl), or a table of rows to avoid",
+    },
     {
       name: "condition", type: "string", repeatable: true, metavar: "C", key: "conditions",
       help: 'fixed values or exact counts, e.g. "coffee_name=Latte" or "coffee_name=Latte:300,Cocoa:300" (repeatable; docs/generation.md)',

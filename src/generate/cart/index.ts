@@ -1,6 +1,6 @@
 /** The cart mode as a Generator: fit sequential trees on `like`, draw seeded rows; optional dedup against the real rows. */
 import type { CellValue, Frame } from "../../data/types.js";
-import { dedupTopUp } from "../dedup.js";
+import { dedupMode, dedupTopUp } from "../dedup.js";
 import type { GenerateHooks, GenerateRequest, GenerateResult, Generator } from "../types.js";
 import { GenerateError } from "../types.js";
 import { withMeta } from "../offline/index.js";
@@ -89,11 +89,11 @@ export function createCartGenerator(): Generator {
       const warnings = [...model.warnings];
       let frame: Frame = sampleCart(model, request.rows, request.seed);
       let removed = 0;
-      if (request.dedup) {
+      const dedup = dedupMode(request.dedup, "none");
+      if (dedup !== "none") {
         // Drop rows that copy a real row (or each other), then top up with fresh draws a few times.
-        const mode = request.dedup === "exact" ? "exact" : "near";
         const draw = (n: number, round: number): Frame => sampleCart(model, n, request.seed + round * 7919);
-        ({ frame, removed } = dedupTopUp(frame, like, mode, request.rows, draw, hooks.signal));
+        ({ frame, removed } = dedupTopUp(frame, like, dedup, request.rows, draw, hooks.signal));
         if (frame.rowCount < request.rows) warnings.push(`Only ${frame.rowCount} of ${request.rows} rows are distinct from the real rows and each other; a larger minLeaf or smoothing "density" makes fewer copies.`);
       }
       if (request.meta) {
@@ -108,7 +108,7 @@ export function createCartGenerator(): Generator {
         frame,
         schema: request.schema ?? { columns: [] },
         warnings,
-        stats: { rows: frame.rowCount, elapsedMs, rowsPerSecond, ...(request.dedup ? { duplicatesRemoved: removed } : {}) },
+        stats: { rows: frame.rowCount, elapsedMs, rowsPerSecond, ...(dedup !== "none" ? { duplicatesRemoved: removed } : {}) },
         provenance: { method: "cart", seed: request.seed, createdAt: new Date().toISOString(), ...(request.runId ? { runId: request.runId } : {}) },
       };
     },

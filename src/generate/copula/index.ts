@@ -1,6 +1,6 @@
 /** The copula mode as a Generator: fit on `like`, sample seeded rows; optional dedup against the real rows. */
 import type { CellValue, Frame } from "../../data/types.js";
-import { dedupTopUp } from "../dedup.js";
+import { dedupMode, dedupTopUp } from "../dedup.js";
 import type { GenerateHooks, GenerateRequest, GenerateResult, Generator } from "../types.js";
 import { GenerateError } from "../types.js";
 import { conditionableColumns, CopulaError, fitCopula, renumberIds, sampleCopula, sampleCopulaConditioned, type CopulaModel } from "./copula.js";
@@ -52,11 +52,11 @@ export function createCopulaGenerator(): Generator {
       warnings.push(...model.warnings);
       let frame: Frame = sampleCopula(model, request.rows, request.seed);
       let removed = 0;
-      if (request.dedup) {
+      const dedup = dedupMode(request.dedup, "none");
+      if (dedup !== "none") {
         // Drop rows that copy a real row (or each other), then top up with fresh draws a few times.
-        const mode = request.dedup === "exact" ? "exact" : "near";
         const draw = (n: number, round: number): Frame => sampleCopula(model, n, request.seed + round * 7919);
-        ({ frame, removed } = dedupTopUp(frame, like, mode, request.rows, draw, hooks.signal));
+        ({ frame, removed } = dedupTopUp(frame, like, dedup, request.rows, draw, hooks.signal));
         if (frame.rowCount < request.rows) warnings.push(`Only ${frame.rowCount} of ${request.rows} rows are distinct from the real rows and each other.`);
       }
       if (request.meta) {
@@ -72,7 +72,7 @@ export function createCopulaGenerator(): Generator {
         warnings,
         stats: {
           rows: frame.rowCount, elapsedMs, rowsPerSecond: frame.rowCount / Math.max(elapsedMs / 1000, 1e-9),
-          ...(request.dedup ? { duplicatesRemoved: removed } : {}),
+          ...(dedup !== "none" ? { duplicatesRemoved: removed } : {}),
         },
         provenance: { method: "copula", seed: request.seed, createdAt: new Date().toISOString(), ...(request.runId ? { runId: request.runId } : {}) },
       };
