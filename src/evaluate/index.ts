@@ -28,5 +28,12 @@ export { featureImportance, kendallTau } from "./utility/featureImportance.js";
 export { evaluate, Report } from "./report/report.js";
 export type { EvaluateOptions, ReportJson } from "./report/types.js";
 export { fidelityParts, fidelityScore, noiseFloor } from "./table/fidelity.js";
+// Row rules: one definition for the report's validity diagnostic and the generator's constraints.
+export { validityDiagnostic, mineRowRules, checkRule, ruleStatus, ruleText, ruleColumns, lookupTable } from "./table/validity.js";
+export type { RowRule, RuleCheck, Diagnostic } from "./table/validity.js";
+export { parseConstraint, ConstraintError } from "./table/ruleSyntax.js";
+// How the evaluator reads a column (the generator checks rules on the same reading).
+export { evalKindOf, withCanonicalDates } from "./internal/schema.js";
+export { toNumeric } from "./internal/columns.js";
 export type { ColumnReport, FidelityParts, FidelityOptions } from "./table/fidelity.js";
 export type { ReportCharts } from "./report/charts.js";

@@ -3,7 +3,7 @@ import type { MimeBundle } from "../display/protocol.js";
 import { displaySymbol } from "../display/protocol.js";
 import { MAX_ROWS } from "../limits.js";
 import { FrameError, toFrame, type TableInput } from "../data/frame.js";
-import type { Frame, Schema } from "../data/types.js";
+import type { CellValue, Frame, Schema } from "../data/types.js";
 import { inferSchema } from "../data/schema.js";
 import { frameBundle } from "../data/display.js";
 import { escapeHtml } from "../display/format.js";
@@ -15,6 +15,7 @@ import {
   type GenerateRequest,
   type GenerateResult,
   type GenerateStats,
+  type GenerateHooks,
   type Generator,
   type Progress,
   type Provenance,
@@ -24,6 +25,10 @@ import { createCopulaGenerator } from "./copula/index.js";
 import { createCartGenerator } from "./cart/index.js";
 import { toSchema } from "./schema-input.js";
 import { printableLine } from "../display/untrusted.js";
+import { drawRows, planConditions, rowKey, type ConditionInput, type ConditionPlan, type RebalanceInput } from "./conditions/index.js";
+import { resolveConstraints, type ConstraintInput, type ConstraintSet } from "./constraints/index.js";
+import type { RowRule } from "../evaluate/index.js";
+import { withMeta } from "./offline/index.js";
 
 export * from "./types.js";
 export {
@@ -42,6 +47,10 @@ export { toSchema, schemaFromZod, schemaFromJsonSchema } from "./schema-input.js
 export type { DedupOptions, DedupResult, DedupReason, DedupMode, RemovedRow } from "./dedup.js";
 export { textQuality, duplicateRate, distinctN, lengthStats, labelBalance, normalizeText, tokenize as tokenizeText } from "./text/quality.js";
 export type { TextQuality, LengthStats, LabelBalance } from "./text/quality.js";
+export { parseCondition, parseRebalance, planConditions, drawRows } from "./conditions/index.js";
+export type { ConditionInput, RebalanceInput, ConditionPlan, Cell, Sampler } from "./conditions/index.js";
+export { resolveConstraints } from "./constraints/index.js";
+export type { ConstraintInput, ConstraintSet } from "./constraints/index.js";
 
 // Cheap to import: the SDK, sandbox and TypeScript load only when an LLM mode runs.
 export { registerPrice, priceFor, estimateLlmRun, createLlmClient, LlmConfigError, BudgetExceededError } from "./llm/index.js";
@@ -50,7 +59,18 @@ export type { Price, CostEstimate, LlmClientOptions } from "./llm/index.js";
 const LLM_MODES = new Set<string>(["llm-rows", "llm-program", "text"]);
 
 /** What `generate()` takes: the request fields, with `like` as any table and `schema` also an example name. */
-export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like" | "seed" | "avoid"> {
+export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like" | "seed" | "conditionPlan" | "constraintSet" | "avoid"> {
+  /**
+   * Fixed values or exact counts per value: "coffee_name=Latte", "coffee_name=Latte:300,Cocoa:300",
+   * or objects ({ column, value } / { column, counts }). docs/generation.md#conditions.
+   */
+  conditions?: ConditionInput | readonly ConditionInput[];
+  /** A target distribution for one column: "coffee_name" (uniform) or "coffee_name=Latte:0.5,Cocoa:0.5". */
+  rebalance?: RebalanceInput;
+  /** Rules every row must satisfy: "pickup<=dropoff", "total=fare+tip", "borough<-zone", … or rule objects. */
+  constraints?: readonly ConstraintInput[];
+  /** Also enforce the rules mined from `like` (those the report's validity diagnostic checks). Default true. */
+  mineConstraints?: boolean;
   mode?: GenerateMode;
   /** A schema object, a zod z.object, a JSON Schema object, or the name of a shipped example ("coffee-shop"). */
   schema?: Schema | string | object;
@@ -74,8 +94,11 @@ export class GenerationRun implements GenerateResult {
   readonly warnings: string[];
   readonly provenance?: Provenance;
   readonly program?: string;
+  /** The rules the rows satisfy (declared, then mined): pass them to evaluate({ constraints }) to check them. */
+  readonly constraints: RowRule[];
 
-  constructor(readonly mode: string, result: GenerateResult) {
+  constructor(readonly mode: string, result: GenerateResult, constraints: readonly RowRule[] = []) {
+    this.constraints = [...constraints];
     this.frame = result.frame;
     this.schema = result.schema;
     this.stats = result.stats;
@@ -236,11 +259,138 @@ export async function generate(options: GenerateOptions): Promise<GenerationRun>
   if (avoid && !LLM_MODES.has(mode)) {
     throw new GenerateError(`avoid (rejected rows as counter-examples) needs an LLM mode (llm-rows, llm-program or text); ${mode} does not read a prompt.`);
   }
-  const { onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, dates: _dates, avoid: _avoid, ...rest } = options;
+  const {
+    onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, dates: _dates, avoid: _avoid,
+    conditions, rebalance, constraints, mineConstraints, ...rest
+  } = options;
   const request: GenerateRequest = { ...rest, rows, seed, ...(schema ? { schema } : {}), ...(like ? { like } : {}), ...(avoid ? { avoid } : {}) };
+  const hooks = { onProgress: onProgress ?? (() => {}), ...(signal ? { signal } : {}) };
   const generator = await createGenerator(mode);
-  const result = await generator.generate(request, { onProgress: onProgress ?? (() => {}), ...(signal ? { signal } : {}) });
+  const declared = conditions !== undefined || rebalance !== undefined || (constraints !== undefined && constraints.length > 0);
+  if (mineConstraints !== undefined && typeof mineConstraints !== "boolean") throw new GenerateError(`mineConstraints must be true or false, got ${JSON.stringify(mineConstraints)}.`);
+  let result: GenerateResult;
+  let rules: RowRule[] = [];
+  if (mode === "text" || (!declared && !(like && mineConstraints !== false))) {
+    if (mode === "text" && declared) throw new GenerateError("The text mode takes no conditions or constraints: balance its labels with --labels a,b --balanced.");
+    result = await generator.generate(request, hooks);
+  } else {
+    const ruled = await generateWithRules(generator, mode, request, hooks, { conditions, rebalance, constraints, mine: mineConstraints });
+    result = ruled.result;
+    rules = ruled.rules;
+  }
   // What inference noticed about the real table (an ambiguous day/month order) is worth a line.
   const notes = schema?.notes ?? [];
-  return new GenerationRun(mode, notes.length ? { ...result, warnings: [...notes, ...result.warnings] } : result);
+  return new GenerationRun(mode, notes.length ? { ...result, warnings: [...notes, ...result.warnings] } : result, rules);
+}
+
+/** Pilot rows drawn to learn a schema-only mode's values and shares (what conditions are matched against). */
+const PILOT_ROWS = 5_000;
+
+interface RuleInputs {
+  conditions: GenerateOptions["conditions"];
+  rebalance: GenerateOptions["rebalance"];
+  constraints: GenerateOptions["constraints"];
+  mine: boolean | undefined;
+}
+
+/**
+ * A run with conditions and/or constraints: resolved here once for every mode. Sampling modes
+ * draw through their Sampler (exact conditioning or rejection and top-up, conditions/index.ts);
+ * the LLM modes get the plan and the rules in the request and use their engine's top-up rounds.
+ * Either way the rows are checked once more at the end: exact counts, no broken rule.
+ */
+async function generateWithRules(
+  generator: Generator, mode: GenerateMode, request: GenerateRequest, hooks: GenerateHooks, inputs: RuleInputs,
+): Promise<{ result: GenerateResult; rules: RowRule[] }> {
+  const started = performance.now();
+  const like = request.like;
+  const resolve = (schema: Schema, pilot: Frame | undefined) => {
+    const plan = planConditions({
+      ...(inputs.conditions !== undefined ? { conditions: inputs.conditions } : {}),
+      ...(inputs.rebalance !== undefined ? { rebalance: inputs.rebalance } : {}),
+      rows: request.rows, schema,
+      ...(like ?? pilot ? { reference: (like ?? pilot)! } : {}),
+      referenceIsReal: !!like,
+      referenceName: like ? "the real rows" : pilot ? `a ${PILOT_ROWS.toLocaleString("en-US")}-row pilot sample of the schema` : "the schema",
+    });
+    const set = resolveConstraints({
+      ...(inputs.constraints !== undefined ? { declared: inputs.constraints } : {}),
+      mine: inputs.mine ?? true, schema, ...(like ? { like } : {}), ...(plan ? { conditioned: plan.columns } : {}),
+    });
+    return { plan, set };
+  };
+  const anyConditions = inputs.conditions !== undefined || inputs.rebalance !== undefined;
+  if (!generator.sampler && !LLM_MODES.has(mode)) throw new GenerateError(`The ${mode} mode cannot draw rows on demand, so it takes no conditions or constraints.`);
+  // With real rows the table is known before fitting: bad conditions fail before any work.
+  let resolved = like && request.schema ? resolve(request.schema, undefined) : undefined;
+  const sampler = generator.sampler ? await generator.sampler(request, hooks) : undefined;
+  const schema = sampler?.schema ?? request.schema;
+  if (!schema) {
+    throw new GenerateError(`${mode}: conditions and constraints name columns, and there is no table yet: pass a schema (--schema) or real rows (--like).`);
+  }
+  if (!resolved) {
+    const pilot = !like && sampler && anyConditions ? await sampler.sample(PILOT_ROWS, request.seed + 0x5eed) : undefined;
+    resolved = resolve(schema, pilot);
+  }
+  const { plan, set } = resolved;
+  const rules = set ? [...set.declared, ...set.mined] : [];
+  let result: GenerateResult;
+  if (!plan && !set) {
+    result = await generator.generate(request, hooks);
+    return { result, rules };
+  }
+  if (sampler) {
+    const drawn = await drawRows(sampler, {
+      rows: request.rows, seed: request.seed, mode, hooks, sharesFromReal: !!like,
+      ...(plan ? { plan } : {}), ...(set ? { constraints: set } : {}),
+      ...(request.dedup && request.dedup !== "none" ? { dedup: request.dedup } : {}), ...(like ? { like } : {}),
+    });
+    let frame = drawn.frame;
+    if (request.meta) {
+      const columns = { ...(frame.columns as Record<string, CellValue[]>) };
+      withMeta(columns, frame.rowCount, { method: mode, seed: request.seed, runId: request.runId ?? null });
+      frame = { columnNames: [...frame.columnNames, "_meta"], columns, rowCount: frame.rowCount };
+    }
+    const elapsedMs = performance.now() - started;
+    const rowsPerSecond = frame.rowCount / Math.max(elapsedMs / 1000, 1e-9);
+    hooks.onProgress({ rows: frame.rowCount, target: request.rows, rowsPerSecond });
+    result = {
+      frame, schema, warnings: [...sampler.warnings, ...drawn.warnings],
+      stats: {
+        rows: frame.rowCount, elapsedMs, rowsPerSecond,
+        ...(request.dedup && request.dedup !== "none" ? { duplicatesRemoved: drawn.duplicatesRemoved } : {}),
+        extra: { drawn: drawn.drawn, rejected: drawn.rejected },
+      },
+      provenance: { method: mode, seed: request.seed, createdAt: new Date().toISOString(), ...(request.runId ? { runId: request.runId } : {}) },
+    };
+  } else {
+    result = await generator.generate({ ...request, schema, ...(plan ? { conditionPlan: plan } : {}), ...(set ? { constraintSet: set } : {}) }, hooks);
+  }
+  // A run the budget cap stopped returns fewer rows, with its warning; they must still be right.
+  const partial = result.stats.extra?.["stoppedByBudget"] === true;
+  verifyRows(mode, result.frame, partial ? null : request.rows, plan, set, schema);
+  return { result, rules };
+}
+
+/** The last word on a conditioned or constrained run: exact counts per cell and no broken rule, or an error (never rows silently wrong). */
+function verifyRows(mode: string, frame: Frame, rows: number | null, plan: ConditionPlan | undefined, set: ConstraintSet | undefined, schema: Schema): void {
+  if (rows !== null && frame.rowCount !== rows) throw new GenerateError(`${mode}: made ${frame.rowCount} of the ${rows} rows asked for under the conditions and constraints; see the warnings, loosen a constraint or lower the counts.`);
+  if (set) {
+    const { ok, broken } = set.enforce(frame);
+    if (ok.some((x) => x === 0)) {
+      throw new GenerateError(`${mode}: ${[...broken].map(([t, n]) => `${n} rows break "${t}"`).join(", ")} after generation; this is a bug, please report it.`);
+    }
+  }
+  if (plan) {
+    if (rows === null) return;
+    const numeric = plan.columns.map((c) => { const k = schema.columns.find((s) => s.name === c)?.kind; return k === "numeric" || k === "integer"; });
+    const tally = new Map<string, number>();
+    for (let i = 0; i < frame.rowCount; i++) {
+      const k = rowKey(plan.columns, numeric, (c) => frame.columns[c]?.[i] ?? null);
+      if (k !== null) tally.set(k, (tally.get(k) ?? 0) + 1);
+    }
+    for (const c of plan.cells) {
+      if ((tally.get(c.key) ?? 0) !== c.count) throw new GenerateError(`${mode}: ${tally.get(c.key) ?? 0} rows with ${c.label} instead of ${c.count}; this is a bug, please report it.`);
+    }
+  }
 }

@@ -3,7 +3,8 @@
  * text) implements it; `generate()` in ./index.ts picks one and wraps its result.
  * Kept free of runtime imports so LLM code and the offline engine can share it cheaply.
  */
-import type { Frame, Schema } from "../data/types.js";
+import type { CellValue, Frame, Schema } from "../data/types.js";
+import type { EvalKind, RowRule } from "../evaluate/index.js";
 import { InputError } from "../errors.js";
 
 export type GenerateMode = "offline" | "copula" | "cart" | "llm-rows" | "llm-program" | "text";
@@ -68,6 +69,12 @@ export interface GenerateRequest {
 
   /** Mode-specific extras not worth a field of their own. */
   options?: Readonly<Record<string, unknown>>;
+
+  // ---- conditions and constraints, resolved by generate() (src/generate/conditions/, constraints/) ----
+  /** Rows per conditioned value ("cells"); the LLM modes fill them with their own top-up rounds. */
+  conditionPlan?: ConditionPlan;
+  /** Rules every row must satisfy (declared and mined). */
+  constraintSet?: ConstraintSet;
 }
 
 /** Live progress, reported by a generator through hooks.onProgress (throttling is the caller's job). */
@@ -128,9 +135,62 @@ export interface GenerateResult {
 export interface Generator {
   mode: GenerateMode | string;
   generate(request: GenerateRequest, hooks: GenerateHooks): Promise<GenerateResult>;
+  /**
+   * Optional: the mode fitted once, drawing rows on demand, so that generate() can honour
+   * conditions and constraints by exact conditioning (Sampler.exact) or rejection and top-up.
+   * The sampling modes have one; the LLM modes honour `conditionPlan`/`constraintSet` themselves.
+   */
+  sampler?(request: GenerateRequest, hooks: GenerateHooks): Promise<Sampler>;
 }
 
 /** A bad request (wrong option, impossible schema): one clear message naming the problem and the fix. */
 export class GenerateError extends InputError {
   override name = "GenerateError";
+}
+
+// ---- conditions and constraints (src/generate/conditions/, src/generate/constraints/) ----
+
+/** One group of rows with the same conditioned values, and how many of them to make. */
+export interface Cell {
+  /** valueKey of each conditioned column's value, joined: matches rows to cells. */
+  key: string;
+  fixed: Readonly<Record<string, CellValue>>;
+  count: number;
+  /** e.g. `coffee_name=Latte`. */
+  label: string;
+  /** Share of reference rows with these values (null: no reference to measure it). */
+  share: number | null;
+}
+
+export interface ConditionPlan {
+  /** Conditioned columns, in key order. */
+  columns: string[];
+  cells: Cell[];
+}
+
+/**
+ * A fitted mode that can draw more rows on demand: what conditions and constraints need.
+ * `sample` may honour `fixed` exactly for the columns in `exact`; it may ignore the others.
+ */
+export interface Sampler {
+  schema: Schema;
+  warnings: string[];
+  exact: ReadonlySet<string>;
+  sample(rows: number, seed: number, fixed?: Readonly<Record<string, CellValue>>): Frame | Promise<Frame>;
+  /** Rewrites identifier columns of the assembled table (separate draws would repeat ids). */
+  finish?(frame: Frame, seed: number): Frame | Promise<Frame>;
+}
+
+export interface ConstraintSet {
+  /** Declared rules, then mined ones (as `ruleText` says them). */
+  declared: RowRule[];
+  mined: RowRule[];
+  kinds: Readonly<Record<string, EvalKind>>;
+  /**
+   * Recomputes determined columns, then flags each row: `ok[i]` 1 when row i breaks no rule.
+   * `broken` counts rejections per rule text.
+   */
+  enforce(frame: Frame): { frame: Frame; ok: Uint8Array; broken: Map<string, number> };
+  /** One line per rule, for prompts and summaries. */
+  texts(): string[];
 }

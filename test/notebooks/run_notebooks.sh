@@ -38,6 +38,7 @@ params_for() {
     02-*) echo "-p corpusRows=600 -p epochs=3 -p maxVocab=1500 -p llmRows=20" ;;
     03-*) echo "-p queries=100" ;;
     04-*) echo "-p rows=200 -p reviewRows=6" ;;
+    05-*) echo "-p epochs=30" ;;
     *) echo "" ;;
   esac
 }

@@ -24,7 +24,8 @@ import { fmt } from "./format.js";
 import { buildCharts, type ReportCharts } from "./charts.js";
 import { findingsOf } from "./findings.js";
 import type { EvaluateOptions, ReportContent, ReportExtras, ReportJson } from "./types.js";
-import { validityDiagnostic } from "../table/validity.js";
+import { validityDiagnostic, type RowRule } from "../table/validity.js";
+import { parseConstraint } from "../table/ruleSyntax.js";
 import { prepareColumns, type PreparedColumn } from "../pairs/prepare.js";
 import { createRng } from "../../data/random.js";
 import { MAX_QUERIES } from "../../limits.js";
@@ -295,7 +296,11 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   const noiseFloorJson: ReportJson["fidelity"]["noiseFloor"] = { ...nf, source: holdout ? "real+holdout" : "real" };
   t = lap("noiseFloor", t);
 
-  const diagnostic = validityDiagnostic(real, synth, { columns: evalCols, kinds });
+  let declared: RowRule[];
+  try { declared = (options.constraints ?? []).map((c) => (typeof c === "string" ? parseConstraint(c, kinds) : c)); } catch (e) {
+    throw new EvaluateError((e as Error).message);
+  }
+  const diagnostic = validityDiagnostic(real, synth, { columns: evalCols, kinds, declared });
   t = lap("diagnostic", t);
 
   // Utility and privacy, and the same for real rows the generator never saw (their noise floors).

@@ -10,7 +10,7 @@ import type { HistogramDetails } from "../columns/histogramSimilarity.js";
 import type { AutocorrelationDetails } from "../table/autocorrelation.js";
 import type { ColumnReport } from "../table/fidelity.js";
 import type { QueryResult } from "../table/qscore.js";
-import type { Diagnostic } from "../table/validity.js";
+import type { Diagnostic, RowRule } from "../table/validity.js";
 import type { DistanceSummary } from "../privacy/dcr.js";
 import type { RegressionScores, Trainer } from "../utility/prediction.js";
 
@@ -40,6 +40,11 @@ export interface EvaluateOptions {
   /** Number of QScore queries (default 200). */
   queries?: number;
   seed?: number;
+  /**
+   * Rules the synthetic rows were generated under (a GenerationRun's `constraints`, rule objects or
+   * their text such as "pickup<=dropoff"): the validity diagnostic checks them beside the mined ones.
+   */
+  constraints?: readonly (RowRule | string)[];
   /** Resamples of the noise floor (default 5). */
   noiseResamples?: number;
   /** Row cap per side for the exact nearest-neighbour searches (default 20 000). */

@@ -7,6 +7,10 @@
  * - order: `a ≤ b` between two numeric or two datetime columns (pickup ≤ dropoff);
  * - sum: `t = a + b [+ c]` or `t ≥ a + b [+ c]` over non-negative parts (total ≥ fare + tip);
  * - determines: each value of `a` comes with one value of `b` (class → pclass), `↔` both ways.
+ * Users may also declare rules (src/generate/constraints/): the same kinds, plus a range of one
+ * column, a product `t = a × b`, a strict order `a < b` and fixed combinations (only combinations
+ * of a few columns seen in the real rows). `ruleStatus` is the one definition of "a row breaks a
+ * rule": the report counts with it and the generator rejects with it.
  * Mining is bounded: at most MAX_ORDER_COLUMNS numeric columns for order rules,
  * MAX_SUM_COLUMNS for sums (pairs and triples), MAX_CATEGORY_COLUMNS for dependencies.
  * Spurious rules are left out: id-like columns (distinct integers), near-constant columns,
@@ -31,9 +35,24 @@ const MAX_LEVELS = 50;
 const SUM_TOLERANCE = 1e-6;
 
 export type RowRule =
-  | { type: "order"; a: string; b: string }
+  | { type: "order"; a: string; b: string; strict?: boolean }
   | { type: "sum"; total: string; parts: string[]; relation: "=" | "≥" }
-  | { type: "determines"; a: string; b: string; both: boolean };
+  | { type: "product"; total: string; parts: string[] }
+  | { type: "determines"; a: string; b: string; both: boolean }
+  /** Inclusive bounds; datetimes in epoch milliseconds (the evaluator's numeric view of them). */
+  | { type: "range"; column: string; min?: number; max?: number }
+  /** Only combinations of these columns' values that some real row has. */
+  | { type: "combination"; columns: string[] };
+
+/** The columns a rule reads. */
+export function ruleColumns(rule: RowRule): string[] {
+  switch (rule.type) {
+    case "order": case "determines": return [rule.a, rule.b];
+    case "sum": case "product": return [rule.total, ...rule.parts];
+    case "range": return [rule.column];
+    case "combination": return [...rule.columns];
+  }
+}
 
 export interface RuleCheck {
   rule: RowRule;
@@ -274,46 +293,89 @@ export function mineRowRules(real: Frame, columns: readonly string[], kinds: Rea
 }
 
 export function ruleText(rule: RowRule): string {
-  if (rule.type === "order") return `${rule.a} ≤ ${rule.b}`;
+  if (rule.type === "order") return `${rule.a} ${rule.strict ? "<" : "≤"} ${rule.b}`;
   if (rule.type === "sum") return `${rule.total} ${rule.relation} ${rule.parts.join(" + ")}`;
+  if (rule.type === "product") return `${rule.total} = ${rule.parts.join(" × ")}`;
+  if (rule.type === "combination") return `(${rule.columns.join(", ")}) as in the real rows`;
+  if (rule.type === "range") {
+    const b = (x: number): string => (Math.abs(x) > 1e11 ? new Date(x).toISOString().replace(/T00:00:00\.000Z$/, "").replace(/\.000Z$/, "Z") : String(x));
+    if (rule.min !== undefined && rule.max !== undefined) return `${b(rule.min)} ≤ ${rule.column} ≤ ${b(rule.max)}`;
+    return rule.min !== undefined ? `${rule.column} ≥ ${b(rule.min)}` : `${rule.column} ≤ ${b(rule.max!)}`;
+  }
   // "a → b": each value of a comes with one value of b; "↔": both ways.
   return `${rule.a} ${rule.both ? "↔" : "→"} ${rule.b}`;
 }
 
-/** Share of the synthetic rows that break a rule mined on the real rows. */
-export function checkRule(rule: RowRule, real: Frame, synth: Frame, kinds: Readonly<Record<string, EvalKind>>): RuleCheck {
-  const text = ruleText(rule);
+/** Whether two sums agree within the CSV rounding tolerance (the one tolerance of sum and product rules). */
+export function sumHolds(t: number, s: number, relation: "=" | "≥"): boolean {
+  const tol = SUM_TOLERANCE * Math.max(Math.abs(t), Math.abs(s), 1);
+  return relation === "=" ? Math.abs(t - s) <= tol : t >= s - tol;
+}
+
+/**
+ * For a "determines" rule: each real level of `from` → the real cell of `to` it comes with (the
+ * first seen), keyed by the level label the rule compares. The generator writes these cells.
+ */
+export function lookupTable(real: Frame, from: string, to: string, kinds: Readonly<Record<string, EvalKind>>): Map<string, CellValue> {
+  const a = levels(real.columns[from]!, kinds[from]!);
+  const b = real.columns[to]!;
+  const bl = levels(b, kinds[to]!);
+  const m = new Map<string, CellValue>();
+  for (let i = 0; i < real.rowCount; i++) {
+    const x = a[i] ?? null;
+    if (x !== null && bl[i] !== null && !m.has(x)) m.set(x, b[i]!);
+  }
+  return m;
+}
+
+/** Level labels of a row over some columns (null when any is missing): the key of combination rules. */
+function comboKeys(f: Frame, columns: readonly string[], kinds: Readonly<Record<string, EvalKind>>): (string | null)[] {
+  const cols = columns.map((c) => levels(f.columns[c]!, kinds[c]!));
+  return Array.from({ length: f.rowCount }, (_, i) => {
+    const parts: string[] = [];
+    for (const c of cols) { const v = c[i] ?? null; if (v === null) return null; parts.push(v); }
+    return parts.join("\u0000");
+  });
+}
+
+/**
+ * The one definition of breaking a rule, per row of `frame`: 1 broken, 0 holds, -1 the rule does not
+ * apply (a value is missing, or a "determines" row whose value the real data never has: that is the
+ * unseen-category check's business). Real-derived parts (lookups, seen combinations) come from `real`.
+ */
+export function ruleStatus(rule: RowRule, real: Frame, frame: Frame, kinds: Readonly<Record<string, EvalKind>>): Int8Array {
+  const n = frame.rowCount;
+  const out = new Int8Array(n).fill(-1);
   const num = (f: Frame, c: string) => toNumeric(f.columns[c]!, kinds[c]!).values;
-  let support = 0, checked = 0, broken = 0;
   if (rule.type === "order") {
-    const [ra, rb, sa, sb] = [num(real, rule.a), num(real, rule.b), num(synth, rule.a), num(synth, rule.b)];
-    for (let i = 0; i < real.rowCount; i++) if (!Number.isNaN(ra[i]!) && !Number.isNaN(rb[i]!)) support++;
-    for (let i = 0; i < synth.rowCount; i++) {
-      if (Number.isNaN(sa[i]!) || Number.isNaN(sb[i]!)) continue;
-      checked++;
-      if (sa[i]! > sb[i]!) broken++;
+    const [a, b] = [num(frame, rule.a), num(frame, rule.b)];
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(a[i]!) || Number.isNaN(b[i]!)) continue;
+      out[i] = (rule.strict ? a[i]! >= b[i]! : a[i]! > b[i]!) ? 1 : 0;
     }
-  } else if (rule.type === "sum") {
-    const count = (f: Frame, onRow: (t: number, s: number) => void) => {
-      const t = num(f, rule.total);
-      const parts = rule.parts.map((p) => num(f, p));
-      for (let i = 0; i < f.rowCount; i++) {
-        let s = 0;
-        for (const p of parts) s += p[i]!;
-        if (Number.isNaN(t[i]!) || Number.isNaN(s)) continue;
-        onRow(t[i]!, s);
-      }
-    };
-    count(real, () => { support++; });
-    count(synth, (t, s) => {
-      checked++;
-      const tol = SUM_TOLERANCE * Math.max(Math.abs(t), Math.abs(s), 1);
-      if (rule.relation === "=" ? Math.abs(t - s) > tol : t < s - tol) broken++;
-    });
+  } else if (rule.type === "sum" || rule.type === "product") {
+    const t = num(frame, rule.total);
+    const parts = rule.parts.map((p) => num(frame, p));
+    const relation = rule.type === "sum" ? rule.relation : "=";
+    for (let i = 0; i < n; i++) {
+      let s = rule.type === "sum" ? 0 : 1;
+      for (const p of parts) s = rule.type === "sum" ? s + p[i]! : s * p[i]!;
+      if (Number.isNaN(t[i]!) || Number.isNaN(s)) continue;
+      out[i] = sumHolds(t[i]!, s, relation) ? 0 : 1;
+    }
+  } else if (rule.type === "range") {
+    const x = num(frame, rule.column);
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(x[i]!)) continue;
+      out[i] = (rule.min !== undefined && x[i]! < rule.min) || (rule.max !== undefined && x[i]! > rule.max) ? 1 : 0;
+    }
+  } else if (rule.type === "combination") {
+    const seen = new Set(comboKeys(real, rule.columns, kinds).filter((k): k is string => k !== null));
+    comboKeys(frame, rule.columns, kinds).forEach((k, i) => { if (k !== null) out[i] = seen.has(k) ? 0 : 1; });
   } else {
     const maps: Map<string, string>[] = [];
     const lv = (f: Frame, c: string) => levels(f.columns[c]!, kinds[c]!);
-    const [ra, rb, sa, sb] = [lv(real, rule.a), lv(real, rule.b), lv(synth, rule.a), lv(synth, rule.b)];
+    const [ra, rb, sa, sb] = [lv(real, rule.a), lv(real, rule.b), lv(frame, rule.a), lv(frame, rule.b)];
     for (const [ca, cb] of rule.both ? [[ra, rb], [rb, ra]] : [[ra, rb]]) {
       const m = new Map<string, string>();
       for (let i = 0; i < real.rowCount; i++) {
@@ -322,27 +384,41 @@ export function checkRule(rule: RowRule, real: Frame, synth: Frame, kinds: Reado
       }
       maps.push(m);
     }
-    for (let i = 0; i < real.rowCount; i++) if (ra[i] !== null && rb[i] !== null) support++;
-    for (let i = 0; i < synth.rowCount; i++) {
+    for (let i = 0; i < n; i++) {
       const x = sa[i] ?? null, y = sb[i] ?? null;
       if (x === null || y === null) continue;
-      // Rows with a value the real data never has are the unseen-category check's business.
       const fx = maps[0]!.get(x);
       const fy = maps[1]?.get(y);
       if (fx === undefined && (fy === undefined || !rule.both)) continue;
-      checked++;
-      if ((fx !== undefined && fx !== y) || (rule.both && fy !== undefined && fy !== x)) broken++;
+      out[i] = (fx !== undefined && fx !== y) || (rule.both && fy !== undefined && fy !== x) ? 1 : 0;
     }
   }
-  return { rule, text, support, checked, broken, brokenShare: checked ? broken / checked : null };
+  return out;
+}
+
+/** Share of the synthetic rows that break a rule (mined on the real rows, or declared). */
+export function checkRule(rule: RowRule, real: Frame, synth: Frame, kinds: Readonly<Record<string, EvalKind>>): RuleCheck {
+  let support = 0, checked = 0, broken = 0;
+  for (const s of ruleStatus(rule, real, real, kinds)) if (s !== -1) support++;
+  for (const s of ruleStatus(rule, real, synth, kinds)) {
+    if (s === -1) continue;
+    checked++;
+    if (s === 1) broken++;
+  }
+  return { rule, text: ruleText(rule), support, checked, broken, brokenShare: checked ? broken / checked : null };
 }
 
 /** The whole diagnostic: column validity for every evaluated column, and every mined rule checked. */
 export function validityDiagnostic(
-  real: Frame, synth: Frame, opts: { columns: readonly string[]; kinds: Readonly<Record<string, EvalKind>> },
+  real: Frame, synth: Frame,
+  opts: { columns: readonly string[]; kinds: Readonly<Record<string, EvalKind>>; declared?: readonly RowRule[] },
 ): Diagnostic {
   const columns = opts.columns.map((c) => columnValidity(real, synth, c, opts.kinds[c]!));
-  const rules = mineRowRules(real, opts.columns, opts.kinds).map((r) => checkRule(r, real, synth, opts.kinds));
+  // Declared rules first; a mined rule the user also declared is checked once.
+  const declared = (opts.declared ?? []).filter((r) => ruleColumns(r).every((c) => opts.columns.includes(c) && opts.kinds[c] !== "text"));
+  const texts = new Set(declared.map(ruleText));
+  const mined = mineRowRules(real, opts.columns, opts.kinds).filter((r) => !texts.has(ruleText(r)));
+  const rules = [...declared, ...mined].map((r) => checkRule(r, real, synth, opts.kinds));
   const score = meanOrNull([...columns.map((c) => c.score), ...rules.map((r) => (r.brokenShare === null ? null : 1 - r.brokenShare))]);
   return { columns, rules, score };
 }

@@ -53,6 +53,16 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       name: "avoid", type: "string", metavar: "REVIEW|TABLE",
       help: "counter-examples for the LLM modes: the rejected rows of review REVIEW (.synthlab/review/REVIEW.jsonl), or a table of rows to avoid",
     },
+    {
+      name: "condition", type: "string", repeatable: true, metavar: "C", key: "conditions",
+      help: 'fixed values or exact counts, e.g. "coffee_name=Latte" or "coffee_name=Latte:300,Cocoa:300" (repeatable; docs/generation.md)',
+    },
+    { name: "rebalance", type: "string", metavar: "R", key: "rebalance", help: 'target shares of one column: "coffee_name" (uniform) or "coffee_name=Latte:0.5,Cocoa:0.5"' },
+    {
+      name: "constraint", type: "string", repeatable: true, metavar: "RULE", key: "constraints",
+      help: 'a rule every row keeps: "pickup<=dropoff", "fare>=0", "total=fare+tip", "borough<-zone", "combo(city,zone)" (repeatable)',
+    },
+    { name: "mine-constraints", type: "boolean", key: "mineConstraints", default: true, help: "enforce the rules mined from --like (--no-mine-constraints turns it off)" },
     { name: "quiet", short: "q", type: "boolean", only: "cli", help: "no progress on stderr" },
   ],
   magic: {
@@ -63,6 +73,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       "%%generate synth --like real --rows 2000 --mode copula",
       "%%generate synth --like real --rows 2000 --mode cart --order *,money --min-leaf 10",
       "%%generate synth --like trips.csv --dates pickup=dd/mm/yyyy HH:MM --rows 1000",
+      '%%generate balanced --like real --rows 800 --rebalance coffee_name --constraint "money>=20"',
       "%%generate sales --like real --rows 2000 --mode llm-rows --model gpt-4o-mini\nCoffee vending-machine sales in Ukraine: one row per cup sold.",
     ],
   },
@@ -71,6 +82,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       "synthlab generate --schema coffee-shop --rows 1000 --seed 7 --out sales.csv",
       "synthlab generate --like coffee-sales --rows 2000 --out synth.jsonl",
       "synthlab generate --mode cart --like coffee-sales --order *,money --rows 2000 --out synth.csv",
+      'synthlab generate --like coffee-sales --rows 600 --condition "coffee_name=Latte:300,Cocoa:300" --out synth.csv',
     ],
     epilog: "LLM modes read OPENAI_API_KEY / OPENAI_BASE_URL (see docs/llm.md).",
   },

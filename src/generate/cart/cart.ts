@@ -273,8 +273,24 @@ function donorOf(tree: Tree, leaf: number, next: () => number): number {
   return tree.donors[s + Math.floor(next() * size)]!;
 }
 
-/** Draws `rows` synthetic rows, column by column in the visit sequence; same model and seed → same rows. */
-export function sampleCart(model: CartModel, rows: number, seed: number): Frame {
+/** The bin a held value occupies in a column (what later columns' trees read), or an error when it has none. */
+function heldBin(col: CartColumn, value: CellValue): number {
+  if (col.type === "numeric") {
+    const x = typeof value === "number" ? value : Number(value);
+    if (!Number.isFinite(x) || x < col.min || x > col.max) throw new CartError(`Column "${col.name}": ${String(value)} is outside the real range ${col.min} to ${col.max}.`);
+    return numericBin(col.edges, x);
+  }
+  if (col.type !== "categorical") throw new CartError(`Column "${col.name}" cannot be held at a value.`);
+  for (let d = 0; d < col.raw.length; d++) if (col.raw[d] !== null && String(col.raw[d]) === String(value)) return col.bins[d]!;
+  throw new CartError(`Column "${col.name}" has no value ${JSON.stringify(value)} in the real rows; pick a value they have.`);
+}
+
+/**
+ * Draws `rows` synthetic rows, column by column in the visit sequence; same model and seed → same rows.
+ * `fixed` holds columns at a value (conditional generation): fit with those columns first in `order`, so
+ * every later column is drawn from the leaves the held values lead to.
+ */
+export function sampleCart(model: CartModel, rows: number, seed: number, fixed: Readonly<Record<string, CellValue>> = {}): Frame {
   if (!Number.isInteger(rows) || rows < 0) throw new CartError(`rows must be a whole number ≥ 0, got ${String(rows)}.`);
   const out = Object.create(null) as Record<string, CellValue[]>; // any column name, "constructor" included
   // The sampled rows' bins per column, which later columns' trees read.
@@ -286,7 +302,10 @@ export function sampleCart(model: CartModel, rows: number, seed: number): Frame 
     const predBins = step.predictors.map((pi) => synthBins[pi]!);
     const values = new Array<CellValue>(rows);
     const bins = new Uint8Array(rows);
-    if (col.type === "categorical") {
+    if (Object.prototype.hasOwnProperty.call(fixed, col.name)) {
+      values.fill(fixed[col.name]!);
+      bins.fill(heldBin(col, fixed[col.name]!));
+    } else if (col.type === "categorical") {
       for (let r = 0; r < rows; r++) {
         const d = donorOf(step.tree, leafOfRow(step.tree, predBins, r), next);
         values[r] = col.raw[d]!;

@@ -276,8 +276,8 @@ export function fillIds(out: CellValue[], col: { name: string; numeric: boolean;
   else for (let r = 0; r < out.length; r++) out[r] = col.numeric ? r + 1 : `synth-${r + 1}`;
 }
 
-export function sampleCopula(model: CopulaModel, rows: number, seed: number): Frame {
-  if (!Number.isInteger(rows) || rows < 0) throw new CopulaError(`rows must be a whole number ≥ 0, got ${String(rows)}.`);
+/** Latent uniforms u = Φ(L·ε), one array per modelled column. */
+function latentUniforms(model: CopulaModel, rows: number, seed: number): Float64Array[] {
   const p = model.modelled.length;
   const L = model.cholesky;
   const rng = streamFor(seed, "copula:z");
@@ -292,12 +292,20 @@ export function sampleCopula(model: CopulaModel, rows: number, seed: number): Fr
       us[i]![r] = normalCdf(z);
     }
   }
+  return us;
+}
+
+/** Each column's values from its latent uniforms (or its own stream: ids, resampled text). `fixed` columns take their value. */
+function fromUniforms(model: CopulaModel, us: readonly Float64Array[], rows: number, seed: number, fixed: Readonly<Record<string, CellValue>> = {}): Frame {
   const out = Object.create(null) as Record<string, CellValue[]>; // any column name, "constructor" included
   const slot = new Map(model.modelled.map((ci, k) => [ci, k]));
   model.columns.forEach((col, ci) => {
     const values = new Array<CellValue>(rows);
-    if (col.type === "id") fillIds(values, col, seed);
-    else if (col.type === "resample") {
+    if (Object.prototype.hasOwnProperty.call(fixed, col.name)) {
+      values.fill(fixed[col.name]!);
+    } else if (col.type === "id") {
+      fillIds(values, col, seed);
+    } else if (col.type === "resample") {
       const rr = streamFor(seed, `resample:${col.name}`);
       for (let r = 0; r < rows; r++) values[r] = col.values.length ? col.values[rr.int(col.values.length)]! : null;
     } else {
@@ -312,4 +320,155 @@ export function sampleCopula(model: CopulaModel, rows: number, seed: number): Fr
     out[col.name] = values;
   });
   return { columnNames: model.columns.map((c) => c.name), columns: out, rowCount: rows };
+}
+
+
+/** New ids for every id column of an assembled table (rows drawn in parts would repeat them). */
+export function renumberIds(model: CopulaModel, frame: Frame, seed: number): Frame {
+  const ids = model.columns.filter((c): c is Extract<ColumnModel, { type: "id" }> => c.type === "id");
+  if (ids.length === 0) return frame;
+  const columns: Record<string, readonly CellValue[]> = { ...frame.columns };
+  for (const col of ids) {
+    const values = new Array<CellValue>(frame.rowCount);
+    fillIds(values, col, seed);
+    columns[col.name] = values;
+  }
+  return { columnNames: frame.columnNames, columns, rowCount: frame.rowCount };
+}
+
+export function sampleCopula(model: CopulaModel, rows: number, seed: number): Frame {
+  if (!Number.isInteger(rows) || rows < 0) throw new CopulaError(`rows must be a whole number ≥ 0, got ${String(rows)}.`);
+  return fromUniforms(model, latentUniforms(model, rows, seed), rows, seed);
+}
+
+/** The columns the copula can hold at a value exactly: the modelled ones that are not datetimes. */
+export function conditionableColumns(model: CopulaModel): Set<string> {
+  return new Set(model.modelled.map((ci) => model.columns[ci]!).filter((c) => c.type === "categorical" || (c.type === "numeric" && !c.date)).map((c) => c.name));
+}
+
+/** The interval of latent uniforms [lo, hi] that a column maps to `value` (a point for a continuous number). */
+function uniformInterval(col: ColumnModel, value: CellValue): [number, number] {
+  if (col.type === "categorical") {
+    const k = col.categories.findIndex((c) => c === value || (c !== null && value !== null && String(c) === String(value)));
+    if (k < 0) throw new CopulaError(`Column "${col.name}" has no value ${JSON.stringify(value)} in the real rows; pick a value they have.`);
+    return [k === 0 ? 0 : col.cum[k - 1]!, col.cum[k]!];
+  }
+  if (col.type !== "numeric") throw new CopulaError(`Column "${col.name}" cannot be conditioned on.`);
+  const x = Number(value);
+  const s = col.sorted, m = s.length;
+  if (!(x >= s[0]! && x <= s[m - 1]!)) throw new CopulaError(`Column "${col.name}": ${String(value)} is outside the real range ${s[0]} to ${s[m - 1]}.`);
+  let a = 0;
+  while (a < m && s[a]! < x) a++;
+  let b = a;
+  while (b < m && s[b] === x) b++;
+  if (col.discrete) {
+    if (b === a) throw new CopulaError(`Column "${col.name}" only takes its real values, and ${String(value)} is not one of them.`);
+    return [a / m, b / m];
+  }
+  if (m === 1) return [0.5, 0.5];
+  // Interpolated inverse: x sits at position pos between order statistics.
+  const lo = Math.max(0, Math.min(m - 2, a - 1));
+  const pos = s[lo + 1] === s[lo] ? lo : lo + (x - s[lo]!) / (s[lo + 1]! - s[lo]!);
+  const u = Math.min(1, Math.max(0, pos / (m - 1)));
+  return [u, u];
+}
+
+/** Inverse of a small symmetric positive-definite matrix (Gauss–Jordan). */
+function invert(m: Matrix): Matrix {
+  const n = m.length;
+  const a = m.map((r, i) => [...r, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[piv]![c]!)) piv = r;
+    [a[c], a[piv]] = [a[piv]!, a[c]!];
+    const d = a[c]![c]! || 1e-12;
+    for (let j = 0; j < 2 * n; j++) a[c]![j]! /= d;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = a[r]![c]!;
+      if (f !== 0) for (let j = 0; j < 2 * n; j++) a[r]![j]! -= f * a[c]![j]!;
+    }
+  }
+  return a.map((r) => r.slice(n));
+}
+
+const zOf = (u: number): number => (u <= 0 ? -Infinity : u >= 1 ? Infinity : normalQuantile(u));
+
+/** A draw of N(mu, sd²) truncated to [zlo, zhi] by the inverse CDF. */
+function truncatedNormal(mu: number, sd: number, zlo: number, zhi: number, next: () => number): number {
+  if (zlo === zhi) return zlo;
+  const a = normalCdf((zlo - mu) / sd), b = normalCdf((zhi - mu) / sd);
+  if (!(b - a > 1e-12)) return Math.min(zhi, Math.max(zlo, mu)); // the interval is in a far tail: its nearest end
+  const z = mu + sd * normalQuantile(a + next() * (b - a));
+  return Math.min(zhi, Math.max(zlo, z));
+}
+
+/** Gibbs sweeps per row when two or more columns are held (one column is drawn exactly). */
+const GIBBS_SWEEPS = 12;
+
+/**
+ * Rows from the copula with some columns held at a value: exact conditional sampling. The held
+ * columns' latent normals are drawn within the interval their value occupies (truncated normal;
+ * a Gibbs sampler when several are held), then the others from the conditional normal given them,
+ * using the Cholesky factor of the correlation with the held columns first. So the other columns
+ * follow their real dependence on the held values (a Latte's price, not the average price).
+ */
+export function sampleCopulaConditioned(model: CopulaModel, rows: number, seed: number, fixed: Readonly<Record<string, CellValue>>): Frame {
+  if (!Number.isInteger(rows) || rows < 0) throw new CopulaError(`rows must be a whole number ≥ 0, got ${String(rows)}.`);
+  const slots: number[] = [];
+  const bounds: [number, number][] = [];
+  for (const [name, value] of Object.entries(fixed)) {
+    const ci = model.columns.findIndex((c) => c.name === name);
+    if (ci < 0) throw new CopulaError(`No column "${name}" to condition on.`);
+    const k = model.modelled.indexOf(ci);
+    if (k < 0) continue; // not in the copula (ids, text): the value is simply written
+    const [lo, hi] = uniformInterval(model.columns[ci]!, value);
+    slots.push(k);
+    bounds.push(lo === hi ? [normalQuantile(lo), normalQuantile(lo)] : [zOf(lo), zOf(hi)]);
+  }
+  const p = model.modelled.length;
+  if (slots.length === 0) return fromUniforms(model, latentUniforms(model, rows, seed), rows, seed, fixed);
+  const order = [...slots, ...Array.from({ length: p }, (_, i) => i).filter((i) => !slots.includes(i))];
+  const R = model.correlation;
+  const perm = order.map((i) => order.map((j) => R[i]![j]!));
+  let L: Matrix;
+  try { L = cholesky(perm); } catch { L = cholesky(perm.map((r, i) => r.map((x, j) => (i === j ? 1 : x * 0.999)))); }
+  const k = slots.length;
+  const Q = invert(perm.slice(0, k).map((r) => r.slice(0, k)));
+  const rng = streamFor(seed, "copula:conditioned");
+  const next = rng.next;
+  const us = Array.from({ length: p }, () => new Float64Array(rows));
+  const zc = new Float64Array(k), eps = new Float64Array(p), z = new Float64Array(p);
+  for (let r = 0; r < rows; r++) {
+    if (k === 1) zc[0] = truncatedNormal(0, 1, bounds[0]![0], bounds[0]![1], next);
+    else {
+      for (let j = 0; j < k; j++) zc[j] = truncatedNormal(0, 1, bounds[j]![0], bounds[j]![1], next);
+      for (let sweep = 0; sweep < GIBBS_SWEEPS; sweep++) {
+        for (let j = 0; j < k; j++) {
+          // z_j | the others: mean −Σ Q_jl z_l / Q_jj, variance 1 / Q_jj.
+          let acc = 0;
+          for (let l = 0; l < k; l++) if (l !== j) acc += Q[j]![l]! * zc[l]!;
+          const qjj = Q[j]![j]!;
+          zc[j] = truncatedNormal(-acc / qjj, Math.sqrt(1 / qjj), bounds[j]![0], bounds[j]![1], next);
+        }
+      }
+    }
+    // ε for the held columns from z = L ε (forward substitution), fresh ε for the rest.
+    for (let i = 0; i < p; i++) {
+      const li = L[i]!;
+      if (i < k) {
+        let acc = 0;
+        for (let m = 0; m < i; m++) acc += li[m]! * eps[m]!;
+        eps[i] = (zc[i]! - acc) / li[i]!;
+        z[i] = zc[i]!;
+      } else {
+        eps[i] = rng.normal();
+        let acc = 0;
+        for (let m = 0; m <= i; m++) acc += li[m]! * eps[m]!;
+        z[i] = acc;
+      }
+      us[order[i]!]![r] = normalCdf(z[i]!);
+    }
+  }
+  return fromUniforms(model, us, rows, seed, fixed);
 }

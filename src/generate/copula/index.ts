@@ -3,27 +3,52 @@ import type { CellValue, Frame } from "../../data/types.js";
 import { dedupMode, dedupTopUp } from "../dedup.js";
 import type { GenerateHooks, GenerateRequest, GenerateResult, Generator } from "../types.js";
 import { GenerateError } from "../types.js";
-import { CopulaError, fitCopula, sampleCopula, type CopulaModel } from "./copula.js";
+import { conditionableColumns, CopulaError, fitCopula, renumberIds, sampleCopula, sampleCopulaConditioned, type CopulaModel } from "./copula.js";
+import type { Sampler } from "../conditions/index.js";
 import { withMeta } from "../offline/index.js";
 
-export { fitCopula, sampleCopula, CopulaError } from "./copula.js";
+export { fitCopula, sampleCopula, sampleCopulaConditioned, conditionableColumns, CopulaError } from "./copula.js";
 export type { CopulaModel } from "./copula.js";
 export { normalCdf, normalQuantile, cholesky, repairCorrelation } from "./normal.js";
+
+function fit(request: GenerateRequest) {
+  const like = request.like;
+  if (!like) throw new GenerateError("The copula mode fits real data: pass --like VAR (a DataFrame in the notebook) or --like real.csv.");
+  try { return fitCopula(like, { schema: request.schema, seed: request.seed }); } catch (e) {
+    if (e instanceof CopulaError) throw new GenerateError(e.message);
+    throw e;
+  }
+}
 
 export function createCopulaGenerator(): Generator {
   return {
     mode: "copula",
+    /** Fitted once; conditioned columns drawn exactly from the conditional normal (conditions/index.ts). */
+    async sampler(request: GenerateRequest, hooks: GenerateHooks): Promise<Sampler> {
+      hooks.onProgress({ rows: 0, target: request.rows, rowsPerSecond: 0, phase: "fitting copula" });
+      const model = fit(request);
+      return {
+        schema: request.schema ?? { columns: [] },
+        warnings: [...model.warnings],
+        exact: conditionableColumns(model),
+        sample: (rows, seed, fixed) => {
+          try {
+            return fixed && Object.keys(fixed).length ? sampleCopulaConditioned(model, rows, seed, fixed) : sampleCopula(model, rows, seed);
+          } catch (e) {
+            if (e instanceof CopulaError) throw new GenerateError(e.message);
+            throw e;
+          }
+        },
+        finish: (frame, seed) => renumberIds(model, frame, seed),
+      };
+    },
     async generate(request: GenerateRequest, hooks: GenerateHooks): Promise<GenerateResult> {
       const like = request.like;
       if (!like) throw new GenerateError("The copula mode fits real data: pass --like VAR (a DataFrame in the notebook) or --like real.csv.");
       const started = performance.now();
       const warnings: string[] = [];
       hooks.onProgress({ rows: 0, target: request.rows, rowsPerSecond: 0, phase: "fitting copula" });
-      let model: CopulaModel;
-      try { model = fitCopula(like, { schema: request.schema, seed: request.seed }); } catch (e) {
-        if (e instanceof CopulaError) throw new GenerateError(e.message);
-        throw e;
-      }
+      const model: CopulaModel = fit(request);
       warnings.push(...model.warnings);
       let frame: Frame = sampleCopula(model, request.rows, request.seed);
       let removed = 0;

@@ -18,6 +18,8 @@ import { avoidBlock, examplesBlock, schemaBlock, validateItems } from "./rows.js
 import { checkRowCount, planEstimate, readLlmOptions, rowsToFrame, startRun, withMeta } from "./run.js";
 import { runSandboxed, sandboxLimits } from "./sandbox.js";
 import { ECHO_CHARS, printableLine, printableText } from "../../display/untrusted.js";
+import { fillCells, filterRows, planPrompt, conditionPrompt } from "../conditions/rows.js";
+import { streamFor } from "../random.js";
 
 /** Rows per sandbox run: keeps each run well inside the memory limit. */
 const CHUNK_ROWS = 5_000;
@@ -102,6 +104,8 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
     `Columns:\n${gen.map((c) => `- ${c.name}: ${describeColumn(c)}`).join("\n")}`,
     `Each row must match this ${schemaBlock(rowJsonSchema(schema))}`,
     ...(examples.length ? [examplesBlock(examples)] : []),
+    ...planPrompt(request.conditionPlan, request.rows),
+    ...conditionPrompt(undefined, request.constraintSet),
     ...(request.avoid && request.avoid.rowCount ? [avoidBlock(request.avoid, gen.map((c) => c.name))!] : []),
     [
       "Write a JavaScript program that defines `function generate(rng, faker, n)` and returns an array of n row objects.",
@@ -212,8 +216,13 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
   let kept: Row[] = [];
   let removed = 0;
   let copiesOfReal = 0;
-  for (let chunk = 0, stale = 0; kept.length < request.rows && chunk < Math.ceil(request.rows / CHUNK_ROWS) * 3 + 3 && stale < 3; chunk++) {
-    const want = Math.min(CHUNK_ROWS, Math.max(1, Math.ceil((request.rows - kept.length) * 1.1)));
+  // With conditions or rules, rows off a cell or breaking a rule are dropped and more chunks drawn (capped below).
+  const ruled = request.conditionPlan !== undefined || request.constraintSet !== undefined;
+  let rejected = 0;
+  const filled = (): boolean => (ruled ? fillCells(kept, schema, request.conditionPlan, request.rows).short.length === 0 : kept.length >= request.rows);
+  const maxChunks = Math.ceil(request.rows / CHUNK_ROWS) * (ruled ? 10 : 3) + 3;
+  for (let chunk = 0, stale = 0; !filled() && chunk < maxChunks && stale < 3; chunk++) {
+    const want = ruled ? Math.min(CHUNK_ROWS, Math.max(500, request.rows * 4)) : Math.min(CHUNK_ROWS, Math.max(1, Math.ceil((request.rows - kept.length) * 1.1)));
     let rows: Row[];
     if (chunk === 0 && firstRows) rows = firstRows;
     else {
@@ -226,6 +235,11 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
       }
       rows = tried.rows;
     }
+    if (ruled) {
+      const f = filterRows(rows, schema, request.conditionPlan, undefined, request.constraintSet);
+      rejected += rows.length - f.rows.length;
+      rows = f.rows;
+    }
     for (const r of rows) all.push(r);
     deduper.push(rows);
     const before = kept.length;
@@ -236,10 +250,23 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
     stale = kept.length === before ? stale + 1 : 0;
     run.progress(Math.min(kept.length, request.rows), request.rows, { invalidRows });
   }
-  if (kept.length < request.rows) {
-    warnings.push(`Only ${kept.length} of ${request.rows} unique valid rows: the program repeats itself; ask for more variety or use llm-rows.`);
+  let rows: Row[];
+  if (ruled) {
+    const f = fillCells(kept, schema, request.conditionPlan, request.rows);
+    if (f.short.length) {
+      throw new GenerateError(
+        `llm-program: only ${f.short.map((s) => `${s.have} of ${s.want} rows${s.cell ? ` with ${s.cell.label}` : ""}`).join("; ")} from the generator program ` +
+          `(${rejected} of its rows were off the conditions or broke a rule): the program does not follow them; ask again with another --seed or model, or use llm-rows or copula.`,
+      );
+    }
+    rows = f.rows;
+    if ((request.conditionPlan?.cells.length ?? 0) > 1) rows = streamFor(request.seed, "conditions:order").shuffle([...rows]);
+  } else {
+    if (kept.length < request.rows) {
+      warnings.push(`Only ${kept.length} of ${request.rows} unique valid rows: the program repeats itself; ask for more variety or use llm-rows.`);
+    }
+    rows = kept.slice(0, request.rows);
   }
-  let rows = kept.slice(0, request.rows);
   const promptHash = sha256(canonicalJson(base.messages)).slice(0, 16);
   if (request.meta) {
     rows = withMeta(rows, rows.map(() => ({ method: "llm-program", model: run.model, promptHash, seed: request.seed, runId: run.runId })));

@@ -19,6 +19,9 @@ import { describeColumn, generatedColumns, listJsonSchema, rowJsonSchema } from 
 import { prefetchWithBatchApi } from "./batch.js";
 import { checkRowCount, planEstimate, rowsToFrame, startRun, withMeta } from "./run.js";
 import { approxTokens } from "./prices.js";
+import { cellSchema, conditionPrompt, filterRows } from "../conditions/rows.js";
+import type { Cell } from "../conditions/plan.js";
+import { streamFor } from "../random.js";
 
 export const DEFAULT_BATCH_SIZE = 20;
 
@@ -116,6 +119,9 @@ export function planRows(request: GenerateRequest, structuredSetting: "auto" | "
   const nExamples = Math.min(real.length, request.examples ?? (real.length ? 5 : 0));
   const batchSize = request.batchSize ?? DEFAULT_BATCH_SIZE;
   const fullSchema = listJsonSchema(rowJsonSchema(schema), "rows");
+  // With conditions, each stream is one cell: its values held in the schema (an enum of one) and said in the prompt.
+  const cells = new Map((request.conditionPlan?.cells ?? []).map((c) => [streamId(c), c]));
+  const streamSchema = new Map([...cells].map(([id, c]) => [id, listJsonSchema(rowJsonSchema(cellSchema(schema, c)), "rows")]));
   const gen = generatedColumns(schema);
   const names = gen.map((c) => c.name);
   const system =
@@ -139,19 +145,26 @@ export function planRows(request: GenerateRequest, structuredSetting: "auto" | "
         `Columns:\n${columnsText}`,
       ];
       if (examples.length) parts.push(examplesBlock(examples));
+      parts.push(...conditionPrompt(cells.get(ctx.stream), request.constraintSet));
       if (avoid) parts.push(avoid);
-      if (!plan.structured) parts.push(`Reply with JSON matching this ${schemaBlock(fullSchema)}`);
+      const jsonSchema = streamSchema.get(ctx.stream) ?? fullSchema;
+      if (!plan.structured) parts.push(`Reply with JSON matching this ${schemaBlock(jsonSchema)}`);
       parts.push(`Return exactly ${ctx.size} rows as {"rows": [...]}. This is batch ${ctx.index + 1}: make these rows different from other batches.`);
       const req: ChatRequest = {
         messages: [{ role: "system", content: system }, { role: "user", content: parts.join("\n\n") }],
         temperature: request.temperature ?? 1,
         seed: (ctx.seed + attempt) % 2_147_483_647,
       };
-      if (plan.structured) req.jsonSchema = { name: "rows", schema: fullSchema };
+      if (plan.structured) req.jsonSchema = { name: "rows", schema: jsonSchema };
       return req;
     },
   };
   return plan;
+}
+
+/** The engine stream of a condition cell: its label (readable in checkpoints), "" for a run without conditions. */
+export function streamId(cell: Cell): string {
+  return cell.label;
 }
 
 /** Prompt text of a request as billed (messages plus the response schema). */
@@ -167,7 +180,10 @@ export async function generateLlmRows(request: GenerateRequest, hooks: GenerateH
   const { schema, real, batchSize, buildRequest } = plan;
 
   // Estimate before the run: one request per batch, output ≈ rows × tokens per row.
-  const sample = buildRequest({ stream: "", index: 0, size: batchSize, seed: request.seed }, 0);
+  const conditionPlan = request.conditionPlan;
+  const streams = conditionPlan ? conditionPlan.cells.map((c) => ({ id: streamId(c), target: c.count })) : [{ id: "", target: request.rows }];
+  const cellOf = new Map((conditionPlan?.cells ?? []).map((c) => [streamId(c), c]));
+  const sample = buildRequest({ stream: streams[0]!.id, index: 0, size: batchSize, seed: request.seed }, 0);
   const { estimate, warning } = planEstimate(
     run,
     Math.ceil(request.rows / batchSize),
@@ -186,11 +202,17 @@ export async function generateLlmRows(request: GenerateRequest, hooks: GenerateH
   const engineOpts = {
     client: run.client,
     checkpoint: run.checkpoint,
-    streams: [{ id: "", target: request.rows }],
+    streams,
     batchSize,
     seed: request.seed,
     buildRequest,
-    parse: (content: string) => parseRows(content, schema),
+    parse: (content: string, ctx: BatchContext) => {
+      const parsed = parseRows(content, schema);
+      if (!conditionPlan && !request.constraintSet) return parsed;
+      // Rows off their cell or breaking a rule are rejected here; the engine's correction turn quotes why, its top-up rounds refill.
+      const kept = filterRows(parsed.rows, schema, conditionPlan, cellOf.get(ctx.stream), request.constraintSet);
+      return { rows: kept.rows, errors: [...parsed.errors, ...kept.errors], invalid: parsed.invalid + kept.errors.length };
+    },
     deduper: () => {
       const d = createRowDeduper(names, { mode, real });
       return {
@@ -216,12 +238,34 @@ export async function generateLlmRows(request: GenerateRequest, hooks: GenerateH
     await prefetchWithBatchApi(run, engineOpts.streams, batchSize, request.seed, buildRequest, hooks);
   }
   const result = await runEngine(engineOpts);
-  warnings.push(...result.warnings);
-  const stream = result.streams.get("")!;
-  let rows = stream.rows;
+  if (conditionPlan || request.constraintSet) {
+    const short = streams.filter((s) => result.streams.get(s.id)!.rows.length < s.target);
+    if (short.length && !result.stoppedByBudget) {
+      // Never fewer rows in silence: the checkpoint keeps what was paid for, so a re-run resumes.
+      throw new GenerateError(
+        `llm-rows: only ${short.map((s) => `${result.streams.get(s.id)!.rows.length} of ${s.target} rows${s.id ? ` with ${s.id}` : ""}`).join("; ")} ` +
+          `after the top-up rounds (${result.invalidRows} rows rejected as invalid, off-condition or breaking a rule): the model does not follow the ` +
+          `${conditionPlan ? "condition" : "rules"}; re-run with the same --run-id to resume, try another model, or use the copula mode.`,
+      );
+    }
+  } else warnings.push(...result.warnings);
+  if (result.stoppedByBudget && (conditionPlan || request.constraintSet)) warnings.push(...result.warnings);
+  let rows: Row[] = [];
+  let batches: (typeof result.streams extends Map<string, infer R> ? R : never)["batches"] = [];
+  for (const s of streams) {
+    const r = result.streams.get(s.id)!;
+    rows = rows.concat(r.rows);
+    batches = batches.concat(r.batches);
+  }
+  if (streams.length > 1) {
+    // Streams come one after another: shuffle so row order says nothing about the conditioned value.
+    const order = streamFor(request.seed, "conditions:order").shuffle(rows.map((_, i) => i));
+    rows = order.map((i) => rows[i]!);
+    batches = order.map((i) => batches[i]!);
+  }
   let extraCols: string[] = [];
   if (request.meta) {
-    rows = withMeta(rows, stream.batches.map((b) => ({ method: "llm-rows", model: run.model, promptHash: b.promptHash, seed: b.seed, runId: run.runId })));
+    rows = withMeta(rows, batches.map((b) => ({ method: "llm-rows", model: run.model, promptHash: b.promptHash, seed: b.seed, runId: run.runId })));
     extraCols = ["_meta"];
   }
   run.progress(rows.length, request.rows, { invalidRows: result.invalidRows, phase: "done" });

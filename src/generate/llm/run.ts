@@ -129,6 +129,9 @@ export function startRun(mode: GenerateMode, request: GenerateRequest, hooks: Ge
       examples: request.examples ?? null,
       temperature: request.temperature ?? null,
       dedup: request.dedup ?? null,
+      // Only when present, so the run ids (and checkpoints) of runs without them stay as they were.
+      ...(request.conditionPlan ? { conditions: request.conditionPlan.cells.map((c) => [c.label, c.count]) } : {}),
+      ...(request.constraintSet ? { rules: request.constraintSet.texts() } : {}),
       ...params,
     }),
   );

@@ -1,5 +1,6 @@
 /** The offline mode as a Generator: schema (given or inferred from `like`) → seeded rows. */
-import type { CellValue, Schema } from "../../data/types.js";
+import type { CellValue, Frame, Schema } from "../../data/types.js";
+import type { Sampler } from "../conditions/index.js";
 import type { GenerateHooks, GenerateRequest, GenerateResult, Generator } from "../types.js";
 import { GenerateError } from "../types.js";
 import { generateOffline } from "./generator.js";
@@ -21,6 +22,33 @@ export function withMeta(columns: Record<string, CellValue[]>, rows: number, met
 export function createOfflineGenerator(): Generator {
   return {
     mode: "offline",
+    /** Draws more rows on demand; it holds no column exactly, so conditions are met by rejection. */
+    async sampler(request: GenerateRequest): Promise<Sampler> {
+      const schema: Schema | undefined = request.schema;
+      if (!schema) throw new GenerateError("The offline mode needs a schema (--schema PATH or an example such as coffee-shop) or a --like table to infer one from.");
+      const draw = async (rows: number, seed: number) => {
+        try { return await generateOffline(schema, { rows, seed }); } catch (e) {
+          if (e instanceof SchemaError) throw new GenerateError(e.message);
+          throw e;
+        }
+      };
+      const first = await draw(0, request.seed);
+      const ids = first.schema.columns.filter((c) => c.kind === "id").map((c) => c.name);
+      return {
+        schema: first.schema,
+        warnings: [...first.warnings],
+        exact: new Set<string>(),
+        sample: async (rows, seed) => (await draw(rows, seed)).frame,
+        // Ids of rows drawn in parts would repeat: one fresh draw of the final size supplies them.
+        finish: async (frame: Frame, seed: number) => {
+          if (ids.length === 0) return frame;
+          const fresh = (await draw(frame.rowCount, seed)).frame;
+          const columns: Record<string, readonly CellValue[]> = { ...frame.columns };
+          for (const c of ids) columns[c] = fresh.columns[c]!;
+          return { columnNames: frame.columnNames, columns, rowCount: frame.rowCount };
+        },
+      };
+    },
     async generate(request: GenerateRequest, hooks: GenerateHooks): Promise<GenerateResult> {
       const schema: Schema | undefined = request.schema;
       if (!schema) throw new GenerateError("The offline mode needs a schema (--schema PATH or an example such as coffee-shop) or a --like table to infer one from.");
