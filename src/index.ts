@@ -13,3 +13,4 @@ export * from "./charts/index.js";
 // For extension packages that add magics (`%load_ext`).
 export { registerMagic, getMagic, listMagics, MagicUsageError } from "./magics/index.js";
 export type { MagicDefinition, MagicContext, MagicOption, MagicPositional, MagicArgs, NotebookScope } from "./magics/index.js";
+export * from "./compare/index.js";

@@ -1,0 +1,4 @@
+/** A bad comparison request (no candidates, a bad candidate spec, a missing column): one line naming the fix. */
+export class CompareError extends Error {
+  override name = "CompareError";
+}
