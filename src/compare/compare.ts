@@ -51,16 +51,6 @@ function candidateEnv(env: Env): Env {
   return rest;
 }
 
-/** Runs a promise factory after every earlier one has settled (reports one at a time). */
-function serialQueue(): <T>(work: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>): Promise<T> => {
-    const p = tail.then(work);
-    tail = p.then(() => undefined, () => undefined);
-    return p;
-  };
-}
-
 function checkOptions(options: CompareGeneratorsOptions): void {
   if (typeof options !== "object" || options === null) throw new CompareError('compareGenerators() takes an options object, e.g. { candidates: ["offline", "copula"], real, rows: 200 }.');
   const { rows } = options;
@@ -122,12 +112,13 @@ export async function compareGenerators(options: CompareGeneratorsOptions): Prom
     : CompareCheckpoint.open(options.checkpoint ?? path.join(synthlabCacheDir("compare", env), `compare-${taskHash.slice(0, 16)}.jsonl`), taskHash);
 
   const progress = (e: CompareProgress): void => options.onProgress?.(e);
-  const queued = serialQueue();
+  const generated = new Map<string, { synthetic: Frame; outcome: CandidateOutcome; secrets: string[]; fingerprint: string }>();
   const frames = new Map<string, Frame>();
   const reports = new Map<string, Report>();
   const outcomes = new Map<string, CandidateOutcome>();
 
-  async function runOne(c: Candidate): Promise<void> {
+  /** Phase 1: a candidate's rows and generation figures (or its failure, or its stored outcome). */
+  async function generateOne(c: Candidate): Promise<void> {
     const fingerprint = candidateFingerprint(c);
     const stored = checkpoint?.get(fingerprint);
     if (stored) {
@@ -192,28 +183,43 @@ export async function compareGenerators(options: CompareGeneratorsOptions): Prom
         const why = run.warnings[0] ? `: ${run.warnings[0]}` : "";
         throw new CompareError(`no valid rows${why}`);
       }
-      const synthetic = dropProvenance(run.frame);
-      frames.set(c.name, synthetic);
-      progress({ candidate: c.name, phase: "evaluating" });
-      const report = await queued(() => evaluate({
-        real, synthetic, holdout, target, seed,
+      generated.set(c.name, { synthetic: dropProvenance(run.frame), outcome, secrets, fingerprint });
+    } catch (err) {
+      fail(c.name, { ...outcome, status: "failed", error: errorLine(err, secrets) });
+    }
+  }
+
+  function fail(name: string, outcome: CandidateOutcome): void {
+    outcomes.set(name, outcome);
+    progress({ candidate: name, phase: "failed", message: outcome.error! });
+  }
+
+  /** Phase 2, one candidate at a time: the report (CPU-bound) and the judge; then the checkpoint line. */
+  async function scoreOne(name: string): Promise<void> {
+    const g = generated.get(name);
+    if (!g) return;
+    let outcome = g.outcome;
+    try {
+      frames.set(name, g.synthetic);
+      progress({ candidate: name, phase: "evaluating" });
+      const report = await evaluate({
+        real, synthetic: g.synthetic, holdout, target, seed,
         ...(options.timeColumn ? { timeColumn: options.timeColumn } : {}),
         ...(options.queries !== undefined ? { queries: options.queries } : {}),
-      }));
-      reports.set(c.name, report);
+      });
+      reports.set(name, report);
       outcome = { ...outcome, ...reportFigures(report) };
       if (judgeEndpoint && judgeEndpoint.kind === "llm") {
-        progress({ candidate: c.name, phase: "judging" });
-        outcome.judge = await judge(judgeEndpoint, synthetic);
+        progress({ candidate: name, phase: "judging" });
+        outcome.judge = await judge(judgeEndpoint, g.synthetic);
       }
       outcome.status = "ok";
-      checkpoint?.record(fingerprint, outcome);
-      progress({ candidate: c.name, phase: "done" });
+      checkpoint?.record(g.fingerprint, outcome);
+      outcomes.set(name, outcome);
+      progress({ candidate: name, phase: "done" });
     } catch (err) {
-      outcome = { ...outcome, status: "failed", error: errorLine(err, secrets) };
-      progress({ candidate: c.name, phase: "failed", message: outcome.error! });
+      fail(name, { ...outcome, status: "failed", error: errorLine(err, g.secrets) });
     }
-    outcomes.set(c.name, outcome);
   }
 
   async function judge(endpoint: LlmCandidate, synthetic: Frame): Promise<JudgeVerdict> {
@@ -230,16 +236,21 @@ export async function compareGenerators(options: CompareGeneratorsOptions): Prom
     });
   }
 
-  // One lane per endpoint (statistical modes share one): lanes run at once, a lane's candidates in turn.
+  // Generation first, reports after: a report is seconds of CPU, and run between generations it
+  // would stall the event loop under requests in flight, inflating their measured latency and wall
+  // time. One lane per endpoint: lanes run at once, a lane's candidates in turn; the statistical
+  // modes (CPU-bound too) run after the LLM lanes for the same reason.
   const lanes = new Map<string, Candidate[]>();
   for (const c of candidates) {
-    const lane = c.kind === "llm" ? `llm ${c.baseURL}` : "statistical";
-    lanes.set(lane, [...(lanes.get(lane) ?? []), c]);
+    if (c.kind !== "llm") continue;
+    lanes.set(c.baseURL, [...(lanes.get(c.baseURL) ?? []), c]);
   }
   const started = performance.now();
   await Promise.all([...lanes.values()].map(async (lane) => {
-    for (const c of lane) await runOne(c);
+    for (const c of lane) await generateOne(c);
   }));
+  for (const c of candidates) if (c.kind !== "llm") await generateOne(c);
+  for (const c of candidates) await scoreOne(c.name);
   const wallMs = performance.now() - started;
   return new Comparison(candidates.map((c) => outcomes.get(c.name)!), {
     task, rows: options.rows, seed, ...(options.budget !== undefined ? { budget: options.budget } : {}),

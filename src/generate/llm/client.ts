@@ -315,7 +315,7 @@ export class LlmClient {
     }
     if (err instanceof OpenAI.APIError) {
       const status = err.status ?? 0;
-      const msg = this.scrub(err.message);
+      const msg = this.scrub(err.message).replace(/\.$/, ""); // the hint adds its own full stop
       if (status === 429 || status === 503) return { kind: "rate-limit", waitMs: retryAfterMs(err.headers), message: msg };
       if (status >= 500 || status === 408 || status === 409) return { kind: "retry", message: msg };
       if (status === 400 && /response_format|json_schema/i.test(err.message)) {
