@@ -9,6 +9,8 @@
  * Endpoints: POST /v1/chat/completions (non-streaming), POST /v1/files (multipart), GET
  * /v1/files/:id/content, POST /v1/batches, GET /v1/batches/:id, GET /v1/models.
  *
+ * Server-wide knobs (for comparisons of several servers): latency and its seeded jitter, an error
+ * rate (HTTP 500), a share of broken rows (output quality), and the model names served (else 404).
  * Misbehaviour is scripted per chat request in arrival order (`server.script(...)`): latency,
  * HTTP errors with retry-after, malformed bodies, truncated or filtered output, wrong types,
  * duplicate rows, copies of the prompt's example rows, arbitrary content (programs, malicious
