@@ -176,7 +176,7 @@ export class Comparison {
     const n = this.candidates.length;
     const failed = this.failures.length;
     return `${n} candidate${n === 1 ? "" : "s"} × ${this.info.rows.toLocaleString("en-US")} ${this.info.task === "text" ? "texts" : "rows"}, seed ${this.info.seed}` +
-      `${this.info.budget !== undefined ? `, budget $${this.info.budget} each` : ""}; ${(this.info.wallMs / 1000).toFixed(1)} s` +
+      `${this.info.budget !== undefined && this.candidates.some((o) => o.kind === "llm") ? `, budget $${this.info.budget} per LLM` : ""}; ${(this.info.wallMs / 1000).toFixed(1)} s` +
       `${failed ? `; ${failed} failed` : ""}. Ranked by ${this.quality}.`;
   }
 
