@@ -180,7 +180,9 @@ export async function compareGenerators(options: CompareGeneratorsOptions): Prom
       const wallMs = performance.now() - started;
       outcome = { ...blank, ...generationFigures(c, run, real), wallMs, warnings: run.warnings.map((w) => printableLine(scrubSecrets(w, secrets), 400)) };
       if (run.rowCount === 0) {
-        const why = run.warnings[0] ? `: ${run.warnings[0]}` : "";
+        // The last warning says why the run ended (the budget cap, answers that kept failing); the first is often the estimate.
+        const last = run.warnings[run.warnings.length - 1];
+        const why = last ? `: ${last}` : "";
         throw new CompareError(`no valid rows${why}`);
       }
       generated.set(c.name, { synthetic: dropProvenance(run.frame), outcome, secrets, fingerprint });
