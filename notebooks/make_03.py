@@ -62,21 +62,27 @@ console.log(`columns: ${real.columnNames.join(", ")}`);
     md("""
 ## The candidates
 
-The statistical modes always take part. An LLM joins when one is configured: a candidates file
-(`candidatesFile`, JSON, see docs/compare.md), or else `OPENAI_API_KEY` (OpenAI) or
-`OPENAI_BASE_URL` (any OpenAI-compatible server such as Ollama or vLLM) with `llmModel`. A candidate
-names the *environment variable* that holds its key, never the key, so the notebook can be shared.
+The statistical modes always take part. LLMs join when one is configured: the endpoints of a
+candidates file (`candidatesFile`, JSON, see docs/compare.md), or else `llmModel` through
+`OPENAI_API_KEY` (OpenAI) or `OPENAI_BASE_URL` (any OpenAI-compatible server such as Ollama or
+vLLM), twice: `llm-rows` asks the model for rows in batches, with a few real rows as examples,
+validates every row and removes duplicates (also copies of real rows); `llm-program` asks it once for
+a generator *program*, run in a QuickJS sandbox with a seeded random source. A candidate names the
+*environment variable* that holds its key, never the key, so the notebook can be shared.
 """),
     code("""
 const candidates: CandidateInput[] = [...statisticalModes()];
 if (candidatesFile) {
   candidates.push(...candidatesFromJson(readFileSync(candidatesFile, "utf8"), candidatesFile).filter((c) => c.kind === "llm"));
 } else if (process.env.OPENAI_API_KEY || process.env.OPENAI_BASE_URL) {
-  candidates.push({
-    name: llmModel, model: llmModel,
-    baseURL: process.env.OPENAI_BASE_URL || "https://api.openai.com/v1",
-    ...(process.env.OPENAI_API_KEY ? { keyEnv: "OPENAI_API_KEY" } : {}),
-  });
+  // The configured model twice: writing rows (llm-rows), and writing a generator program once (llm-program).
+  for (const mode of ["llm-rows", "llm-program"] as const) {
+    candidates.push({
+      name: mode, mode, model: llmModel,
+      baseURL: process.env.OPENAI_BASE_URL || "https://api.openai.com/v1",
+      ...(process.env.OPENAI_API_KEY ? { keyEnv: "OPENAI_API_KEY" } : {}),
+    });
+  }
 }
 const withLlm = candidates.some((c) => typeof c === "object" && c.kind === "llm");
 if (!withLlm) console.log("No LLM configured (set OPENAI_API_KEY, or OPENAI_BASE_URL for an OpenAI-compatible server): comparing the statistical modes only.");
