@@ -90,11 +90,11 @@ export async function compareGenerators(options: CompareGeneratorsOptions): Prom
   }
   const seed = options.seed ?? 0;
   const env: Env = options.env ?? process.env;
-  const labelColumn = options.labelColumn ?? "label";
   let labels: string[] | undefined;
   if (task === "text") {
     if (!real.columnNames.includes("text")) throw new CompareError(`A text task needs a "text" column in the real table; it has ${real.columnNames.join(", ")}.`);
-    labels = options.labels ? [...options.labels] : real.columns[labelColumn] ? [...new Set(real.columns[labelColumn]!.filter((v) => v !== null).map(String))].sort() : undefined;
+    // The text mode writes a "label" column: the real table's one gives the default labels.
+    labels = options.labels ? [...options.labels] : real.columns["label"] ? [...new Set(real.columns["label"]!.filter((v) => v !== null).map(String))].sort() : undefined;
   }
   const judgeEndpoint = options.judge ? toCandidate(options.judge.endpoint) : undefined;
   if (judgeEndpoint && judgeEndpoint.kind !== "llm") throw new CompareError("judge.endpoint must be an LLM endpoint (name=...,base=URL,model=NAME[,key_env=VAR]).");
@@ -202,6 +202,7 @@ export async function compareGenerators(options: CompareGeneratorsOptions): Prom
     if (!g) return;
     let outcome = g.outcome;
     try {
+      if (options.signal?.aborted) throw new CompareError("The comparison was interrupted before this candidate was scored.");
       frames.set(name, g.synthetic);
       progress({ candidate: name, phase: "evaluating" });
       const report = await evaluate({

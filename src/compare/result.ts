@@ -103,6 +103,19 @@ export class Comparison {
     this.recommendation = recommend(this.candidates, this.quality);
   }
 
+  /** Caveats a reader needs next to the numbers (one sentence each). */
+  get notes(): string[] {
+    const out: string[] = [];
+    if (this.info.task === "text" && !this.info.judged) {
+      out.push("Text task without a judge: the report skips free text, so fidelity and utility here compare only the labels; add a judge to score the texts themselves.");
+    }
+    if (this.candidates.some((o) => o.status === "ok" && (o.copiesOfReal ?? 0) > 0)) {
+      const copying = this.candidates.filter((o) => (o.copiesOfReal ?? 0) > 0).map((o) => `${o.name} (${o.copiesOfReal})`);
+      out.push(`Copies of real rows: ${copying.join(", ")}; a copy is not private, whatever its other scores.`);
+    }
+    return out;
+  }
+
   /** A candidate's generated rows (only for candidates run now, not resumed). */
   frame(name: string): Frame | undefined {
     return this.info.frames.get(name);
@@ -193,6 +206,7 @@ export class Comparison {
     const body = frameText(transposed, { head: metrics.length, tail: 0, maxColumns: 40 }).split("\n").filter((l, i, all) => i !== 1 && !(i >= all.length - 2)).join("\n");
     const lines = [`Generator comparison: ${this.headline()}`, body];
     for (const f of this.failures) lines.push(`${f.name} failed: ${f.error}`);
+    for (const n of this.notes) lines.push(`Note: ${n}`);
     lines.push(this.recommendation.line);
     return lines.join("\n");
   }
@@ -209,6 +223,7 @@ export class Comparison {
       `<div class="synthlab-comparison"><p><b>Generator comparison</b>: ${escapeHtml(this.headline())}</p>` +
       frameHtml(table, { head: table.rowCount, tail: 0, maxColumns: 40, maxCellChars: 120 }) +
       (failures ? `<ul class="warn">${failures}</ul>` : "") +
+      this.notes.map((n) => `<p class="warn">Note: ${escapeHtml(n)}</p>`).join("") +
       `<p><b>${escapeHtml(this.recommendation.line)}</b></p>` +
       `<div style="display:flex;flex-wrap:wrap;gap:12px">${figures.join("")}</div></div>`;
     return { "text/html": html, "text/plain": this.toString() };

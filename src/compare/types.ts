@@ -40,11 +40,9 @@ export interface CompareGeneratorsOptions {
   budget?: number;
   /** What the data is, for the LLM prompts. */
   description?: string;
-  /** Text task: kind (default classification) and labels (default: the real table's label values). */
+  /** Text task: kind (default classification) and labels (default: the values of the real table's `label` column). */
   textTask?: TextTask;
   labels?: readonly string[];
-  /** Text task: the label column of `real` (default "label"). */
-  labelColumn?: string;
   /** Optional LLM-as-judge for text tasks. */
   judge?: JudgeOptions;
   /** Ranks candidates (default: utility when measured, else fidelity; judge when a judge is set on a text task). */

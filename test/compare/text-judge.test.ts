@@ -83,6 +83,15 @@ describe("text task with an LLM judge (test doubles)", () => {
     expect(req.temperature).toBe(0);
   });
 
+  it("without a judge, says the report compares only the labels, and names the candidates that copy real texts", async () => {
+    const cmp = await compareGenerators({ task: "text", candidates: ["offline", "copula"], real, rows: 20, seed: 1, checkpoint: false });
+    expect(cmp.notes[0]).toMatch(/^Text task without a judge: the report skips free text/);
+    // The copula draws whole real texts (a categorical column to it): every row a copy, and said so.
+    expect(cmp.candidates[1]!.copiesOfReal).toBe(20);
+    expect(cmp.notes[1]).toMatch(/^Copies of real rows: copula \(20\)/);
+    expect(String(cmp)).toContain("Note: Copies of real rows: copula (20)");
+  });
+
   it("refuses a judge on a table task, in one line", async () => {
     await expect(compareGenerators({ candidates: ["offline"], real, rows: 5, judge: { endpoint: "name=j,base=http://127.0.0.1:9/v1,model=m" }, checkpoint: false }))
       .rejects.toThrow(/The LLM judge scores texts: use it with task: "text"/);
