@@ -4,10 +4,9 @@
  */
 import type { Frame } from "../data/types.js";
 import { frameFromRecords } from "../data/frame.js";
-import { frameHtml, frameText } from "../data/display.js";
+import { escapeHtml, frameHtml, frameText } from "../data/display.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
-import type { Report } from "../evaluate/index.js";
-import { chartHtml, escapeHtml, fmt } from "../evaluate/internal/html.js";
+import { chartHtml, type Report } from "../evaluate/index.js";
 import { candidateScoreChart, costQualityChart, latencyChart, paretoFront, type CostQualityPoint } from "../charts/candidates.js";
 import type { VegaLiteSpec } from "../charts/spec.js";
 import type { CandidateOutcome, CompareTask, QualityMeasure } from "./types.js";
@@ -88,6 +87,8 @@ export function recommend(outcomes: readonly CandidateOutcome[], measure: Qualit
   return { candidate: pick.name, best: best.name, margin, line };
 }
 
+/** 3 significant digits, as the report prints scores. */
+const fmt = (x: number | null): string => (x === null ? "–" : String(Number(x.toPrecision(3))));
 const pct = (x: number | null): string | null => (x === null ? null : `${(x * 100).toFixed(1)}%`);
 const r3 = (x: number | null | undefined): number | null => (typeof x === "number" && Number.isFinite(x) ? Number(x.toPrecision(3)) : null);
 

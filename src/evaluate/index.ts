@@ -30,3 +30,5 @@ export type { EvaluateOptions, ReportJson } from "./report.js";
 export { fidelityParts, fidelityScore, noiseFloor } from "./fidelity.js";
 export type { ColumnReport, FidelityParts, FidelityOptions } from "./fidelity.js";
 export type { ReportCharts } from "./reportCharts.js";
+// The report's chart figure (PNG, SVG fallback), for other displays built of report parts (src/compare/).
+export { chartHtml } from "./internal/html.js";
