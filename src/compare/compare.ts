@@ -136,6 +136,7 @@ export async function compareGenerators(options: CompareGeneratorsOptions): Prom
       mae: null, judge: null, warnings: [], report: null,
     };
     let outcome = blank;
+    let started = performance.now();
     try {
       if (options.signal?.aborted) throw new CompareError("The comparison was interrupted before this candidate started.");
       progress({ candidate: c.name, phase: "generating", rows: 0, target: options.rows });
@@ -175,7 +176,7 @@ export async function compareGenerators(options: CompareGeneratorsOptions): Prom
           },
         });
       }
-      const started = performance.now();
+      started = performance.now();
       const run = await generate(request);
       const wallMs = performance.now() - started;
       outcome = { ...blank, ...generationFigures(c, run, real), wallMs, warnings: run.warnings.map((w) => printableLine(scrubSecrets(w, secrets), 400)) };
@@ -187,7 +188,8 @@ export async function compareGenerators(options: CompareGeneratorsOptions): Prom
       }
       generated.set(c.name, { synthetic: dropProvenance(run.frame), outcome, secrets, fingerprint });
     } catch (err) {
-      fail(c.name, { ...outcome, status: "failed", error: errorLine(err, secrets) });
+      // Until the engine answers, the time is all that is known of a failed run.
+      fail(c.name, { ...outcome, wallMs: outcome.wallMs || performance.now() - started, status: "failed", error: errorLine(err, secrets) });
     }
   }
 

@@ -134,14 +134,17 @@ export class Comparison {
 
   /** One record per candidate: the comparison table. */
   table(): Record<string, string | number | null>[] {
-    return this.candidates.map((o) => ({
+    return this.candidates.map((o) => {
+      // A run that failed before the engine reported has no counts: blank, not zero.
+      const counted = o.status === "ok" || o.rows > 0;
+      return {
       candidate: o.name,
       generator: o.description,
       status: o.status === "ok" ? "ok" : `failed: ${o.error ?? ""}`,
       rows: o.rows,
-      requests: o.kind === "llm" ? o.requests : null,
-      "tokens in": o.kind === "llm" ? o.tokens.input : null,
-      "tokens out": o.kind === "llm" ? o.tokens.output : null,
+      requests: o.kind === "llm" && counted ? o.requests : null,
+      "tokens in": o.kind === "llm" && counted ? o.tokens.input : null,
+      "tokens out": o.kind === "llm" && counted ? o.tokens.output : null,
       "cost $": o.costUsd === null ? null : Number(o.costUsd.toFixed(4)),
       "wall s": Number((o.wallMs / 1000).toFixed(2)),
       "p50 ms": r3(o.latency.p50),
@@ -156,7 +159,8 @@ export class Comparison {
       privacy: r3(o.scores.privacy),
       validity: r3(o.scores.validity),
       ...(this.info.judged ? { "judge 1–5": r3(o.judge?.score) } : {}),
-    }));
+      };
+    });
   }
 
   /** Vega-Lite specs: quality against cost (Pareto front), the quality score per candidate with its noise floor, request latencies. */
