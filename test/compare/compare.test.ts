@@ -26,6 +26,8 @@ let holdout: Frame;
 const servers: Record<string, OpenAiTestServer> = {};
 let dir: string;
 let cmp: Comparison;
+/** The display bundle, made once (three charts rendered to PNG). */
+let bundle: Record<string, unknown>;
 
 beforeAll(async () => {
   const mpg = await readCsv(tablePath("mpg.csv"));
@@ -58,6 +60,7 @@ beforeAll(async () => {
     cache: path.join(dir, "cache"), checkpointDir: path.join(dir, "runs"), checkpoint: path.join(dir, "compare.jsonl"),
     retry: { maxRetries: 4, backoffBaseMs: 1, maxAttempts: 2 },
   });
+  bundle = await cmp[displaySymbol]();
 });
 
 afterAll(async () => {
@@ -149,8 +152,7 @@ describe("compareGenerators against local test-double servers", () => {
     expect(rec.line).toMatch(new RegExp(`^Recommendation: ${rec.candidate!.replace(/[()]/g, "\\$&")} — `));
   });
 
-  it("displays as HTML with the table and three charts, and as text", async () => {
-    const bundle = await cmp[displaySymbol]();
+  it("displays as HTML with the table and three charts, and as text", () => {
     const html = String(bundle["text/html"]);
     expect(html).toContain("fast (test double)");
     expect(html.match(/<img /g)?.length).toBe(3);
@@ -165,8 +167,7 @@ describe("compareGenerators against local test-double servers", () => {
     }
   });
 
-  it("never lets a key reach outputs, the checkpoint, the cache or another endpoint", async () => {
-    const bundle = await cmp[displaySymbol]();
+  it("never lets a key reach outputs, the checkpoint, the cache or another endpoint", () => {
     const everything = JSON.stringify(cmp.toJSON()) + String(bundle["text/html"]) + String(bundle["text/plain"]) + readAll(dir);
     for (const secret of [SECRET, "sk-wrong-key-0000000000", "sk-must-not-be-used-1111"]) expect(everything).not.toContain(secret);
     // The process-wide OPENAI_API_KEY is never sent to a candidate's endpoint.
