@@ -2,6 +2,8 @@
  * synthlab's library API. Works in plain Node (`import { ... } from "synthlab"`); the kernel's
  * magics are thin layers over these functions.
  */
+import { registerBuiltinFormatters } from "./builtinFormatters.js";
+
 export * from "./display/protocol.js";
 export * from "./display/index.js";
 export * from "./data/index.js";
@@ -14,3 +16,7 @@ export * from "./charts/index.js";
 export { registerMagic, getMagic, listMagics, MagicUsageError } from "./magics/index.js";
 export type { MagicDefinition, MagicContext, MagicOption, MagicPositional, MagicArgs, NotebookScope } from "./magics/index.js";
 export * from "./compare/index.js";
+export { registerBuiltinFormatters } from "./builtinFormatters.js";
+
+// Importing the library puts the shipped formatters in place, so toMimeBundle shows specs and tables.
+void registerBuiltinFormatters();

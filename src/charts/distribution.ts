@@ -1,6 +1,6 @@
 /** Per-column distribution, real vs synthetic, as grouped bars of bin shares (shared bins). */
 import { base, sourceScale, type VegaLiteSpec } from "./spec.js";
-import { NULL_LABEL } from "../evaluate/binning.js";
+import { NULL_LABEL } from "../data/columns.js";
 
 /** Widest bin label drawn whole (px): a date interval "[2024-03-01, 2024-03-20)" fits. */
 const BIN_LABEL_LIMIT = 240;

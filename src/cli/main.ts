@@ -3,25 +3,23 @@
  * `run(argv: string[]): Promise<number>` (the exit code); they are loaded lazily so that
  * `synthlab kernel` does not pay for loading TF.js and the report code.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
 export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, string> = {
-  kernel: "Run the Jupyter kernel, or `kernel install [--user|--prefix P]` its kernelspec.",
-  run: "Execute a notebook headless: run NOTEBOOK [-p name=value ...] [--out executed.ipynb] [--html page.html].",
-  generate: "Generate synthetic rows (offline, copula, llm-rows, llm-program, text).",
-  train: "Train a TF.js regressor and report its metrics.",
-  report: "Fidelity, utility and privacy report of synthetic vs real data.",
-  datasets: "List or fetch the datasets in datasets/ (by manifest, sha256-checked).",
+/** Each command: its one-line summary, and its module by a literal path (loaded only when run). */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  kernel: { summary: "Run the Jupyter kernel, or `kernel install [--user|--prefix P]` its kernelspec.", load: () => import("./commands/kernel.js") },
+  run: { summary: "Execute a notebook headless: run NOTEBOOK [-p name=value ...] [--out executed.ipynb] [--html page.html].", load: () => import("./commands/run.js") },
+  generate: { summary: "Generate synthetic rows (offline, copula, llm-rows, llm-program, text).", load: () => import("./commands/generate.js") },
+  train: { summary: "Train a TF.js regressor and report its metrics.", load: () => import("./commands/train.js") },
+  report: { summary: "Fidelity, utility and privacy report of synthetic vs real data.", load: () => import("./commands/report.js") },
+  datasets: { summary: "List or fetch the datasets in datasets/ (by manifest, sha256-checked).", load: () => import("./commands/datasets.js") },
 };
 
 function usage(): string {
   const lines = ["Usage: synthlab <command> [options]", "", "Commands:"];
-  for (const [name, help] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)}${help}`);
+  for (const [name, { summary }] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)}${summary}`);
   lines.push("", "Run `synthlab <command> --help` for a command's options.");
   return lines.join("\n");
 }
@@ -32,15 +30,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage() + "\n");
     return name ? 0 : 1;
   }
-  if (!(name in COMMANDS)) {
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
     process.stderr.write(`synthlab: unknown command "${name}".\n${usage()}\n`);
     return 2;
   }
-  const file = new URL(`./commands/${name}.js`, import.meta.url);
-  if (!existsSync(fileURLToPath(file))) {
-    process.stderr.write(`synthlab: the "${name}" command is not built in this version.\n`);
-    return 2;
-  }
-  const mod = (await import(file.href)) as Command;
+  const mod = await command.load();
   return mod.run(rest);
 }

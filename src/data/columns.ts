@@ -6,6 +6,9 @@ import { FrameError } from "./frame.js";
 import { dateCellMs, parseDateTimeMs } from "./datetime.js";
 import type { CellValue, ColumnKind, Frame } from "./types.js";
 
+/** The label of the missing-values bin or category, in metrics (src/evaluate) and charts alike. */
+export const NULL_LABEL = "(null)";
+
 function column(frame: Frame, name: string): readonly CellValue[] {
   const col = frame.columns[name];
   if (!col) throw new FrameError(`No column "${name}". Available: ${frame.columnNames.join(", ")}.`);

@@ -7,6 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import Papa from "papaparse";
 import { FrameError, frameFromRecords } from "./frame.js";
 import type { CellValue, Frame } from "./types.js";
+import { InputError } from "../errors.js";
 
 export interface CsvOptions {
   /** The first non-blank line holds the column names (default true). */
@@ -39,7 +40,7 @@ export interface CsvOptions {
   log?: (line: string) => void;
 }
 
-export class CsvError extends Error {
+export class CsvError extends InputError {
   override name = "CsvError";
 }
 
@@ -313,6 +314,44 @@ export async function readJsonl(path: string): Promise<Frame> {
     throw new CsvError(`Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Check the path.`);
   }
   return parseJsonl(text, { source: path });
+}
+
+/**
+ * A `.json` table: one JSON array of records (`[{"column": value}, …]`). A file that is not one
+ * JSON value but parses as JSON Lines is read as such (some tools write JSONL under .json);
+ * anything else is one error naming the shape expected.
+ */
+export function parseJson(text: string, opts: { source?: string } = {}): Frame {
+  const source = opts.source ?? "JSON";
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    try {
+      return parseJsonl(text, { source });
+    } catch {
+      throw new CsvError(`${source} is not valid JSON (${(err as Error).message}); a .json table is an array of records, e.g. [{"a": 1}, {"a": 2}].`);
+    }
+  }
+  const isRecord = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!Array.isArray(value) || !value.every(isRecord)) {
+    throw new CsvError(`${source} holds ${Array.isArray(value) ? "an array of non-records" : `a JSON ${value === null ? "null" : typeof value}`}; a .json table is an array of records, e.g. [{"a": 1}, {"a": 2}] (or write one record per line as .jsonl).`);
+  }
+  try {
+    return frameFromRecords(value as Record<string, unknown>[]);
+  } catch (err) {
+    throw new FrameError(`${source}: ${(err as Error).message}`);
+  }
+}
+
+export async function readJson(path: string): Promise<Frame> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new CsvError(`Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Check the path.`);
+  }
+  return parseJson(text, { source: path });
 }
 
 /** One JSON object per row, keys in column order, missing as null. */

@@ -16,6 +16,7 @@
  *   follows the pattern exactly, so generated values look like the real ones.
  * Fractions beyond milliseconds are truncated (the coffee data has ".520000").
  */
+import { InputError } from "../errors.js";
 
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
@@ -90,7 +91,7 @@ const WORDS: [string, Token][] = [
 
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 
-export class DateFormatError extends Error {
+export class DateFormatError extends InputError {
   override name = "DateFormatError";
 }
 

@@ -3,6 +3,7 @@
  * row, first and last rows around an ellipsis row, escaped) and an aligned text/plain table.
  */
 import type { MimeBundle } from "../display/protocol.js";
+import { registerFormatter } from "../display/formatters.js";
 import { stripControls } from "../display/untrusted.js";
 import { isFrame } from "./frame.js";
 import type { CellValue, Frame } from "./types.js";
@@ -184,7 +185,7 @@ export function frameBundle(table: Frame | DanfoLike, opts: TableDisplayOptions 
   return { "text/html": renderHtml(view, o), "text/plain": renderText(view, o) };
 }
 
-/** Formatter shape of src/display/formatters.ts (kept structural so this module does not depend on it). */
+/** A table formatter: the Formatter shape of src/display/formatters.ts, formatting synchronously. */
 export interface TableFormatter {
   name: string;
   test(value: unknown): boolean;
@@ -200,23 +201,10 @@ export function tableFormatters(): TableFormatter[] {
 }
 
 /**
- * Registers the table formatters with the kernel's display registry. Pass the registry's
- * `registerFormatter`; without one, src/display/formatters.ts is imported (it belongs to the
- * display layer and may be absent in a library-only build, then this returns false).
+ * Registers the table formatters with the display registry (src/display/formatters.ts), or with
+ * the `register` function given. Always true (kept a promise for callers that await it).
  */
-export async function registerTableFormatters(register?: (f: TableFormatter) => void): Promise<boolean> {
-  let reg = register;
-  if (!reg) {
-    try {
-      // A variable specifier: the display layer is optional here and must not be type-checked as a dependency.
-      const spec = "../display/formatters.js";
-      const mod = (await import(spec)) as { registerFormatter?: (f: TableFormatter) => void };
-      reg = mod.registerFormatter;
-    } catch {
-      return false;
-    }
-  }
-  if (!reg) return false;
-  for (const f of tableFormatters()) reg(f);
+export async function registerTableFormatters(register: (f: TableFormatter) => void = registerFormatter): Promise<boolean> {
+  for (const f of tableFormatters()) register(f);
   return true;
 }

@@ -3,6 +3,7 @@
  * function uses to accept a DataFrame, records, or a Frame.
  */
 import type { CellValue, Frame } from "./types.js";
+import { InputError } from "../errors.js";
 
 /** Structural view of a danfo DataFrame: enough to convert without importing danfo (slow to load). */
 export interface DataFrameLike {
@@ -14,7 +15,7 @@ export interface DataFrameLike {
 export type Row = Record<string, CellValue>;
 export type TableInput = Frame | DataFrameLike | readonly Record<string, unknown>[];
 
-export class FrameError extends Error {
+export class FrameError extends InputError {
   override name = "FrameError";
 }
 

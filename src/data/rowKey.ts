@@ -1,6 +1,6 @@
 /**
  * What a "copy" is. Two rows are the same row when every compared column has the same cell key;
- * the report's exact-match count (src/evaluate/exactMatch.ts) and the generator's
+ * the report's exact-match count (src/evaluate/privacy/exactMatch.ts) and the generator's
  * `--dedup exact` (src/generate/dedup.ts) both use this one definition, so what one calls a
  * copy the other removes. Normalization of one cell (docs/metrics.md, "What a copy is"):
  * - missing (null) equals only missing;

@@ -23,6 +23,7 @@ import { FrameError } from "./frame.js";
 import { checkDateFormat, dateCellMs, DateFormatError, inferDateFormat, inferUnixFormat, parseDateTimeMs, type DateFormat } from "./datetime.js";
 import type { CellValue, ColumnKind, ColumnSchema, Frame, Schema } from "./types.js";
 import { quoteValue } from "../display/untrusted.js";
+import { InputError } from "../errors.js";
 
 export interface InferSchemaOptions {
   /** Categorical levels kept in `values`/`weights` (most frequent first; default 100). */
@@ -475,7 +476,7 @@ export function validateFrame(frame: Frame, schema: Schema, opts: ValidateOption
 
 // ---------------------------------------------------------------- coercion
 
-export class CoercionError extends Error {
+export class CoercionError extends InputError {
   override name = "CoercionError";
   constructor(message: string, readonly issues: readonly ValidationIssue[]) {
     super(message);

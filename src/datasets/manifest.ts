@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CsvOptions } from "../data/csv.js";
 import type { DateTimeShape } from "../data/datetime.js";
+import { InputError } from "../errors.js";
 
 export interface DatasetLoaderOptions {
   /** "csv": a downloaded file; "npm-package": data shipped inside an npm dependency. */
@@ -41,7 +42,7 @@ export interface DatasetManifest {
   notes?: string[];
 }
 
-export class DatasetError extends Error {
+export class DatasetError extends InputError {
   override name = "DatasetError";
 }
 

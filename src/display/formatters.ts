@@ -1,7 +1,7 @@
 /**
  * Display formatters: a registry of (test, format) pairs consulted by toMimeBundle for values
- * that do not implement the display symbol. Other stages register theirs (tables in
- * src/data/display.ts); charts are registered by src/display/builtin.ts.
+ * that do not implement the display symbol. Other stages register their own (charts in
+ * src/charts/formatter.ts, tables in src/data/display.ts; src/builtinFormatters.ts calls both).
  */
 import type { MimeBundle } from "./protocol.js";
 

@@ -3,4 +3,3 @@ export { toMimeBundle, plainText } from "./mime.js";
 export type { ToMimeBundleOptions } from "./mime.js";
 export { registerFormatter, unregisterFormatter, listFormatters } from "./formatters.js";
 export type { Formatter } from "./formatters.js";
-export { registerBuiltinFormatters } from "./builtin.js";

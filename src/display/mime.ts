@@ -1,10 +1,10 @@
 /**
  * Value → MIME bundle, in this order: the value's own `[Symbol.for("Jupyter.display")]()`,
  * then the registered formatters, then `text/plain` from util.inspect. A failing formatter never
- * fails the display: the error is reported and the value falls back to text/plain.
+ * fails the display: the error is reported and the value falls back to text/plain. Formatters are
+ * registered by the stages that own them (src/builtinFormatters.ts), never looked up from here.
  */
 import { inspect } from "node:util";
-import { registerBuiltinFormatters } from "./builtin.js";
 import { listFormatters } from "./formatters.js";
 import { displaySymbol, isDisplayable, type MimeBundle } from "./protocol.js";
 
@@ -44,7 +44,6 @@ export async function toMimeBundle(value: unknown, options: ToMimeBundleOptions 
     }
     return { "text/plain": plainText(value) };
   }
-  await registerBuiltinFormatters();
   for (const f of listFormatters()) {
     let matches = false;
     try {

@@ -4,6 +4,7 @@
  * statistic it was derived from, and details for charts and the report.
  */
 import type { CellValue } from "../data/types.js";
+import { InputError } from "../errors.js";
 
 export type Column = readonly CellValue[];
 
@@ -19,7 +20,7 @@ export interface MetricResult<Raw = number | null, Details = Record<string, unkn
   warnings?: string[];
 }
 
-export class EvaluateError extends Error {
+export class EvaluateError extends InputError {
   override name = "EvaluateError";
 }
 

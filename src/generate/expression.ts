@@ -5,8 +5,9 @@
  * whitelisted functions (round, floor, ceil, abs, min, max, sqrt, log, exp, pow).
  * Names with spaces or symbols are written in backticks: `unit price` * qty.
  */
+import { InputError } from "../errors.js";
 
-export class ExpressionError extends Error {
+export class ExpressionError extends InputError {
   override name = "ExpressionError";
 }
 

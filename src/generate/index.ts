@@ -190,21 +190,9 @@ export async function createGenerator(mode: GenerateMode): Promise<Generator> {
   if (mode === "offline") return createOfflineGenerator();
   if (mode === "copula") return createCopulaGenerator();
   if (!LLM_MODES.has(mode)) throw new GenerateError(`Unknown mode "${String(mode)}"; use one of ${GENERATE_MODES.join(", ")}.`);
-  let mod: { createLlmGenerator?: (mode: string) => Generator };
-  try {
-    // Loaded on demand: the LLM engine (SDK, sandbox) is heavy and offline users never need it.
-    mod = (await import("./llm/index.js")) as typeof mod;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === "ERR_MODULE_NOT_FOUND" || /Cannot find module|Failed to load url|does not exist/i.test(String((e as Error).message))) {
-      throw new GenerateError(`The ${mode} mode is not available in this build; use --mode offline or --mode copula.`);
-    }
-    throw e;
-  }
-  if (typeof mod.createLlmGenerator !== "function") {
-    throw new GenerateError(`The ${mode} mode is not available in this build; use --mode offline or --mode copula.`);
-  }
-  return mod.createLlmGenerator(mode);
+  // Loaded on demand: the LLM engine (SDK, sandbox) is heavy and offline users never need it.
+  const { createLlmGenerator } = await import("./llm/index.js");
+  return createLlmGenerator(mode);
 }
 
 /**

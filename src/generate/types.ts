@@ -4,6 +4,7 @@
  * Kept free of runtime imports so LLM code and the offline engine can share it cheaply.
  */
 import type { Frame, Schema } from "../data/types.js";
+import { InputError } from "../errors.js";
 
 export type GenerateMode = "offline" | "copula" | "llm-rows" | "llm-program" | "text";
 
@@ -114,6 +115,6 @@ export interface Generator {
 }
 
 /** A bad request (wrong option, impossible schema): one clear message naming the problem and the fix. */
-export class GenerateError extends Error {
+export class GenerateError extends InputError {
   override name = "GenerateError";
 }

@@ -25,8 +25,9 @@ async function loadHost(cwd: string): Promise<ExecutionHost> {
   // Imported lazily: the TypeScript engine is the slow part of start-up and loads while sockets bind.
   // SYNTHLAB_EXECUTION_MODULE swaps in another host module (the protocol tests' scripted host).
   const override = process.env["SYNTHLAB_EXECUTION_MODULE"];
-  const specifier = override ? pathToFileURL(resolve(override)).href : new URL("./execution/index.js", import.meta.url).href;
-  const mod = (await import(specifier)) as {
+  if (!override) return (await import("./execution/index.js")).createExecutionHost({ cwd });
+  // The one computed import here: a module the tester names (test-only switch, docs/architecture.md).
+  const mod = (await import(pathToFileURL(resolve(override)).href)) as {
     createExecutionHost(options: { cwd: string }): Promise<ExecutionHost>;
   };
   return mod.createExecutionHost({ cwd });

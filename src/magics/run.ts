@@ -8,12 +8,13 @@
  *   comments; see mixed.ts): run as parts in order, TypeScript parts as cells of the same notebook.
  * Anything else is TypeScript for the execution host. `%name?` / `%%name?` print the generated help.
  */
-import type { ExecuteOutcome } from "../kernel/types.js";
+import type { ExecuteOutcome } from "./types.js";
 import { formatHelp, parseTokens, suggest } from "./args.js";
 import { outcomeValue } from "./builtin/util.js";
 import { topLevelMagicLines } from "./mixed.js";
 import { getMagic, listMagics } from "./registry.js";
 import { interpolateText, resolveTokens, tokenize } from "./tokenize.js";
+import { isInputError } from "../errors.js";
 import { MagicUsageError, type MagicArgs, type MagicContext, type MagicDefinition } from "./types.js";
 
 export interface MagicInvocation {
@@ -206,12 +207,15 @@ export async function resolveArgs(
   return parseTokens(def, tokens, label);
 }
 
-/** The execution outcome for a usage error: one line, no stack. */
-export function usageErrorOutcome(err: MagicUsageError): ExecuteOutcome {
+/** The execution outcome for a usage or input error: one line, no stack. */
+export function usageErrorOutcome(err: Error): ExecuteOutcome {
   return { status: "error", ename: "UsageError", evalue: err.message, traceback: [`UsageError: ${err.message}`] };
 }
 
-/** Is this a MagicUsageError (also from another copy of this module)? */
-export function isUsageError(err: unknown): err is MagicUsageError {
-  return err instanceof MagicUsageError || (err instanceof Error && err.name === "UsageError");
+/**
+ * Is this bad input, to be shown as one line without a stack? The one check of magics, CLI and
+ * the notebook runner (src/errors.ts isInputError), plus a "UsageError" of an extension's own.
+ */
+export function isUsageError(err: unknown): err is Error {
+  return err instanceof Error && (isInputError(err) || err.name === "UsageError");
 }

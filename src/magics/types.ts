@@ -2,7 +2,14 @@
  * Magic definitions. A magic is a thin layer: parse arguments, call the library, display.
  * The parser, registry and built-ins live in src/magics; library magics in src/magics/library.
  */
-import type { CellIO, ExecuteOutcome } from "../kernel/types.js";
+import type { CellIO, DisplayOptions, ExecuteOutcome } from "../kernel/types.js";
+import { UsageError } from "../errors.js";
+
+/**
+ * The kernel types a magic may use. Magics meet the kernel only through this module
+ * (docs/architecture.md), so they import these from here, never from src/kernel.
+ */
+export type { CellIO, DisplayOptions, ExecuteOutcome };
 
 /** Notebook scope: the variables that cells see. */
 export interface NotebookScope {
@@ -48,6 +55,8 @@ export interface MagicOption {
   minExclusive?: boolean;
   /** Largest allowed value of an integer/number option (inclusive). */
   max?: number;
+  /** The value's name in the help, e.g. "DIR" for `--cache-dir DIR` (default: the option name in capitals). */
+  metavar?: string;
 }
 
 export interface MagicPositional {
@@ -83,7 +92,6 @@ export interface MagicDefinition {
   run(args: MagicArgs, body: string | undefined, ctx: MagicContext): Promise<unknown>;
 }
 
-/** A usage error: shown as one clear line (no stack), the kernel continues. */
 /** TypeScript types of values magics put into the notebook (for `NotebookScope.set`). */
 export const NOTEBOOK_TYPES = {
   DataFrame: 'import("synthlab").DataFrame',
@@ -92,6 +100,9 @@ export const NOTEBOOK_TYPES = {
   Report: 'import("synthlab").Report',
 } as const;
 
-export class MagicUsageError extends Error {
-  override name = "UsageError";
-}
+/**
+ * A usage error: shown as one clear line (no stack), the kernel continues. The one UsageError of
+ * magics and CLI (src/errors.ts), under the name extensions already use.
+ */
+export const MagicUsageError = UsageError;
+export type MagicUsageError = UsageError;

@@ -1,9 +1,5 @@
-/**
- * Small HTML helpers for the train stage's rich display, and a bridge to the chart renderer
- * (src/charts/render.ts), loaded lazily so that training code works without it.
- */
+/** Small HTML and text helpers for the train stage's rich display. */
 import { bundleMetadata, type MimeBundle } from "../display/protocol.js";
-import type { VegaLiteSpec } from "./charts.js";
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -30,22 +26,6 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(header), ...rows.map(line)].join("\n");
-}
-
-type ChartBundleFn = (spec: VegaLiteSpec) => MimeBundle | Promise<MimeBundle>;
-
-/**
- * A chart's display bundle through src/charts/render.ts when that module is present; otherwise
- * the Vega-Lite spec alone (front ends render it) plus a text/plain line.
- */
-export async function chartBundle(spec: VegaLiteSpec, alt: string): Promise<MimeBundle> {
-  try {
-    const mod = (await import("../charts/render.js" as string)) as { chartBundle?: ChartBundleFn };
-    if (typeof mod.chartBundle === "function") return await mod.chartBundle(spec);
-  } catch {
-    // renderer not available (or failed): fall back to the spec, which front ends render themselves
-  }
-  return { "application/vnd.vegalite.v5+json": spec, "text/plain": alt };
 }
 
 /** An <img> for a chart bundle's PNG or SVG, to embed a chart inside an HTML summary; "" when it has neither. */

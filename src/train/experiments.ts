@@ -9,8 +9,10 @@ import { concatFrames, selectColumns, toFrame } from "../data/frame.js";
 import { inferSchema } from "../data/schema.js";
 import { displaySymbol, type MimeBundle } from "../display/protocol.js";
 import { liveProgress, type LiveProgress, type ProgressSink } from "../display/progress.js";
-import { comparisonChartSpec, importanceChartSpec, type ComparisonRow, type VegaLiteSpec } from "./charts.js";
-import { chartBundle, chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
+import { comparisonChartSpec, importanceChartSpec, type ComparisonRow } from "../charts/training.js";
+import type { VegaLiteSpec } from "../charts/spec.js";
+import { chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
+import { chartBundle } from "../charts/render.js";
 import { mae, type RegressionMetrics } from "./metrics.js";
 import { evaluateModel, trainRegressor, TrainError, type ModelKind, type TrainedModel, type TrainOptions, type TrainTable } from "./models.js";
 import { PreprocessError, targetValues } from "./preprocess.js";
@@ -114,7 +116,7 @@ export class ComparisonResult {
   }
 
   async [displaySymbol](): Promise<MimeBundle> {
-    const chart = await chartBundle(this.chart(), "TRTR / TSTR / augmented comparison chart");
+    const chart = await chartBundle(this.chart());
     const score = this.score === null ? "" : `<p>${escapeHtml(TSTR_SCORE_NAME)} min(1, MAE<sub>TRTR</sub> / MAE<sub>TSTR</sub>) = <b>${fmt(this.score)}</b><br><small>${escapeHtml(TSTR_SCORE_NOTE)}</small></p>`;
     const html = `<div><p>${escapeHtml(this.toString().split("\n")[0]!)}</p>` +
       htmlTable(["setting", "train rows", "MAE", "RMSE", "R²", "MAPE %"], this.rows()) + score + chartImageHtml(chart, "comparison chart") + "</div>";
@@ -242,7 +244,7 @@ export class ImportanceResult {
   }
 
   async [displaySymbol](): Promise<MimeBundle> {
-    const chart = await chartBundle(this.chart(), "permutation importance chart");
+    const chart = await chartBundle(this.chart());
     const html = `<div><p>${escapeHtml(this.toString().split("\n")[0]!)}</p>` +
       htmlTable(["feature", "importance", "std"], this.features.map((f) => [f.feature, fmt(f.importance), fmt(f.std)])) +
       chartImageHtml(chart, "permutation importance") + "</div>";

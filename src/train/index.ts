@@ -10,6 +10,6 @@ export { trainRegressor, predict, evaluateModel, saveModel, loadModel, TrainedMo
 export type { TrainTable, TrainOptions, ResolvedTrainOptions, ModelKind, EpochLog, ModelInfo, ModelMetrics } from "./models.js";
 export { compareTraining, permutationImportance, ComparisonResult, ImportanceResult } from "./experiments.js";
 export type { CompareOptions, TrainingSetting, SettingResult, ImportanceOptions, FeatureImportance } from "./experiments.js";
-export { lossChartSpec, comparisonChartSpec, importanceChartSpec } from "./charts.js";
-export type { LossPoint, ComparisonRow } from "./charts.js";
+export { lossChartSpec, comparisonChartSpec, importanceChartSpec } from "../charts/training.js";
+export type { LossPoint, ComparisonRow } from "../charts/training.js";
 export * from "./text/index.js";

@@ -3,9 +3,10 @@
  * both give the same one-line error (trainRegressor checks the same cap for library callers).
  */
 import { MAX_LAYER_UNITS } from "../limits.js";
+import { InputError } from "../errors.js";
 
 /** An error in a user's option: its name marks it as a usage error for the magics and the CLI. */
-class LayersError extends Error {
+class LayersError extends InputError {
   override name = "UsageError";
 }
 

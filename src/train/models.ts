@@ -14,12 +14,14 @@ import { describeBackend, loadTf, tfjs, type BackendInfo, type BackendName, type
 import { FlatAdam } from "./adam.js";
 import { StoppingMonitor } from "./stopping.js";
 import { MAX_EPOCHS, MAX_LAYER_UNITS, MAX_PARAMETERS } from "../limits.js";
-import { lossChartSpec } from "./charts.js";
+import { lossChartSpec } from "../charts/training.js";
 import { denseTrainer } from "./dense.js";
-import { chartBundle, chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
+import { chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
+import { chartBundle } from "../charts/render.js";
 import { meanBaseline, regressionMetrics, type RegressionMetrics } from "./metrics.js";
 import { Preprocessor, PreprocessError, targetValues, type FeatureKind, type PreprocessorJSON } from "./preprocess.js";
 import { permutation, seededRng } from "./rng.js";
+import { InputError } from "../errors.js";
 
 export type ModelKind = "linear" | "mlp";
 
@@ -121,7 +123,7 @@ export interface ModelInfo {
   metrics: ModelMetrics;
 }
 
-export class TrainError extends Error {
+export class TrainError extends InputError {
   override name = "TrainError";
 }
 
@@ -190,7 +192,7 @@ export class TrainedModel {
   }
 
   async [displaySymbol](): Promise<MimeBundle> {
-    const chart = this.info.history.length > 0 ? await chartBundle(this.lossChart(), "loss chart") : {};
+    const chart = this.info.history.length > 0 ? await chartBundle(this.lossChart()) : {};
     const dropped = this.preprocessor.notes().map((n) => `<p>${escapeHtml(n)}</p>`).join("");
     const html = `<div><p>${escapeHtml(this.summary())}</p><p>${escapeHtml(this.stopSummary())}</p>${htmlTable(["", "MAE", "RMSE", "R²", "MAPE %"], this.metricRows())}${dropped}${chartImageHtml(chart, "loss per epoch")}</div>`;
     return { "text/html": html, "text/plain": this.toString() };

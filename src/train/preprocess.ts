@@ -19,6 +19,7 @@
 import type { CellValue, ColumnSchema, Frame, Schema } from "../data/types.js";
 import { inferSchema } from "../data/schema.js";
 import { dateCellMs, formatShape, type DateFormat } from "../data/datetime.js";
+import { InputError } from "../errors.js";
 
 export type FeatureKind = "numeric" | "boolean" | "categorical" | "datetime" | "time";
 
@@ -86,7 +87,7 @@ export interface PreprocessOptions {
   dateBins?: number;
 }
 
-export class PreprocessError extends Error {
+export class PreprocessError extends InputError {
   override name = "PreprocessError";
 }
 

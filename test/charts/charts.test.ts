@@ -4,7 +4,7 @@ import {
   acfChart, correlationHeatmaps, dcrHistogram, distributionChart, featureImportanceChart, mutualInformationHeatmap,
   predictionBars, rocChart, validityChart, VEGA_LITE_SCHEMA, type VegaLiteSpec,
 } from "../../src/charts/index.js";
-import { binPair, binShares, NULL_LABEL } from "../../src/evaluate/binning.js";
+import { binPair, binShares, NULL_LABEL } from "../../src/evaluate/columns/binning.js";
 
 const pairs = [
   { a: "x", b: "y", real: 0.9, synthetic: 0.5 },

@@ -12,7 +12,7 @@ import { run as trainCli } from "../../src/cli/commands/train.js";
 import { frameFromColumns } from "../../src/data/frame.js";
 import { loadLibraryMagics, runMagicCell } from "../../src/magics/index.js";
 import { MagicUsageError } from "../../src/magics/types.js";
-import type { Report } from "../../src/evaluate/report.js";
+import type { Report } from "../../src/evaluate/report/report.js";
 import { runCli } from "../support/cli.js";
 import { fakeMagicContext } from "../support/magic-context.js";
 
@@ -63,7 +63,7 @@ describe("CLI --dates", () => {
     expect(t.code).toBe(2);
     expect(t.stderr).not.toMatch(/\n\s+at /); // no stack trace
     const unknown = await runCli(reportCli, ["--real", join(dir, "real.csv"), "--synth", join(dir, "synth.csv"), "--dates", "dya=dd/mm/yyyy"]);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2); // bad input: exit 2, as in every command (docs/magics.md)
     expect(unknown.stderr).toMatch(/^synthlab report: A date format is given for column "dya", which the table does not have \(--dates dya=…\)\. Columns: day, qty\.\n$/m);
   });
 

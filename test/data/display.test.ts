@@ -109,6 +109,8 @@ describe("danfo DataFrames", () => {
 
   it("is what the kernel's toMimeBundle shows for DataFrames and Frames", async () => {
     const { toMimeBundle } = await import("../../src/display/mime.js");
+    const { registerBuiltinFormatters } = await import("../../src/builtinFormatters.js");
+    await registerBuiltinFormatters(); // as the kernel's execution host and the library entry do
     const f = rows(20);
     for (const value of [f, toDataFrame(f)]) {
       const bundle = await toMimeBundle(value);

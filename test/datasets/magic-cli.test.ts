@@ -103,12 +103,12 @@ describe("synthlab datasets", () => {
 
   it("fails with one line for errors and usage problems", async () => {
     const offline = await cli(["fetch", "coffee-sales", "--cache-dir", join(cacheDir, "fresh"), "--mirror", join(cacheDir, "none"), "--offline"]);
-    expect(offline.code).toBe(1);
+    expect(offline.code).toBe(2); // an input/set-up error (names SYNTHLAB_DATA_MIRROR): exit 2, as in every command
     expect(offline.stderr.trim().split("\n")).toHaveLength(1);
     expect(offline.stderr).toContain("SYNTHLAB_DATA_MIRROR");
     expect((await cli(["info"])).code).toBe(2);
     expect((await cli(["frobnicate"])).stderr).toContain('unknown sub-command "frobnicate"');
-    expect((await cli(["list", "--cache-dir"])).stderr).toContain("--cache-dir needs a folder");
+    expect((await cli(["list", "--cache-dir"])).stderr).toContain("--cache-dir expects DIR, got nothing.");
     expect((await cli(["info", "nope"])).stderr).toMatch(/^synthlab datasets: Unknown dataset "nope"/);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { inflateSync } from "node:zlib";
 import { Chart, chartBundle, describeChart, isVegaLiteSpec, renderChart } from "../../src/charts/render.js";
 import { listFormatters, registerFormatter, toMimeBundle, unregisterFormatter } from "../../src/display/index.js";
@@ -6,6 +6,10 @@ import { bundleMetadata, displaySymbol } from "../../src/display/protocol.js";
 import { NotebookRecorder } from "../../src/kernel/runner/recorder.js";
 import type { Output } from "../../src/kernel/runner/nbformat.js";
 import { notebookToHtml } from "../../src/kernel/runner/html.js";
+import { registerBuiltinFormatters } from "../../src/builtinFormatters.js";
+
+// The shipped chart and table formatters, as the kernel and the library entry register them.
+beforeAll(registerBuiltinFormatters);
 
 const barSpec = {
   $schema: "https://vega.github.io/schema/vega-lite/v4.json",

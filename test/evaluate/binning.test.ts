@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { binPair, binShares, createBinner, NULL_LABEL, NUMERIC_BINS } from "../../src/evaluate/binning.js";
+import { binPair, binShares, createBinner, NULL_LABEL, NUMERIC_BINS } from "../../src/evaluate/columns/binning.js";
 
 describe("binning", () => {
   it("numeric: 20 equal-width bins over the real range; out-of-range synthetic values go to the edge bins", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ksComplement, ksStatistic } from "../../src/evaluate/ksComplement.js";
-import { tvComplement, totalVariation } from "../../src/evaluate/tvComplement.js";
-import { histogramSimilarity } from "../../src/evaluate/histogramSimilarity.js";
-import { categoricalStats, numericStats, statisticSimilarity } from "../../src/evaluate/statistics.js";
+import { ksComplement, ksStatistic } from "../../src/evaluate/columns/ksComplement.js";
+import { tvComplement, totalVariation } from "../../src/evaluate/columns/tvComplement.js";
+import { histogramSimilarity } from "../../src/evaluate/columns/histogramSimilarity.js";
+import { categoricalStats, numericStats, statisticSimilarity } from "../../src/evaluate/columns/statistics.js";
 import { inferEvalKind, parseDateMs } from "../../src/evaluate/internal/columns.js";
 
 describe("column statistics", () => {

@@ -10,7 +10,7 @@ import { createRng } from "../../src/data/random.js";
 import { parseDateTimeMs } from "../../src/data/datetime.js";
 import { inferSchema } from "../../src/data/schema.js";
 import type { Frame } from "../../src/data/types.js";
-import { evaluate } from "../../src/evaluate/report.js";
+import { evaluate } from "../../src/evaluate/report/report.js";
 import { generate } from "../../src/generate/index.js";
 import { Preprocessor } from "../../src/train/preprocess.js";
 import { trainRegressor } from "../../src/train/models.js";

@@ -7,7 +7,7 @@ import type { CellValue, Frame } from "../../src/data/types.js";
 import { dcr, evaluate, exactMatch, fidelityParts, fidelityScore, inferEvalKind, noiseFloor } from "../../src/evaluate/index.js";
 import type { EvalKind } from "../../src/evaluate/index.js";
 import { dedupRows } from "../../src/generate/dedup.js";
-import { diagnosticSection } from "../../src/evaluate/diagnosticHtml.js";
+import { diagnosticSection } from "../../src/evaluate/report/diagnosticHtml.js";
 import { tablePath } from "../support/tables.js";
 
 /** A seeded permutation of 0..n-1 (Fisher–Yates over a small LCG). */

@@ -48,13 +48,14 @@ describe("synthlab report", () => {
   it("usage errors exit 2 with one clear line", async () => {
     const r = await cli(["--real", join(dir, "real.csv")]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--real and --synth are required/);
+    expect(r.stderr).toMatch(/--synth is required/);
+    expect((await cli([])).stderr).toMatch(/--real and --synth are required/);
     expect((await cli(["--real", "a", "--synth", "b", "--bogus"])).code).toBe(2);
     expect((await cli(["--real", "a", "--synth", "b", "--model", "gpt"])).stderr).toMatch(/--model must be one of ridge, linear, mlp; got "gpt"/);
   });
-  it("bad data exits 1 naming the problem, without a stack", async () => {
+  it("bad data exits 2 (as generate and train do) naming the problem, without a stack", async () => {
     const r = await cli(["--real", join(dir, "real.csv"), "--synth", join(dir, "bad.csv")]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/lacks "y", "k", "cat", "date" and has extra "other"/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     // A missing input is a usage error, found before any work.
@@ -87,7 +88,7 @@ describe("%%report", () => {
   it("unknown variables and bad tables are usage errors naming them", async () => {
     const vars = new Map<string, unknown>([["a", real], ["bad", [{ x: 1, other: 2 }]]]);
     const { ctx } = fakeContext(vars);
-    await expect(reportMagic.run({ real: "a", synth: "nope" }, undefined, ctx)).rejects.toThrow(/--synth nope: no notebook variable of that name; tables in scope: a, bad/);
+    await expect(reportMagic.run({ real: "a", synth: "nope" }, undefined, ctx)).rejects.toThrow(/--synth nope: no notebook variable, file or dataset of that name; tables in scope: a, bad\./);
     await expect(reportMagic.run({ real: "a", synth: "bad" }, undefined, ctx)).rejects.toThrow(MagicUsageError);
     await expect(reportMagic.run({ real: "a", synth: "a", as: "1x" }, undefined, ctx)).rejects.toThrow(/not a valid variable name/);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { frameFromColumns } from "../../src/data/frame.js";
-import { correlation, pearson } from "../../src/evaluate/correlation.js";
-import { mutualInformation, normalizedMutualInformation } from "../../src/evaluate/mutualInformation.js";
-import { acf, autocorrelation, dailySeries, pacfFromAcf } from "../../src/evaluate/autocorrelation.js";
+import { correlation, pearson } from "../../src/evaluate/pairs/correlation.js";
+import { mutualInformation, normalizedMutualInformation } from "../../src/evaluate/pairs/mutualInformation.js";
+import { acf, autocorrelation, dailySeries, pacfFromAcf } from "../../src/evaluate/table/autocorrelation.js";
 import type { EvalKind } from "../../src/evaluate/types.js";
 
 const kinds: Record<string, EvalKind> = { x: "numeric", y: "numeric", c: "categorical", z: "numeric" };

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { readCsv } from "../../src/data/csv.js";
 import { takeRows } from "../../src/data/frame.js";
 import { parseDateTimeMs } from "../../src/data/datetime.js";
-import { evaluate } from "../../src/evaluate/report.js";
+import { evaluate } from "../../src/evaluate/report/report.js";
 import { generate } from "../../src/generate/index.js";
 import { tablePath } from "../support/tables.js";
 

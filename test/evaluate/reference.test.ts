@@ -2,22 +2,22 @@
 // (test/fixtures/evaluate/make_fixtures.py).
 import { describe, expect, it } from "vitest";
 import { fixtureTables, reference } from "./helpers.js";
-import { ksComplement } from "../../src/evaluate/ksComplement.js";
-import { tvComplement } from "../../src/evaluate/tvComplement.js";
-import { histogramSimilarity } from "../../src/evaluate/histogramSimilarity.js";
-import { columnStatistics, statisticSimilarity, type NumericStats } from "../../src/evaluate/statistics.js";
-import { correlationPair, cramersV } from "../../src/evaluate/correlation.js";
-import { normalizedMutualInformation } from "../../src/evaluate/mutualInformation.js";
-import { prepareColumns } from "../../src/evaluate/internal/prepare.js";
-import { kendallTau } from "../../src/evaluate/featureImportance.js";
-import { rocAuc } from "../../src/evaluate/membershipInference.js";
-import { acf, pacfFromAcf } from "../../src/evaluate/autocorrelation.js";
-import { privacyDistances, neighborsFromDistances, quantile } from "../../src/evaluate/dcr.js";
-import { membershipFromDistances } from "../../src/evaluate/membershipInference.js";
-import { exactMatch } from "../../src/evaluate/exactMatch.js";
-import { contingency } from "../../src/evaluate/internal/prepare.js";
+import { ksComplement } from "../../src/evaluate/columns/ksComplement.js";
+import { tvComplement } from "../../src/evaluate/columns/tvComplement.js";
+import { histogramSimilarity } from "../../src/evaluate/columns/histogramSimilarity.js";
+import { columnStatistics, statisticSimilarity, type NumericStats } from "../../src/evaluate/columns/statistics.js";
+import { correlationPair, cramersV } from "../../src/evaluate/pairs/correlation.js";
+import { normalizedMutualInformation } from "../../src/evaluate/pairs/mutualInformation.js";
+import { prepareColumns } from "../../src/evaluate/pairs/prepare.js";
+import { kendallTau } from "../../src/evaluate/utility/featureImportance.js";
+import { rocAuc } from "../../src/evaluate/privacy/membershipInference.js";
+import { acf, pacfFromAcf } from "../../src/evaluate/table/autocorrelation.js";
+import { privacyDistances, neighborsFromDistances, quantile } from "../../src/evaluate/privacy/dcr.js";
+import { membershipFromDistances } from "../../src/evaluate/privacy/membershipInference.js";
+import { exactMatch } from "../../src/evaluate/privacy/exactMatch.js";
+import { contingency } from "../../src/evaluate/pairs/prepare.js";
 import type { EvalKind } from "../../src/evaluate/types.js";
-import { binPair } from "../../src/evaluate/binning.js";
+import { binPair } from "../../src/evaluate/columns/binning.js";
 import { frameFromColumns } from "../../src/data/frame.js";
 
 const TOL = 1e-9;

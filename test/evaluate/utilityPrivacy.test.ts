@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { frameFromColumns, takeRows } from "../../src/data/frame.js";
-import { qscore } from "../../src/evaluate/qscore.js";
-import { meanStd, prediction, regressionScores, type Trainer } from "../../src/evaluate/prediction.js";
-import { featureImportance, kendallTau } from "../../src/evaluate/featureImportance.js";
-import { createGowerEncoder, gowerDistance, nearestNeighbors } from "../../src/evaluate/gower.js";
-import { dcr } from "../../src/evaluate/dcr.js";
-import { membershipInference, rocAuc } from "../../src/evaluate/membershipInference.js";
-import { exactMatch } from "../../src/evaluate/exactMatch.js";
+import { qscore } from "../../src/evaluate/table/qscore.js";
+import { meanStd, prediction, regressionScores, type Trainer } from "../../src/evaluate/utility/prediction.js";
+import { featureImportance, kendallTau } from "../../src/evaluate/utility/featureImportance.js";
+import { createGowerEncoder, gowerDistance, nearestNeighbors } from "../../src/evaluate/privacy/gower.js";
+import { dcr } from "../../src/evaluate/privacy/dcr.js";
+import { membershipInference, rocAuc } from "../../src/evaluate/privacy/membershipInference.js";
+import { exactMatch } from "../../src/evaluate/privacy/exactMatch.js";
 import { roundSignificant } from "../../src/data/numbers.js";
 import type { EvalKind } from "../../src/evaluate/types.js";
 import { linearTable } from "./helpers.js";
@@ -153,7 +153,7 @@ describe("privacy", () => {
 
 describe("prediction with the train stage's TF.js models", () => {
   it("tfjsTrainer plugs trainRegressor into TRTR/TSTR", async () => {
-    const { tfjsTrainer } = await import("../../src/evaluate/prediction.js");
+    const { tfjsTrainer } = await import("../../src/evaluate/utility/prediction.js");
     const real = linearTable(300, 21);
     const holdout = linearTable(150, 22);
     const r = await prediction(real, linearTable(300, 23), { holdout, target: "y", kinds, trainer: tfjsTrainer("linear", { epochs: 40 }), seeds: [0] });

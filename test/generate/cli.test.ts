@@ -18,7 +18,7 @@ describe("synthlab generate", () => {
     const r = await cli(["--schema", "coffee-shop", "--rows", "400", "--seed", "3", "--out", out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/generate offline: 400\/400 rows/);
+    expect(r.stderr).toMatch(/^Generated a\.csv \(offline\): 400 \/ 400 rows/m); // the magics' progress text (src/frontend/progress.ts)
     expect(r.stderr).toMatch(/wrote 400 rows to .*a\.csv/);
     const frame = parseCsv(await readFile(out, "utf8"));
     expect(frame.rowCount).toBe(400);
@@ -64,8 +64,8 @@ describe("synthlab generate", () => {
       [["--schema", "coffee-shop", "--rows", "ten", "--out", "-"], /--rows expects an integer from 0 to 10,000,000, got "ten"/],
       [["--schema", "coffee-shop"], /--out is required/],
       [["--schema", "coffee-shop", "--out", "x.parquet"], /must end in .csv or .jsonl/],
-      [["--schema", "nope.json", "--out", "-"], /--schema nope.json: no such file and no example/],
-      [["--like", "nope.csv", "--out", "-"], /--like nope.csv: no such file, and no dataset/],
+      [["--schema", "nope.json", "--out", "-"], /--schema nope.json: no example \(coffee-shop\) or JSON file of that name\./],
+      [["--like", "nope.csv", "--out", "-"], /--like nope.csv: no such file\./],
       [["--mode", "magic", "--schema", "coffee-shop", "--out", "-"], /--mode must be one of offline, copula, llm-rows, llm-program, text; got "magic"/],
       [["--mode", "copula", "--schema", "coffee-shop", "--out", "-"], /copula mode fits real data/],
       [["--frobnicate"], /unknown option --frobnicate/],

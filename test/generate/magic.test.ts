@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerMagic, unregisterMagic } from "../../src/magics/index.js";
-import generateMagic, { progressText, throttle } from "../../src/magics/library/generate.js";
+import generateMagic from "../../src/magics/library/generate.js";
+import { progressText } from "../../src/frontend/progress.js";
+import { throttle } from "../../src/display/progress.js";
 import { isDataFrame } from "../../src/data/dataframe.js";
 import { frameFromRecords } from "../../src/data/frame.js";
 import { makeContext } from "../magics/helpers.js";
@@ -67,7 +69,7 @@ describe("%%generate", () => {
       ["%%generate sales --mode magic --schema coffee-shop", /--mode must be one of offline, copula, llm-rows, llm-program, text; got "magic"/],
       ["%%generate --schema coffee-shop", /missing NAME/],
       ["%%generate 9lives --schema coffee-shop", /NAME "9lives" is not a valid variable name/],
-      ["%%generate sales --like nowhere", /--like nowhere: no notebook variable or file/],
+      ["%%generate sales --like nowhere", /--like nowhere: no notebook variable, file or dataset of that name/],
       ["%%generate sales --schema bakery", /--schema bakery: no notebook variable, example \(coffee-shop\) or JSON file/],
       ["%%generate sales --mode copula --schema coffee-shop", /copula mode fits real data/],
       ["%%generate sales --rows 5", /Nothing to generate from/],

@@ -35,7 +35,7 @@ describe("magics", () => {
     t.scope.set("coffee", table);
     const r = await t.run("%%generate s --like cofee --rows 5\n");
     expect(r.status).toBe("error");
-    if (r.status === "error") expect(r.evalue).toMatch(/--like cofee: no notebook variable or file of that name; did you mean coffee\?$/);
+    if (r.status === "error") expect(r.evalue).toMatch(/--like cofee: no notebook variable, file or dataset of that name; did you mean coffee\?$/);
   });
 
   it("%%train --data cofee suggests the dataset, %%report --real sale suggests the variable, %dataset cofee-sales the dataset", async () => {
@@ -45,7 +45,7 @@ describe("magics", () => {
     if (train.status === "error") expect(train.evalue).toMatch(/--data cofee: .*; did you mean coffee-sales\?/);
     else expect.unreachable("expected a usage error");
     const report = await t.run("%%report --real sale --synth sales\n");
-    if (report.status === "error") expect(report.evalue).toMatch(/--real sale: no notebook variable of that name; did you mean sales\?/);
+    if (report.status === "error") expect(report.evalue).toMatch(/--real sale: no notebook variable, file or dataset of that name; did you mean sales\?/);
     else expect.unreachable("expected a usage error");
     const ds = await t.run("%dataset cofee-sales\n");
     if (ds.status === "error") expect(ds.evalue).toMatch(/Unknown dataset "cofee-sales"; did you mean coffee-sales\?/);
@@ -57,9 +57,9 @@ describe("CLI", () => {
   it("synthlab generate --like cofee and synthlab train --data cofee suggest coffee-sales", async () => {
     const g = await runCli(generateCli, ["--like", "cofee", "--rows", "5", "--out", "-"]);
     expect(g.code).toBe(2);
-    expect(g.stderr).toBe("synthlab generate: --like cofee: no such file, and no dataset of that name; did you mean coffee-sales?\n");
+    expect(g.stderr).toBe("synthlab generate: --like cofee: no file or dataset of that name; did you mean coffee-sales?\n");
     const t = await runCli(trainCli, ["--data", "cofee", "--target", "money"]);
     expect(t.code).toBe(2);
-    expect(t.stderr).toBe("synthlab train: --data cofee: not a .csv/.jsonl file or a dataset name; did you mean coffee-sales?\n");
+    expect(t.stderr).toBe("synthlab train: --data cofee: no file or dataset of that name; did you mean coffee-sales?\n");
   });
 });

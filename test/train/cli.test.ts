@@ -81,10 +81,10 @@ describe("synthlab train", () => {
   it("exits 2 with one clear line for bad input", () => {
     const noTarget = cli("--data", "train.csv");
     expect(noTarget.status).toBe(2);
-    expect(noTarget.stderr).toMatch(/--data and --target are required/);
+    expect(noTarget.stderr).toMatch(/--target is required/);
     const missingFile = cli("--data", "nope.csv", "--target", "y");
     expect(missingFile.status).toBe(2);
-    expect(missingFile.stderr).toMatch(/--data nope.csv: file not found/);
+    expect(missingFile.stderr).toMatch(/--data nope.csv: no such file\./);
     const badTarget = cli("--data", "train.csv", "--target", "k", "--quiet");
     expect(badTarget.status).toBe(2);
     expect(badTarget.stderr).toMatch(/Target column "k" is not numeric/);

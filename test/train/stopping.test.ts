@@ -7,7 +7,7 @@ import { readCsv } from "../../src/data/csv.js";
 import { takeRows } from "../../src/data/frame.js";
 import { splitTrainHoldout } from "../../src/data/split.js";
 import type { Frame } from "../../src/data/types.js";
-import { fitRidge } from "../../src/evaluate/internal/ridge.js";
+import { fitRidge } from "../../src/evaluate/utility/ridge.js";
 import { regressionMetrics } from "../../src/train/metrics.js";
 import { trainRegressor, validationRows, type TrainedModel } from "../../src/train/models.js";
 import { targetValues } from "../../src/train/preprocess.js";

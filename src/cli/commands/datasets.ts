@@ -1,61 +1,23 @@
 /**
- * `synthlab datasets list | fetch NAME | info NAME` — manifests in datasets/, files verified by sha256.
+ * `synthlab datasets list | fetch NAME | info NAME`: manifests in datasets/, files verified by sha256.
+ * The options are declared in src/frontend/commands/dataset.ts.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { UsageError } from "../../errors.js";
+import { commandHelp, EXIT, runCommand } from "../../frontend/cli.js";
+import { datasetsCommand } from "../../frontend/commands/dataset.js";
+import { stringArg } from "../../frontend/spec.js";
 
-const USAGE = `Usage: synthlab datasets <list | fetch NAME | info NAME> [--cache-dir DIR] [--mirror DIR] [--offline]
-
-  list          the datasets this version knows (name, rows × columns, license)
-  fetch NAME    make a verified local copy (cache, else mirror, else download); prints its path
-  info NAME     the manifest: source, license, attribution, sha256, cache status, quirks
-
-Environment: SYNTHLAB_CACHE_DIR (default ~/.cache/synthlab/datasets), SYNTHLAB_DATA_MIRROR (a folder
-holding the files), SYNTHLAB_OFFLINE=1 (never download).`;
-
-interface Parsed {
-  positionals: string[];
-  cacheDir?: string;
-  mirrorDir?: string;
-  offline: boolean;
-  help: boolean;
-}
-
-function parse(argv: string[]): Parsed {
-  const out: Parsed = { positionals: [], offline: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a folder, e.g. ${a} /data/synthlab`);
-      return v;
-    };
-    if (a === "--help" || a === "-h") out.help = true;
-    else if (a === "--cache-dir") out.cacheDir = value();
-    else if (a === "--mirror") out.mirrorDir = value();
-    else if (a === "--offline") out.offline = true;
-    else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
-    else out.positionals.push(a);
-  }
-  return out;
-}
-
-export async function run(argv: string[]): Promise<number> {
-  let p: Parsed;
-  try {
-    p = parse(argv);
-  } catch (err) {
-    process.stderr.write(`synthlab datasets: ${(err as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const [sub, name, ...extra] = p.positionals;
-  if (p.help || !sub) {
-    (p.help ? process.stdout : process.stderr).write(USAGE + "\n");
-    return p.help ? 0 : 2;
-  }
-  const ds = await import("../../datasets/index.js");
-  const opts = { cacheDir: p.cacheDir, mirrorDir: p.mirrorDir, offline: p.offline };
-  try {
+export function run(argv: string[]): Promise<number> {
+  return runCommand(datasetsCommand, argv, async (args) => {
+    const [sub, name, ...extra] = (args.command as string[] | undefined) ?? [];
+    if (!sub) {
+      process.stderr.write(`${commandHelp(datasetsCommand)}\n`);
+      return EXIT.usage;
+    }
+    const opts = { cacheDir: stringArg(args, "cache-dir"), mirrorDir: stringArg(args, "mirror"), offline: args.offline === true };
+    const ds = await import("../../datasets/index.js");
     if (sub === "list") {
       const rows = ds.listDatasets();
       const w = Math.max(...rows.map((r) => r.name.length));
@@ -63,26 +25,25 @@ export async function run(argv: string[]): Promise<number> {
         const size = r.rows !== undefined ? `${r.rows} × ${r.columns ?? "?"}` : "";
         process.stdout.write(`${r.name.padEnd(w)}  ${size.padEnd(11)}  ${r.license}\n${" ".repeat(w + 2)}${r.title}\n`);
       }
-      return 0;
+      return EXIT.ok;
     }
     if ((sub === "fetch" || sub === "info") && (!name || extra.length)) {
-      process.stderr.write(`synthlab datasets ${sub}: give exactly one dataset name (see \`synthlab datasets list\`).\n`);
-      return 2;
+      throw new UsageError(`${sub}: give exactly one dataset name (see \`synthlab datasets list\`).`);
     }
     if (sub === "fetch") {
       const m = ds.getManifest(name!);
       if (m.package) {
         process.stdout.write(`${name} ships in the npm package ${m.package}; nothing to fetch.\n`);
-        return 0;
+        return EXIT.ok;
       }
       const path = await ds.fetchDataset(name!, opts);
       process.stdout.write(path + "\n");
       if (m.attributionRequired) process.stderr.write(`${ds.datasetAttribution(name!)}\n`);
-      return 0;
+      return EXIT.ok;
     }
     if (sub === "info") {
       const m = ds.getManifest(name!);
-      const cacheDir = p.cacheDir ?? ds.defaultCacheDir();
+      const cacheDir = opts.cacheDir ?? ds.defaultCacheDir();
       const lines = [
         `${m.name}: ${m.title}`,
         "",
@@ -98,15 +59,8 @@ export async function run(argv: string[]): Promise<number> {
         ...(m.notes?.length ? ["", "notes:", ...m.notes.map((n) => `  - ${n}`)] : []),
       ].filter((l, i, all) => l !== "" || (i > 0 && all[i - 1] !== ""));
       process.stdout.write(lines.join("\n") + "\n");
-      return 0;
+      return EXIT.ok;
     }
-    process.stderr.write(`synthlab datasets: unknown sub-command "${sub}".\n${USAGE}\n`);
-    return 2;
-  } catch (err) {
-    if (err instanceof ds.DatasetError) {
-      process.stderr.write(`synthlab datasets: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+    throw new UsageError(`unknown sub-command "${sub}"; use list, fetch NAME or info NAME.`);
+  });
 }

@@ -13,6 +13,7 @@ import { inferDateFormat } from "../../data/datetime.js";
 import { streamFor } from "../random.js";
 import { compilePattern } from "../offline/pattern.js";
 import { cholesky, normalCdf, normalQuantile, repairCorrelation, type Matrix } from "./normal.js";
+import { InputError } from "../../errors.js";
 
 /** Numeric columns with at most this many distinct values keep exactly the real values (no interpolation). */
 const DISCRETE_LIMIT = 32;
@@ -38,7 +39,7 @@ export interface CopulaModel {
   rows: number;
 }
 
-export class CopulaError extends Error {
+export class CopulaError extends InputError {
   override name = "CopulaError";
 }
 

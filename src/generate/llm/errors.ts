@@ -2,6 +2,7 @@
  * Errors of the LLM engine. Every message is one line that names the problem and the fix, and
  * passes through `scrubSecrets` so an API key can never reach a log, cache or notebook output.
  */
+import { markInputError } from "../../errors.js";
 
 export class LlmError extends Error {
   override name = "LlmError";
@@ -10,6 +11,10 @@ export class LlmError extends Error {
 /** No provider configured, or a bad option. */
 export class LlmConfigError extends LlmError {
   override name = "LlmConfigError";
+  constructor(message: string) {
+    super(message);
+    markInputError(this);
+  }
 }
 
 /** The request failed for good (non-retryable status, or retries exhausted). */
@@ -28,6 +33,10 @@ export class StructuredOutputUnsupportedError extends LlmRequestError {
 /** The budget cap would be exceeded by the next request; generation stops cleanly. */
 export class BudgetExceededError extends LlmError {
   override name = "BudgetExceededError";
+  constructor(message: string) {
+    super(message);
+    markInputError(this);
+  }
 }
 
 /** The generated program failed in the sandbox (escape attempt, time or memory limit, bad output). */

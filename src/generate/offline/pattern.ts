@@ -18,8 +18,9 @@ export const MAX_PATTERN_STEPS = 100_000;
 export const MAX_PATTERN_DEPTH = 50;
 
 import { printableLine } from "../../display/untrusted.js";
+import { InputError } from "../../errors.js";
 
-export class PatternError extends Error {
+export class PatternError extends InputError {
   override name = "PatternError";
 }
 

@@ -4,6 +4,7 @@
  * for validation only) works unchanged.
  */
 import type { CellValue, ColumnSchema, Schema } from "../../data/types.js";
+import { InputError } from "../../errors.js";
 
 export type DistributionName = "uniform" | "normal" | "lognormal";
 
@@ -42,7 +43,7 @@ export interface OfflineSchema extends Schema {
   linked?: LinkedGroup[];
 }
 
-export class SchemaError extends Error {
+export class SchemaError extends InputError {
   override name = "SchemaError";
 }
 

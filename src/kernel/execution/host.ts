@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
 import { toMimeBundle } from "../../display/mime.js";
+import { registerBuiltinFormatters } from "../../builtinFormatters.js";
 import type { MagicContext, NotebookScope } from "../../magics/types.js";
 import type {
   CellIO,
@@ -93,6 +94,8 @@ export class TypeScriptExecutionHost implements ExecutionHost {
   private closed = false;
 
   constructor(options: ExecutionHostOptions) {
+    // Cells display plain Vega-Lite specs and tables through the shipped formatters.
+    void registerBuiltinFormatters();
     this.cwd = path.resolve(options.cwd);
     const locals = this.locals;
     // TypeScript emits `Object.defineProperty(exports, name, { get })` for re-exported imports;

@@ -2,7 +2,7 @@
  * `%%capture [name]`: run the body with its stdout, stderr and displays captured into a
  * CapturedOutput (bound to `name` in the notebook when given) instead of shown.
  */
-import type { CellIO, DisplayOptions } from "../../kernel/types.js";
+import type { CellIO, DisplayOptions } from "../types.js";
 import { displaySymbol, type MimeBundle } from "../../display/protocol.js";
 import { MagicUsageError, type MagicDefinition } from "../types.js";
 import { IDENTIFIER, outcomeValue } from "./util.js";

@@ -1,5 +1,5 @@
 /** Small helpers shared by the built-in magics. */
-import type { ExecuteOutcome } from "../../kernel/types.js";
+import type { ExecuteOutcome } from "../types.js";
 import { displaySymbol, type MimeBundle } from "../../display/protocol.js";
 
 /** A value that displays as an already formatted bundle (the result of a nested cell). */

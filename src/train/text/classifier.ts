@@ -13,7 +13,7 @@ import { describeBackend, loadTf, tfjs, type BackendName } from "../backend.js";
 import { denseTrainer } from "../dense.js";
 import { chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "../display.js";
 import { permutation, seededRng } from "../rng.js";
-import { confusionChartSpec } from "./charts.js";
+import { confusionChartSpec } from "../../charts/confusion.js";
 import { TextNetwork } from "./network.js";
 import { classificationMetrics, majorityBaseline, type ClassificationMetrics } from "./metrics.js";
 import { densify, idfWeights, tfidfRows, tfidfRowsFromTokens, tokenize, Vocabulary, type SparseRow } from "./tokenizer.js";

@@ -3,7 +3,7 @@ export { tokenize as tokenizeWords, Vocabulary, VocabularyError, UNKNOWN_TOKEN, 
 export type { VocabularyOptions, VocabularyJSON, SparseRow } from "./tokenizer.js";
 export { accuracy, confusionMatrix, perClassMetrics, macroF1, classificationMetrics, majorityBaseline } from "./metrics.js";
 export type { ClassMetrics, ClassificationMetrics } from "./metrics.js";
-export { confusionChartSpec } from "./charts.js";
+export { confusionChartSpec } from "../../charts/confusion.js";
 export { trainTextClassifier, readTextColumns, TextClassifier, TextEvaluation, TextClassifierError } from "./classifier.js";
 export { TextNetwork } from "./network.js";
 export type { TextClassifierOptions, ResolvedTextOptions, TextModelInfo, TextEpochLog, TextModelKind, TextTable } from "./classifier.js";

@@ -5,7 +5,7 @@ import { splitTrainHoldout } from "../../../src/data/split.js";
 import type { Frame } from "../../../src/data/types.js";
 import { loadDataset } from "../../../src/datasets/load.js";
 import { displaySymbol, type MimeBundle } from "../../../src/display/protocol.js";
-import { confusionChartSpec } from "../../../src/train/text/charts.js";
+import { confusionChartSpec } from "../../../src/charts/confusion.js";
 import { trainTextClassifier, TextClassifierError } from "../../../src/train/text/classifier.js";
 import { emailBody } from "../../../src/train/text/tokenizer.js";
 

@@ -1,0 +1,64 @@
+/**
+ * `generate`: the option list of `%%generate` and `synthlab generate` (src/frontend/spec.ts).
+ * An option with a `key` reaches generate() with no other change; see docs/magics.md.
+ */
+import type { GenerateOptions } from "../../generate/index.js";
+import { GENERATE_MODES } from "../../generate/types.js";
+import { MAX_ROWS } from "../../limits.js";
+import type { CommandSpec } from "../spec.js";
+import { datesOption, seedOption } from "./shared.js";
+
+export const generateCommand: CommandSpec<GenerateOptions> = {
+  name: "generate",
+  summary: "Generate synthetic rows (offline, copula, llm-rows, llm-program, text).",
+  description:
+    "Generate synthetic rows. Modes: offline (schema-driven, seeded), copula (fitted on --like), llm-rows, llm-program, text. " +
+    "In a notebook the rows are bound to the DataFrame NAME and the cell body describes the data (used by the LLM modes).",
+  options: [
+    { name: "mode", type: "string", choices: GENERATE_MODES, key: "mode", help: "generation mode (default: copula with --like, offline with --schema, else llm-rows)" },
+    { name: "rows", short: "n", type: "integer", min: 0, max: MAX_ROWS, default: 100, key: "rows", help: "rows to generate" },
+    { name: "like", type: "string", table: true, help: "real table to imitate" },
+    { name: "schema", type: "string", help: "schema: a JSON file or an example name (coffee-shop); in a notebook also a variable" },
+    seedOption<GenerateOptions>("random seed (same seed, same rows for offline/copula)", 0),
+    datesOption<GenerateOptions>(),
+    { name: "out", short: "o", type: "string", metavar: "PATH", only: "cli", help: "a .csv or .jsonl file, or - for CSV on stdout (required)" },
+    { name: "description", short: "d", type: "string", metavar: "TEXT", only: "cli", key: "description", help: "what the data is (LLM modes; in a notebook, the cell body)" },
+    { name: "model", type: "string", key: "model", help: "LLM model name (LLM modes)" },
+    { name: "budget", type: "number", min: 0, minExclusive: true, metavar: "USD", key: "budgetUsd", help: "stop cleanly after spending this many US dollars (LLM modes)" },
+    { name: "concurrency", type: "integer", min: 1, max: 256, key: "concurrency", help: "parallel requests (LLM modes)" },
+    { name: "batch-size", type: "integer", min: 1, max: 1000, key: "batchSize", help: "rows per request (llm-rows)" },
+    { name: "examples", type: "integer", min: 0, max: 100, key: "examples", help: "few-shot real rows per request (llm-rows)" },
+    { name: "temperature", type: "number", min: 0, max: 2, key: "temperature", help: "sampling temperature (LLM modes)" },
+    {
+      name: "dedup", type: "string", choices: ["exact", "near", "none"], key: "dedup",
+      convert: (v) => (v === "none" ? false : v), help: "remove duplicates (also of real rows)",
+    },
+    { name: "meta", type: "boolean", key: "meta", help: "add a _meta provenance column", default: false },
+    { name: "run-id", type: "string", key: "runId", help: "checkpoint id: an interrupted run with the same id resumes (LLM modes)" },
+    { name: "batch-api", type: "boolean", key: "batchApi", help: "use the OpenAI Batch API (LLM modes)", default: false },
+    { name: "task", type: "string", choices: ["classification", "ner", "dialogue", "summary"], key: "textTask", help: "text mode task" },
+    {
+      name: "labels", type: "string", metavar: "A,B", key: "labels",
+      convert: (v) => String(v).split(",").map((s) => s.trim()).filter(Boolean), help: "text mode labels, comma-separated (e.g. spam,ham)",
+    },
+    { name: "balanced", type: "boolean", key: "balanced", help: "text mode: equal rows per label", default: false },
+    { name: "quiet", short: "q", type: "boolean", only: "cli", help: "no progress on stderr" },
+  ],
+  magic: {
+    kind: "cell",
+    positionals: [{ name: "name", help: "variable to bind the generated DataFrame to", required: true }],
+    examples: [
+      "%%generate sales --schema coffee-shop --rows 10000 --seed 7",
+      "%%generate synth --like real --rows 2000 --mode copula",
+      "%%generate synth --like trips.csv --dates pickup=dd/mm/yyyy HH:MM --rows 1000",
+      "%%generate sales --like real --rows 2000 --mode llm-rows --model gpt-4o-mini\nCoffee vending-machine sales in Ukraine: one row per cup sold.",
+    ],
+  },
+  cli: {
+    examples: [
+      "synthlab generate --schema coffee-shop --rows 1000 --seed 7 --out sales.csv",
+      "synthlab generate --like coffee-sales --rows 2000 --out synth.jsonl",
+    ],
+    epilog: "LLM modes read OPENAI_API_KEY / OPENAI_BASE_URL (see docs/llm.md).",
+  },
+};
