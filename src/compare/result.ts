@@ -175,7 +175,8 @@ export class Comparison {
     const floorOf = bars.length ? ok.find((o) => o.name === bars.reduce((a, b) => (b.score > a.score ? b : a)).candidate)?.noiseFloor[barMeasure] ?? null : null;
     const series = this.candidates.filter((o) => o.latency.samples.length > 0).map((o) => ({ candidate: o.name, latenciesMs: o.latency.samples }));
     return {
-      costQuality: points.length ? costQualityChart(points, { qualityName: this.quality === "judge" ? "judge score (1–5)" : this.quality }) : null,
+      // With one cost for all (statistical modes only: $0) the plane has no cost axis to read: left out.
+      costQuality: new Set(points.map((p) => p.costUsd)).size > 1 ? costQualityChart(points, { qualityName: this.quality === "judge" ? "judge score (1–5)" : this.quality }) : null,
       quality: bars.length ? candidateScoreChart(bars, { scoreName: barMeasure, noiseFloor: floorOf }) : null,
       latency: series.length ? latencyChart(series) : null,
     };

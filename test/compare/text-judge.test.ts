@@ -90,6 +90,9 @@ describe("text task with an LLM judge (test doubles)", () => {
     expect(cmp.candidates[1]!.copiesOfReal).toBe(20);
     expect(cmp.notes[1]).toMatch(/^Copies of real rows: copula \(20\)/);
     expect(String(cmp)).toContain("Note: Copies of real rows: copula (20)");
+    // Both cost $0: no quality/cost plane to draw; the score chart stays.
+    expect(cmp.charts().costQuality).toBeNull();
+    expect(cmp.charts().quality).not.toBeNull();
   });
 
   it("refuses a judge on a table task, in one line", async () => {
