@@ -50,7 +50,7 @@ privacy asks whether synthetic rows sit closer to the training rows than the hol
 """),
     code("%dataset coffee-sales --as coffee"),
     code("""
-import { splitTrainHoldout, toFrame, compareGenerators, statisticalModes, candidatesFromJson, comparisonChart, type CandidateInput } from "synthlab";
+import { splitTrainHoldout, toFrame, compareGenerators, statisticalModes, candidatesFromJson, type CandidateInput } from "synthlab";
 import { readFileSync } from "node:fs";
 
 const parts = splitTrainHoldout(toFrame(coffee), { holdout: 0.2, seed });
@@ -120,26 +120,16 @@ const cmp = await compareGenerators({
 cmp
 """, scrolled=False),
     md("""
-### The three scores against their noise floors
-
-Grouped bars: one group per dimension, one bar per generator. The black tick over each group is its
-noise floor: what a second real sample reaches (fidelity), and what half of the holdout scores
-against the other half (utility and privacy).
-"""),
-    code("""
-const ok = cmp.candidates.filter((c) => c.status === "ok");
-const scores = ok.map((c) => ({ generator: c.name, fidelity: c.scores.fidelity, utility: c.scores.utility, privacy: c.scores.privacy }));
-comparisonChart(scores, { noiseFloor: ok[0]?.noiseFloor ?? {} })
-"""),
-    md("""
 ## What the numbers say
 
 The next cell writes the comparison in words from the scores above: the best generator per
-dimension, how far the best fidelity is from the noise floor, and how much worse than real data each
-generator's data is for predicting `money`.
+dimension, how far the best fidelity is from its noise floor (what a second real sample reaches), and
+how much worse than real data each generator's data is for predicting `money`. (For all three scores
+as grouped bars against their noise floors, `comparisonChart` takes `cmp.candidates`' scores.)
 """),
     code("""
 const fmt = (x: number | null | undefined): string => (typeof x === "number" ? x.toFixed(2) : "n/a");
+const ok = cmp.candidates.filter((c) => c.status === "ok");
 for (const dim of ["fidelity", "utility", "privacy", "validity"] as const) {
   const ranked = ok.filter((c) => typeof c.scores[dim] === "number").sort((a, b) => b.scores[dim]! - a.scores[dim]!);
   if (ranked.length === 0) { console.log(`No generator has a ${dim} score.`); continue; }
