@@ -12,6 +12,7 @@ export * from "./generate/index.js";
 export * from "./train/index.js";
 export * from "./evaluate/index.js";
 export * from "./charts/index.js";
+export * from "./review/index.js";
 // For extension packages that add magics (`%load_ext`).
 export { registerMagic, getMagic, listMagics, MagicUsageError } from "./magics/index.js";
 export type { MagicDefinition, MagicContext, MagicOption, MagicPositional, MagicArgs, NotebookScope } from "./magics/index.js";

@@ -51,6 +51,7 @@ for (const [name, script] of [
   ["jupyter_kernel_test", "test/kernel/run_kernel_test.sh"],
   ["notebooks (nbclient)", "test/notebooks/run_notebooks.sh"],
   ["browser (chromium + Jupyter Notebook)", "test/browser/run_browser_test.sh"],
+  ["browser widgets (ipywidgets 8 frontend + live kernel)", "test/browser/run_widget_test.sh"],
 ]) {
   if (!existsSync(join(root, script))) { failed++; failures.push(`${name}: ${script} missing`); continue; }
   const r = step(name, "bash", [script], { capture: true });

@@ -5,6 +5,7 @@
 import type { MimeBundle } from "../display/protocol.js";
 import { registerFormatter } from "../display/formatters.js";
 import { stripControls } from "../display/untrusted.js";
+import { escapeHtml } from "../display/format.js";
 import { isFrame } from "./frame.js";
 import type { CellValue, Frame } from "./types.js";
 
@@ -93,9 +94,8 @@ function formatCell(v: unknown, maxChars: number): { text: string; missing: bool
   return { text: s, missing: false };
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
+// The one HTML escaping (src/display/format.ts); re-exported: it has been public from here.
+export { escapeHtml };
 
 /** Shown row indices with -1 marking the ellipsis row. */
 function shownRows(n: number, head: number, tail: number): number[] {

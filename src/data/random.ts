@@ -1,5 +1,7 @@
 /**
- * Seeded pseudo-random numbers shared by every stage (splits, generators, metrics sampling).
+ * Seeded pseudo-random numbers: the one generator of every stage (splits, generators, training
+ * shuffles, metric sampling). Each stage draws from an `Rng` made here, so one integer seed
+ * reproduces a whole run and there is one type to learn.
  *
  * The core is mulberry32: a 32-bit state, one multiply-xorshift round per draw. It is small,
  * fast and passes the usual statistical batteries well enough for sampling and shuffling; it is
@@ -21,6 +23,10 @@ export interface Rng {
   weighted(weights: readonly number[]): number;
   /** Fisher-Yates shuffle IN PLACE; returns the same array for chaining. */
   shuffle<T>(items: T[]): T[];
+  /** 0..n-1 in random order: the index order `shuffle` would give (same draws). */
+  permutation(n: number): Int32Array;
+  /** k distinct indices out of 0..n-1 (partial Fisher-Yates), in draw order; all n in order when k >= n (no draws). */
+  sample(n: number, k: number): number[];
   /** An independent generator derived from this one (for parallel sub-streams). */
   fork(): Rng;
 }
@@ -38,6 +44,17 @@ export function seedToUint32(seed: Seed): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
+}
+
+/** Fisher-Yates shuffle in place, from the last index down: the draw order every shuffle here keeps. */
+function fisherYates<A extends { length: number; [i: number]: unknown }>(items: A, next: () => number): A {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    const tmp = items[i];
+    items[i] = items[j];
+    items[j] = tmp;
+  }
+  return items;
 }
 
 export function createRng(seed: Seed = 0): Rng {
@@ -90,14 +107,30 @@ export function createRng(seed: Seed = 0): Rng {
       for (let i = weights.length - 1; i >= 0; i--) if (weights[i]! > 0) return i;
       return weights.length - 1;
     },
-    shuffle(items) {
-      for (let i = items.length - 1; i > 0; i--) {
+    shuffle: (items) => fisherYates(items, next),
+    permutation(n) {
+      // Its own loop over the typed array (not fisherYates): monomorphic, about twice as fast on
+      // the training shuffles; the same draws as shuffle() of 0..n-1 (test/data/random.test.ts).
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = i;
+      for (let i = n - 1; i > 0; i--) {
         const j = Math.floor(next() * (i + 1));
-        const tmp = items[i]!;
-        items[i] = items[j]!;
-        items[j] = tmp;
+        const tmp = out[i]!;
+        out[i] = out[j]!;
+        out[j] = tmp;
       }
-      return items;
+      return out;
+    },
+    sample(n, k) {
+      const idx = Array.from({ length: n }, (_, i) => i);
+      if (k >= n) return idx;
+      for (let i = 0; i < k; i++) {
+        const j = i + Math.floor(next() * (n - i));
+        const t = idx[i]!;
+        idx[i] = idx[j]!;
+        idx[j] = t;
+      }
+      return idx.slice(0, k);
     },
     fork: () => createRng(Math.floor(next() * 4294967296)),
   };

@@ -6,7 +6,7 @@
 import { InputError, isInputError, RunFailedError, UsageError } from "../errors.js";
 import { LINE_CHARS, printableText } from "../display/untrusted.js";
 import type { MagicArgs, MagicContext, MagicDefinition } from "../magics/types.js";
-import { IDENTIFIER } from "../magics/builtin/util.js";
+import { IDENTIFIER } from "../identifier.js";
 import { optionsFor, type CommandSpec } from "./spec.js";
 
 /** The magic body: parse is done, `args` are checked against the option list. */

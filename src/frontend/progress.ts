@@ -7,8 +7,7 @@ import type { Progress } from "../generate/types.js";
 import type { EpochLog, ModelInfo } from "../train/models.js";
 import type { LiveProgress, ProgressSink } from "../display/progress.js";
 import { liveProgress } from "../display/progress.js";
-
-const count = (n: number): string => Math.round(n).toLocaleString("en-US");
+import { formatCount as count } from "../display/format.js";
 
 /** "Generating sales (copula): 1,200 / 2,000 rows · 33 rows/s · 12,345 tokens · $0.0123 · …". */
 export function progressText(name: string, mode: string, p: Progress, done = false): string {

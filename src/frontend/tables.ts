@@ -117,3 +117,27 @@ export async function resolveSchema(option: string, value: string, where: Pick<T
     throw new InputError(`--${option} ${value}: not valid JSON (${(e as Error).message}).`);
   }
 }
+
+/**
+ * The counter-example rows `--avoid VALUE` names (generate): the rejected rows of review VALUE when
+ * its decision file `.synthlab/review/VALUE.jsonl` exists under the working folder — checked first,
+ * since %%review binds VALUE to the *accepted* rows — else a notebook variable holding a review
+ * (its rejected rows), else any table resolveTable finds.
+ */
+export async function resolveAvoid(value: string, where: TableContext = {}): Promise<Frame> {
+  const { reviewFile, rejectedRows, ReviewError } = await import("../review/index.js");
+  let file: string | undefined;
+  try { file = reviewFile(where.cwd ?? process.cwd(), value); } catch (e) { if (!(e instanceof ReviewError)) throw e; }
+  if (file && existsSync(file)) return rejectedRows(value, where.cwd ?? process.cwd());
+  const v = where.scope?.has(value) ? (where.scope.get(value) as { rejected?: () => unknown }) : undefined;
+  if (v && typeof v.rejected === "function") {
+    const { toFrame } = await import("../data/frame.js");
+    return toFrame(v.rejected());
+  }
+  try {
+    return await resolveTable("avoid", value, where);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError(`${e.message.replace(/[.;]?$/, "")}; nor a review of that name (no .synthlab/review/${value}.jsonl here: review rows first with %%review ${value} --from SYNTH).`);
+  }
+}

@@ -9,14 +9,35 @@
  *   ≥ `jaccard` (default 0.8), found with MinHash + LSH banding and confirmed exactly.
  * Columns whose names start with "_" (provenance such as `_meta`) are never compared.
  * Rows are scanned in order; the first of a group is kept.
+ *
+ * Two forms over one `Deduplicator`: `dedupRows` for a whole Frame (copula mode, the library), and
+ * `createRowDeduper` / `dedupRecords` for row records arriving batch by batch (the LLM engine feeds
+ * it batches in order as they finish, so the work happens while requests are in flight).
  */
 import { roundSignificant } from "../data/numbers.js";
 import { rowKeyOf } from "../data/rowKey.js";
 import type { CellValue, Frame } from "../data/types.js";
-import { takeRows } from "../data/frame.js";
+import { concatFrames, takeRows, type Row } from "../data/frame.js";
+import { GenerateError, type GenerateRequest } from "./types.js";
 import { normalizeText, tokenize } from "./text/quality.js";
 
 export type DedupReason = "exact" | "near" | "similar-text";
+
+/** How duplicates are removed; "none" keeps every row. */
+export type DedupMode = "exact" | "near" | "none";
+
+/**
+ * The `dedup` option (library, `%%generate --dedup`, `synthlab generate --dedup`) as a mode.
+ * "none" is the one spelling of "keep duplicates"; `false` and "off" are accepted as aliases
+ * (older code), `true` means "near". Unset gives `fallback` (LLM modes "near", copula "none").
+ */
+export function dedupMode(value: GenerateRequest["dedup"] | "off" | undefined, fallback: DedupMode = "near"): DedupMode {
+  if (value === undefined) return fallback;
+  if (value === true) return "near";
+  if (value === false || value === "off") return "none";
+  if (value === "exact" || value === "near" || value === "none") return value;
+  throw new GenerateError(`dedup must be "exact", "near" or "none", got ${JSON.stringify(value)}.`);
+}
 
 export interface DedupOptions {
   /** "exact" compares raw values; "near" (default) also normalises and checks text similarity. */
@@ -249,4 +270,98 @@ export function dedupRows(frame: Frame, options: DedupOptions = {}): DedupResult
       matchesReal: removed.filter((x) => x.duplicateOf.source === "real").length,
     },
   };
+}
+
+/**
+ * The dedup step the statistical modes (copula, cart) share: drops generated rows that copy a real
+ * row or each other, then tops up with fresh draws (`draw(n, round)`, twice the shortfall) for up to
+ * 5 rounds. Returns at most `wanted` rows and how many were removed in all.
+ */
+export function dedupTopUp(
+  frame: Frame, against: Frame, mode: "exact" | "near", wanted: number,
+  draw: (rows: number, round: number) => Frame, signal?: AbortSignal,
+): { frame: Frame; removed: number } {
+  let result = dedupRows(frame, { mode, against });
+  let removed = result.counts.removed;
+  let out = result.frame;
+  for (let round = 1; round <= 5 && out.rowCount < wanted; round++) {
+    if (signal?.aborted) break;
+    result = dedupRows(concatFrames([out, draw((wanted - out.rowCount) * 2, round)]), { mode, against });
+    removed += result.counts.removed;
+    out = takeRows(result.frame, Array.from({ length: Math.min(wanted, result.frame.rowCount) }, (_, i) => i));
+  }
+  return { frame: out, removed };
+}
+
+export interface DedupOutcome {
+  keep: number[];
+  removed: number;
+  /** Of the removed: copies of a real (example) row. */
+  copiesOfReal: number;
+}
+
+/** Rows judged in the order they are pushed; `outcome()` covers everything pushed so far. */
+export interface RowDeduper {
+  push(rows: readonly Row[]): void;
+  outcome(): DedupOutcome;
+}
+
+/** Column arrays straight from the rows (values are already validated cells). */
+function project(rows: readonly Row[], columns: readonly string[]): Frame {
+  const cols: Record<string, CellValue[]> = {};
+  for (const c of columns) {
+    const arr = new Array<CellValue>(rows.length);
+    for (let i = 0; i < rows.length; i++) arr[i] = rows[i]![c] ?? null;
+    cols[c] = arr;
+  }
+  return { columnNames: [...columns], columns: cols, rowCount: rows.length };
+}
+
+/**
+ * Which columns are compared as text is decided on the first rows (as `dedupRows` decides on a
+ * table's first 200 values), so rows are held back until 200 have come, or until `outcome()`.
+ */
+const DECIDE_AFTER = 200;
+
+export function createRowDeduper(columns: readonly string[], opts: { mode: DedupMode; real?: readonly Row[] }): RowDeduper {
+  let count = 0;
+  if (opts.mode === "none") {
+    return { push: (rows) => { count += rows.length; }, outcome: () => ({ keep: Array.from({ length: count }, (_, i) => i), removed: 0, copiesOfReal: 0 }) };
+  }
+  const mode = opts.mode;
+  // Compare on the given columns; real rows only count when they carry all of them.
+  const real = (opts.real ?? []).filter((r) => columns.every((c) => c in r));
+  let d: Deduplicator | undefined;
+  let held: Row[] = [];
+  const start = (): Deduplicator => {
+    const first = project(held, columns);
+    d = new Deduplicator(columns, mode === "near" ? defaultTextColumns(first, columns) : [], {
+      mode,
+      ...(real.length ? { against: project(real, columns) } : {}),
+    });
+    d.push(first);
+    held = [];
+    return d;
+  };
+  return {
+    push(rows) {
+      if (d) d.push(project(rows, columns));
+      else {
+        for (const r of rows) held.push(r); // not push(...rows): a spread of 250,000 rows overflows the call stack
+        if (held.length >= DECIDE_AFTER) start();
+      }
+    },
+    outcome() {
+      if (!d && held.length === 0) return { keep: [], removed: 0, copiesOfReal: 0 }; // decide on real rows, not on none
+      const dd = d ?? start();
+      return { keep: [...dd.kept], removed: dd.removed.length, copiesOfReal: dd.removed.filter((r) => r.duplicateOf.source === "real").length };
+    },
+  };
+}
+
+/** One-shot form of `createRowDeduper`: the rows to keep of a whole list of records. */
+export function dedupRecords(rows: readonly Row[], columns: readonly string[], opts: { mode: DedupMode; real?: readonly Row[] }): DedupOutcome {
+  const d = createRowDeduper(columns, opts);
+  d.push(rows);
+  return d.outcome();
 }

@@ -6,7 +6,7 @@ import { FrameError, toFrame, type TableInput } from "../data/frame.js";
 import type { Frame, Schema } from "../data/types.js";
 import { inferSchema } from "../data/schema.js";
 import { frameBundle } from "../data/display.js";
-import { escapeHtml } from "../data/display.js";
+import { escapeHtml } from "../display/format.js";
 import { toDataFrame, type DataFrame } from "../data/dataframe.js";
 import {
   GENERATE_MODES,
@@ -21,6 +21,7 @@ import {
 } from "./types.js";
 import { createOfflineGenerator, EXAMPLE_SCHEMAS } from "./offline/index.js";
 import { createCopulaGenerator } from "./copula/index.js";
+import { createCartGenerator } from "./cart/index.js";
 import { toSchema } from "./schema-input.js";
 import { printableLine } from "../display/untrusted.js";
 
@@ -32,11 +33,13 @@ export {
 export type { OfflineColumn, OfflineSchema, LinkedGroup, DistributionName, OfflineOptions, OfflineOutput } from "./offline/index.js";
 export { fitCopula, sampleCopula, CopulaError, normalCdf, normalQuantile, createCopulaGenerator } from "./copula/index.js";
 export type { CopulaModel } from "./copula/index.js";
+export { fitCart, sampleCart, CartError, createCartGenerator } from "./cart/index.js";
+export type { CartModel, CartOptions, Smoothing } from "./cart/index.js";
 export { compileExpression, evaluateColumns, evaluateRecord, ExpressionError } from "./expression.js";
 export type { CompiledExpression } from "./expression.js";
-export { Deduplicator, dedupRows } from "./dedup.js";
+export { Deduplicator, dedupRows, dedupMode } from "./dedup.js";
 export { toSchema, schemaFromZod, schemaFromJsonSchema } from "./schema-input.js";
-export type { DedupOptions, DedupResult, DedupReason, RemovedRow } from "./dedup.js";
+export type { DedupOptions, DedupResult, DedupReason, DedupMode, RemovedRow } from "./dedup.js";
 export { textQuality, duplicateRate, distinctN, lengthStats, labelBalance, normalizeText, tokenize as tokenizeText } from "./text/quality.js";
 export type { TextQuality, LengthStats, LabelBalance } from "./text/quality.js";
 
@@ -47,7 +50,7 @@ export type { Price, CostEstimate, LlmClientOptions } from "./llm/index.js";
 const LLM_MODES = new Set<string>(["llm-rows", "llm-program", "text"]);
 
 /** What `generate()` takes: the request fields, with `like` as any table and `schema` also an example name. */
-export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like" | "seed"> {
+export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like" | "seed" | "avoid"> {
   mode?: GenerateMode;
   /** A schema object, a zod z.object, a JSON Schema object, or the name of a shipped example ("coffee-shop"). */
   schema?: Schema | string | object;
@@ -55,6 +58,8 @@ export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like"
   like?: TableInput;
   /** Default 0. */
   seed?: number;
+  /** Rows a reviewer rejected (a table, or a Review: its rejected rows), shown to the LLM as counter-examples. */
+  avoid?: TableInput | { rejected(): unknown };
   /** Date formats for columns of `like` the data cannot settle, e.g. { Date: "dd/mm/yyyy" } (docs/data.md). */
   dates?: Readonly<Record<string, string>>;
   onProgress?: (progress: Progress) => void;
@@ -189,10 +194,19 @@ export async function checkLlmProvider(mode: GenerateMode, options: Readonly<Rec
 export async function createGenerator(mode: GenerateMode): Promise<Generator> {
   if (mode === "offline") return createOfflineGenerator();
   if (mode === "copula") return createCopulaGenerator();
+  if (mode === "cart") return createCartGenerator();
   if (!LLM_MODES.has(mode)) throw new GenerateError(`Unknown mode "${String(mode)}"; use one of ${GENERATE_MODES.join(", ")}.`);
   // Loaded on demand: the LLM engine (SDK, sandbox) is heavy and offline users never need it.
   const { createLlmGenerator } = await import("./llm/index.js");
   return createLlmGenerator(mode);
+}
+
+/** The counter-example rows of `avoid`: a table as is, or a review's rejected rows. */
+function avoidFrame(avoid: NonNullable<GenerateOptions["avoid"]>): Frame {
+  const v = typeof (avoid as { rejected?: unknown }).rejected === "function" ? (avoid as { rejected(): unknown }).rejected() : avoid;
+  try { return toFrame(v); } catch (e) {
+    throw new GenerateError(`avoid must be a table of rejected rows or a review (review(...)): ${(e as Error).message}`);
+  }
 }
 
 /**
@@ -218,8 +232,12 @@ export async function generate(options: GenerateOptions): Promise<GenerationRun>
       throw e;
     }
   }
-  const { onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, dates: _dates, ...rest } = options;
-  const request: GenerateRequest = { ...rest, rows, seed, ...(schema ? { schema } : {}), ...(like ? { like } : {}) };
+  const avoid = options.avoid !== undefined ? avoidFrame(options.avoid) : undefined;
+  if (avoid && !LLM_MODES.has(mode)) {
+    throw new GenerateError(`avoid (rejected rows as counter-examples) needs an LLM mode (llm-rows, llm-program or text); ${mode} does not read a prompt.`);
+  }
+  const { onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, dates: _dates, avoid: _avoid, ...rest } = options;
+  const request: GenerateRequest = { ...rest, rows, seed, ...(schema ? { schema } : {}), ...(like ? { like } : {}), ...(avoid ? { avoid } : {}) };
   const generator = await createGenerator(mode);
   const result = await generator.generate(request, { onProgress: onProgress ?? (() => {}), ...(signal ? { signal } : {}) });
   // What inference noticed about the real table (an ambiguous day/month order) is worth a line.

@@ -1,14 +1,14 @@
 /**
- * The one Generator interface. Every generation mode (offline, copula, llm-rows, llm-program,
+ * The one Generator interface. Every generation mode (offline, copula, cart, llm-rows, llm-program,
  * text) implements it; `generate()` in ./index.ts picks one and wraps its result.
  * Kept free of runtime imports so LLM code and the offline engine can share it cheaply.
  */
 import type { Frame, Schema } from "../data/types.js";
 import { InputError } from "../errors.js";
 
-export type GenerateMode = "offline" | "copula" | "llm-rows" | "llm-program" | "text";
+export type GenerateMode = "offline" | "copula" | "cart" | "llm-rows" | "llm-program" | "text";
 
-export const GENERATE_MODES: readonly GenerateMode[] = ["offline", "copula", "llm-rows", "llm-program", "text"];
+export const GENERATE_MODES: readonly GenerateMode[] = ["offline", "copula", "cart", "llm-rows", "llm-program", "text"];
 
 /** Text-mode task kinds (DESIGN.md section 6). */
 export type TextTask = "classification" | "ner" | "dialogue" | "summary";
@@ -22,8 +22,16 @@ export interface GenerateRequest {
   like?: Frame;
   /** Free-text description of the data (the %%generate cell body). */
   description?: string;
-  /** Seed for every random choice; same seed + same inputs → same rows (offline, copula). */
+  /** Seed for every random choice; same seed + same inputs → same rows (offline, copula, cart). */
   seed: number;
+
+  // ---- cart (sequential trees, docs/generation.md); ignored by other modes ----
+  /** Smallest number of real rows in a tree leaf (synthpop's minbucket); larger → fewer copies of real rows. Default 5. */
+  minLeaf?: number;
+  /** "density": Gaussian noise around continuous numeric donor values (synthpop's smoothing). Default "none". */
+  smoothing?: "none" | "density";
+  /** Visit sequence: these columns are drawn first, in this order; the rest follow in table order, or stand where "*" is (["*", "money"]: money last). */
+  order?: readonly string[];
 
   // ---- LLM modes (llm-rows, llm-program, text); ignored by offline/copula ----
   model?: string;
@@ -39,10 +47,18 @@ export interface GenerateRequest {
   /** Few-shot example rows taken from `like` per request (llm-rows). */
   examples?: number;
   temperature?: number;
-  /** Remove exact/near duplicates (also against `like`). Default true for LLM modes. */
-  dedup?: boolean | "exact" | "near";
+  /**
+   * Remove exact or near duplicates (also of `like`'s rows), or "none" to keep them; `true` is
+   * "near", `false` an alias of "none". Default "near" for LLM modes, "none" for copula.
+   */
+  dedup?: "exact" | "near" | "none" | boolean;
   /** Use the OpenAI Batch API. */
   batchApi?: boolean;
+  /**
+   * Counter-examples: rows a reviewer rejected (src/review/). The LLM modes show them in the prompt
+   * as "do not produce rows like these"; offline and copula refuse the option.
+   */
+  avoid?: Frame;
 
   // ---- text mode ----
   textTask?: TextTask;

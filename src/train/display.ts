@@ -1,19 +1,10 @@
 /** Small HTML and text helpers for the train stage's rich display. */
 import { bundleMetadata, type MimeBundle } from "../display/protocol.js";
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
-
-/** 4 significant digits, keeping integers whole. */
-export function fmt(x: number | undefined | null): string {
-  if (x === undefined || x === null || Number.isNaN(x)) return "–";
-  if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
-  if (Number.isInteger(x) && Math.abs(x) < 1e6) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(3);
-  return Number(x.toPrecision(4)).toString();
-}
+// The one escaping and number formatting (src/display/format.ts), under the names this stage uses.
+import { escapeHtml } from "../display/format.js";
+export { escapeHtml };
+export { formatMeasure as fmt } from "../display/format.js";
 
 export function htmlTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const th = header.map((h) => `<th>${escapeHtml(h)}</th>`).join("");

@@ -1,8 +1,11 @@
 /**
- * Utility experiments: does a model trained on synthetic data predict the real world?
+ * Utility experiments with this stage's TF.js models: does a model trained on synthetic data
+ * predict the real world?
  * - compareTraining: TRTR (train real, test real), TSTR (train synthetic, test real) and
  *   augmented (real + synthetic), each on the same real holdout, over several seeds.
  * - permutationImportance: how much the holdout MAE grows when one column is shuffled.
+ * Both run the model-agnostic core in utility.ts, as the quality report's utility does
+ * (evaluate/utility/, with a ridge regression by default).
  */
 import type { Frame } from "../data/types.js";
 import { concatFrames, selectColumns, toFrame } from "../data/frame.js";
@@ -13,12 +16,15 @@ import { comparisonChartSpec, importanceChartSpec, type ComparisonRow } from "..
 import type { VegaLiteSpec } from "../charts/spec.js";
 import { chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display.js";
 import { chartBundle } from "../charts/render.js";
-import { mae, type RegressionMetrics } from "./metrics.js";
+import type { RegressionMetrics } from "./metrics.js";
+import { METRIC_KEYS, meanStd, runSettings, tstrScore, importanceByPermutation, type FeatureImportance, type SettingResult, type TrainingSetting } from "./utility.js";
 import { evaluateModel, trainRegressor, TrainError, type ModelKind, type TrainedModel, type TrainOptions, type TrainTable } from "./models.js";
 import { PreprocessError, targetValues } from "./preprocess.js";
-import { permutation, seededRng } from "./rng.js";
 
-export type TrainingSetting = "TRTR" | "TSTR" | "augmented";
+// The model-agnostic core lives in utility.ts (the report runs it too); its names stay public here.
+export { meanStd, runSettings, tstrScore, importanceByPermutation };
+export type { ExperimentRun, FeatureImportance, Predictor, SettingResult, TrainingSetting } from "./utility.js";
+
 
 export interface CompareOptions extends Omit<TrainOptions, "target" | "test" | "seed" | "onEpoch"> {
   real: TrainTable;
@@ -39,23 +45,7 @@ export interface CompareOptions extends Omit<TrainOptions, "target" | "test" | "
   progress?: boolean | ProgressSink;
 }
 
-export interface SettingResult {
-  setting: TrainingSetting;
-  trainRows: number;
-  runs: { seed: number; metrics: RegressionMetrics }[];
-  mean: RegressionMetrics;
-  /** Sample standard deviation over seeds. */
-  std: RegressionMetrics;
-}
 
-const METRIC_KEYS = ["mae", "rmse", "r2", "mape"] as const;
-
-function meanStd(values: readonly number[]): { mean: number; std: number } {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const std = n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std };
-}
 
 /**
  * What the comparison's score is called on screen. It is one model's prediction score, not the
@@ -83,7 +73,7 @@ export class ComparisonResult {
     const trtr = this.get("TRTR");
     const tstr = this.get("TSTR");
     if (!trtr || !tstr) return null;
-    return Math.min(1, trtr.mean.mae / tstr.mean.mae);
+    return tstrScore(trtr.mean.mae, tstr.mean.mae);
   }
 
   rows(): string[][] {
@@ -146,7 +136,6 @@ export async function compareTraining(options: CompareOptions): Promise<Comparis
   // One schema for the comparison: every setting reads its columns the way the real table is read,
   // so a synthetic copy of a date column is never re-inferred as text or categories.
   const schema = train.schema ?? inferSchema(real, train.dates ? { dates: train.dates } : {});
-  const results: SettingResult[] = [];
   let backend = "";
   let done = 0;
   const total = settings.length * seeds.length;
@@ -156,32 +145,30 @@ export async function compareTraining(options: CompareOptions): Promise<Comparis
   const bar: LiveProgress | undefined = progress === false ? undefined : liveProgress(progress === true ? undefined : progress);
   const started = Date.now();
   const state = (detail: string) => ({ value: done, max: total, text: compareProgressText(done, total, started, detail) });
+  let results: SettingResult[];
   try {
-    for (const setting of settings) {
-      const runs: { seed: number; metrics: RegressionMetrics }[] = [];
-      for (const seed of seeds) {
+    results = await runSettings(data, settings, seeds,
+      async (table, setting, seed) => {
         if (train.signal?.aborted) throw new TrainError("compareTraining was interrupted.");
-        const model = await trainRegressor(data[setting], {
+        const model = await trainRegressor(table, {
           ...train, schema, log, target, seed,
           onEpoch: (e) => bar?.update(state(`${setting}, seed ${seed}: epoch ${e.epoch}`)),
         });
         backend = model.info.backendDescription;
-        const metrics = evaluateModel(model, holdout);
-        model.network.dispose();
-        runs.push({ seed, metrics });
-        done += 1; // not inside onRun?.(…): optional chaining would skip the increment without a callback
-        onRun?.({ setting, seed, metrics, done, total });
-        bar?.update(state(`${setting}, seed ${seed}: holdout MAE ${fmt(metrics.mae)}`));
-      }
-      const mean = {} as RegressionMetrics;
-      const std = {} as RegressionMetrics;
-      for (const k of METRIC_KEYS) {
-        const ms = meanStd(runs.map((r) => r.metrics[k]));
-        mean[k] = ms.mean;
-        std[k] = ms.std;
-      }
-      results.push({ setting, trainRows: data[setting].rowCount, runs, mean, std });
-    }
+        return model;
+      },
+      (model) => {
+        try {
+          return evaluateModel(model, holdout);
+        } finally {
+          model.network.dispose();
+        }
+      },
+      (run) => {
+        done = run.done;
+        onRun?.({ setting: run.setting, seed: run.seed, metrics: run.metrics, done: run.done, total: run.total });
+        bar?.update(state(`${run.setting}, seed ${run.seed}: holdout MAE ${fmt(run.metrics.mae)}`));
+      });
   } catch (e) {
     bar?.done(state(`stopped: ${e instanceof Error ? e.message : String(e)}`));
     throw e;
@@ -208,12 +195,6 @@ export interface ImportanceOptions {
   columns?: readonly string[];
 }
 
-export interface FeatureImportance {
-  feature: string;
-  /** Mean increase of the holdout MAE when the column is shuffled. */
-  importance: number;
-  std: number;
-}
 
 export class ImportanceResult {
   constructor(
@@ -279,23 +260,8 @@ export async function permutationImportance(model: TrainedModel, holdout: TrainT
     rowCount: rows.length,
   };
   const truth = rows.map((r) => y[r]!);
-  const baselineMae = mae(truth, model.predictValues(base));
-  const rng = seededRng(options.seed ?? 0);
-  const features: FeatureImportance[] = [];
-  for (const column of columns) {
-    const src = base.columns[column]!;
-    const increases: number[] = [];
-    for (let k = 0; k < repeats; k++) {
-      const order = permutation(rows.length, rng);
-      const shuffled = Array.from(order, (i) => src[i]!);
-      const permuted: Frame = { ...base, columns: { ...base.columns, [column]: shuffled } };
-      increases.push(mae(truth, model.predictValues(permuted)) - baselineMae);
-      // Let an interrupt or the heartbeat through between predictions.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    const { mean, std } = meanStd(increases);
-    features.push({ feature: column, importance: mean, std });
-  }
+  const { baselineMae, features } = await importanceByPermutation((f) => model.predictValues(f), base, truth, columns, { seed: options.seed ?? 0, repeats });
   features.sort((a, b) => b.importance - a.importance);
   return new ImportanceResult(target, baselineMae, repeats, features);
 }
+

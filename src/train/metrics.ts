@@ -1,6 +1,9 @@
 /**
- * Regression metrics. Each takes the true and predicted values (same length, no missing values:
- * the preprocessing drops rows whose target is missing before we get here).
+ * Regression metrics, the one definition used by training (`model.metrics`), the utility
+ * experiments (`compareTraining`, `permutationImportance`) and the quality report's utility
+ * (`prediction`, `featureImportance`). Formulas: docs/metrics.md ("Regression metrics").
+ * Each takes the true and predicted values (same length, no missing values: pass the rows whose
+ * truth is known, e.g. through `knownTruth`).
  */
 
 export interface RegressionMetrics {
@@ -32,7 +35,10 @@ export function rmse(actual: ArrayLike<number>, predicted: ArrayLike<number>): n
   return Math.sqrt(s / actual.length);
 }
 
-/** Coefficient of determination, 1 − SS_res / SS_tot; 0 for a constant truth predicted exactly, −∞ otherwise. */
+/**
+ * Coefficient of determination, 1 − SS_res / SS_tot. A constant truth (SS_tot = 0) has no finite
+ * R²: it is 1 when predicted exactly and 0 otherwise, as scikit-learn's `r2_score` (force_finite).
+ */
 export function r2(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   check(actual, predicted);
   let mean = 0;
@@ -44,7 +50,7 @@ export function r2(actual: ArrayLike<number>, predicted: ArrayLike<number>): num
     res += (actual[i]! - predicted[i]!) ** 2;
     tot += (actual[i]! - mean) ** 2;
   }
-  if (tot === 0) return res === 0 ? 1 : Number.NEGATIVE_INFINITY;
+  if (tot === 0) return res === 0 ? 1 : 0;
   return 1 - res / tot;
 }
 
@@ -58,6 +64,18 @@ export function mape(actual: ArrayLike<number>, predicted: ArrayLike<number>): n
     n++;
   }
   return n === 0 ? Number.NaN : (100 * s) / n;
+}
+
+/** The rows whose truth is known (not NaN): a holdout row with a missing target is not scored. */
+export function knownTruth(actual: ArrayLike<number>, predicted: ArrayLike<number>): { actual: number[]; predicted: number[] } {
+  const a: number[] = [];
+  const p: number[] = [];
+  for (let i = 0; i < actual.length; i++) {
+    if (Number.isNaN(actual[i]!)) continue;
+    a.push(actual[i]!);
+    p.push(predicted[i]!);
+  }
+  return { actual: a, predicted: p };
 }
 
 export function regressionMetrics(actual: ArrayLike<number>, predicted: ArrayLike<number>): RegressionMetrics {

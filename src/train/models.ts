@@ -20,7 +20,7 @@ import { chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "./display
 import { chartBundle } from "../charts/render.js";
 import { meanBaseline, regressionMetrics, type RegressionMetrics } from "./metrics.js";
 import { Preprocessor, PreprocessError, targetValues, type FeatureKind, type PreprocessorJSON } from "./preprocess.js";
-import { permutation, seededRng } from "./rng.js";
+import { createRng } from "../data/random.js";
 import { InputError } from "../errors.js";
 
 export type ModelKind = "linear" | "mlp";
@@ -76,7 +76,7 @@ export interface TrainOptions {
   dateBins?: number;
   /** A test table: the model's metrics on it (and the mean baseline's) are recorded. */
   test?: TrainTable;
-  onEpoch?: (log: EpochLog) => void | Promise<void>;
+  onEpoch?: (log: EpochLog, run: { maxEpochs: number }) => void | Promise<void>;
   /** Aborting stops after the current batch; the best weights so far are kept. */
   signal?: AbortSignal;
   /** Where the "TF.js backend: …" line goes (default console.log); false to stay quiet. */
@@ -270,7 +270,7 @@ function buildNetwork(tf: TF, inputs: number, o: ResolvedTrainOptions): LayersMo
  * trainRegressor makes it; no validation rows under 10 usable rows.
  */
 export function validationRows(usable: readonly number[], share: number, seed: number): { train: number[]; validation: number[] } {
-  const order = permutation(usable.length, seededRng(seed));
+  const order = createRng(seed).permutation(usable.length);
   const nVal = usable.length >= 10 ? Math.round(usable.length * share) : 0;
   return {
     validation: Array.from(order.subarray(0, nVal), (k) => usable[k]!),
@@ -339,7 +339,7 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
   const optimizer = new FlatAdam(tf, vars, { learningRate: o.learningRate });
   const trainer = denseTrainer(tf);
   const history: EpochLog[] = [];
-  const shuffle = seededRng(o.seed + 1);
+  const shuffle = createRng(o.seed + 1);
   const monitor = new StoppingMonitor({ patience: o.patience, minEpochs: o.minEpochs, plateau: Math.max(3, Math.round((o.patience || 20) / 2)) });
   let bestEpoch = 0;
   let bestWeights: Tensor<Rank>[] | null = null;
@@ -372,7 +372,7 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
   try {
     let lastYield = Date.now();
     for (let epoch = 1; epoch <= o.epochs && !interrupted; epoch++) {
-      const idx = permutation(trainRows.length, shuffle);
+      const idx = shuffle.permutation(trainRows.length);
       let lossSum = 0;
       let seen = 0;
       for (let start = 0; start < idx.length; start += o.batchSize) {
@@ -424,7 +424,7 @@ export async function trainRegressor(table: TrainTable, options: TrainOptions): 
       const d = monitor.update(epoch, entry.loss, v ? v.errors : null);
       if (d.keep) snapshot(epoch);
       if (d.lrFactor !== 1) optimizer.learningRate *= d.lrFactor;
-      await options.onEpoch?.(entry);
+      await options.onEpoch?.(entry, { maxEpochs: o.epochs });
       if (d.stop) {
         stoppedEarly = true;
         stopReason = d.reason ?? "";

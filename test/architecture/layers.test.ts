@@ -12,20 +12,16 @@ interface Rule {
   rule: string;
   /** The importing files the rule is about. */
   from: (file: string) => boolean;
-  /** Imported src/ files they must not reach. */
-  forbidden: (target: string) => boolean;
+  /** Imported src/ files they must not reach (`edges`: the whole graph, for rules about what a target loads). */
+  forbidden: (target: string, edges: readonly ImportEdge[]) => boolean;
   /** Only static imports count (a dynamic import loads on demand). */
   staticOnly?: boolean;
 }
 
 const under = (...folders: string[]) => (f: string) => folders.some((d) => f.startsWith(`${d}/`));
-/**
- * Neutral leaf modules at the top of src/ (errors.ts, limits.ts, secrets.ts, …): one concept each, shared by
- * every layer, importing nothing from src/ themselves (a rule below checks that). index.ts and
- * builtinFormatters.ts sit at the top too but are entry points, not leaves.
- */
-const NEUTRAL = (t: string) => !t.includes("/") && t !== "index.ts" && t !== "builtinFormatters.ts";
-const LIBRARY = ["display", "data", "datasets", "charts", "generate", "train", "evaluate", "compare"];
+/** Top-level modules every layer may use (errors.ts, limits.ts, …); not the entries that wire stages together. */
+const neutral = (f: string) => !f.includes("/") && f !== "index.ts" && f !== "builtinFormatters.ts";
+const LIBRARY = ["display", "data", "datasets", "charts", "generate", "train", "evaluate", "review", "compare"];
 const EVALUATE_SCOPES = ["internal", "columns", "pairs", "table", "utility", "privacy", "report"];
 /** What each evaluate/ scope folder may import from the others (evaluate/types.ts is open to all). */
 const EVALUATE_MAY_IMPORT: Record<string, string[]> = {
@@ -38,26 +34,47 @@ const EVALUATE_MAY_IMPORT: Record<string, string[]> = {
   report: ["internal", "columns", "pairs", "table", "utility", "privacy"],
 };
 
+/** Whether loading `file` loads `goal` too: static imports only (dynamic ones load on demand, type-only ones are erased). */
+function loadsStatically(file: string, goal: string, edges: readonly ImportEdge[]): boolean {
+  const seen = new Set([file]);
+  const todo = [file];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (f === goal) return true;
+    for (const e of edges) {
+      if (e.from !== f || e.dynamic || e.typeOnly || seen.has(e.to)) continue;
+      seen.add(e.to);
+      todo.push(e.to);
+    }
+  }
+  return false;
+}
+
 const RULES: Rule[] = [
   {
-    rule: "display/ knows only the display protocol: it imports nothing else from src/ but the neutral leaf modules",
+    rule: "the neutral top-level modules (errors.ts, limits.ts, …) import only each other",
+    from: neutral,
+    forbidden: (t) => !neutral(t),
+  },
+  {
+    rule: "display/ knows only the display protocol: it imports nothing else from src/ but the neutral modules",
     from: under("display"),
-    forbidden: (t) => !t.startsWith("display/") && !NEUTRAL(t),
+    forbidden: (t) => !t.startsWith("display/") && !neutral(t),
   },
   {
-    rule: "charts/ builds specs from plain data: it imports only charts/, display/ and data/",
+    rule: "charts/ builds specs from plain data: it imports only charts/, display/, data/ and the neutral modules",
     from: under("charts"),
-    forbidden: (t) => !under("charts", "display", "data")(t) && !NEUTRAL(t),
+    forbidden: (t) => !under("charts", "display", "data")(t) && !neutral(t),
   },
   {
-    rule: "data/ is the bottom stage: it imports only data/ and display/",
+    rule: "data/ is the bottom stage: it imports only data/, display/ and the neutral modules",
     from: under("data"),
-    forbidden: (t) => !under("data", "display")(t) && !NEUTRAL(t),
+    forbidden: (t) => !under("data", "display")(t) && !neutral(t),
   },
   {
-    rule: "the neutral modules at the top of src/ (errors, limits, …) import nothing from src/",
-    from: NEUTRAL,
-    forbidden: () => true,
+    rule: "widgets/ works without a kernel: it imports only widgets/ and display/",
+    from: under("widgets"),
+    forbidden: (t) => !under("widgets", "display")(t),
   },
   {
     rule: "the library never imports the front ends (kernel/, magics/, cli/, frontend/)",
@@ -75,14 +92,21 @@ const RULES: Rule[] = [
     forbidden: under("cli"),
   },
   {
+    rule: "magics/ meet the kernel only in magics/types.ts",
+    from: (f) => f.startsWith("magics/") && f !== "magics/types.ts",
+    forbidden: under("kernel"),
+  },
+  {
     rule: "outside evaluate/, the evaluate stage is reached only through evaluate/index.ts",
     from: (f) => !f.startsWith("evaluate/"),
     forbidden: (t) => t.startsWith("evaluate/") && t !== "evaluate/index.ts",
   },
   {
-    rule: "evaluate/ loads train/ (TF.js) only on demand: no static import of train/",
+    // The model-agnostic utility core (train/utility.ts, train/metrics.ts) is shared by the report
+    // and the train stage; only what loads the TF.js backend must wait for a dynamic import.
+    rule: "evaluate/ loads TF.js only on demand: no static import of a train/ module that loads train/backend.ts",
     from: under("evaluate"),
-    forbidden: under("train"),
+    forbidden: (t, edges) => under("train")(t) && loadsStatically(t, "train/backend.ts", edges),
     staticOnly: true,
   },
   ...EVALUATE_SCOPES.map((scope): Rule => ({
@@ -100,7 +124,7 @@ function violations(rules: readonly Rule[], edges: readonly ImportEdge[]): strin
   const out: string[] = [];
   for (const r of rules) {
     for (const e of edges) {
-      if (!e.to.endsWith(".ts") || !r.from(e.from) || !r.forbidden(e.to)) continue;
+      if (!e.to.endsWith(".ts") || !r.from(e.from) || !r.forbidden(e.to, edges)) continue;
       if (r.staticOnly && e.dynamic) continue;
       out.push(`${r.rule}: ${e.from}:${e.line} → ${e.to}`);
     }
@@ -120,12 +144,21 @@ describe("layering rules", () => {
       edge("evaluate/utility/prediction.ts", "train/models.ts"),
       edge("evaluate/table/fidelity.ts", "evaluate/pairs/correlation.ts"),
       edge("data/display.ts", "display/formatters.ts"),
+      edge("train/models.ts", "train/backend.ts"),
+      edge("evaluate/utility/prediction.ts", "train/utility.ts"),
+      edge("train/utility.ts", "train/metrics.ts"),
+      edge("data/csv.ts", "errors.ts"),
+      edge("errors.ts", "data/frame.ts"),
+      edge("magics/library/train.ts", "kernel/types.ts"),
+      edge("magics/types.ts", "kernel/types.ts"),
     ]);
     expect(found).toEqual([
-      "display/ knows only the display protocol: it imports nothing else from src/ but the neutral leaf modules: display/builtin.ts:3 → charts/render.ts",
-      "charts/ builds specs from plain data: it imports only charts/, display/ and data/: charts/distribution.ts:3 → evaluate/columns/binning.ts",
+      "the neutral top-level modules (errors.ts, limits.ts, …) import only each other: errors.ts:3 → data/frame.ts",
+      "display/ knows only the display protocol: it imports nothing else from src/ but the neutral modules: display/builtin.ts:3 → charts/render.ts",
+      "charts/ builds specs from plain data: it imports only charts/, display/, data/ and the neutral modules: charts/distribution.ts:3 → evaluate/columns/binning.ts",
+      "magics/ meet the kernel only in magics/types.ts: magics/library/train.ts:3 → kernel/types.ts",
       "outside evaluate/, the evaluate stage is reached only through evaluate/index.ts: charts/distribution.ts:3 → evaluate/columns/binning.ts",
-      "evaluate/ loads train/ (TF.js) only on demand: no static import of train/: evaluate/utility/prediction.ts:3 → train/models.ts",
+      "evaluate/ loads TF.js only on demand: no static import of a train/ module that loads train/backend.ts: evaluate/utility/prediction.ts:3 → train/models.ts",
       "evaluate/columns/ imports from the other evaluate/ scopes only internal/: evaluate/columns/binning.ts:3 → evaluate/pairs/prepare.ts",
     ]);
   });

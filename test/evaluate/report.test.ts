@@ -195,3 +195,14 @@ describe("display and HTML", () => {
     expect(page).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/i);
   });
 });
+
+describe("utility with a holdout that has no target value", () => {
+  it("skips prediction with a warning rather than scoring rows it cannot score", async () => {
+    // Before one set of regression metrics, every MAE here was 0 / 1 = 0 and the TSTR score a made-up 1.
+    const blank = { ...holdout, columns: { ...holdout.columns, y: holdout.columns.y!.map(() => null) } };
+    const r = await evaluate({ real, synthetic, holdout: blank, target: "y" });
+    const j = JSON.parse(JSON.stringify(r));
+    expect(j.utility.prediction).toBeNull();
+    expect(j.warnings.join("\n")).toMatch(/holdout has no "y" value: prediction and feature importance are skipped/);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { frameFromRecords } from "../../src/data/frame.js";
-import { Deduplicator, dedupRows } from "../../src/generate/dedup.js";
-import { createRowDeduper, dedupeRows } from "../../src/generate/llm/dedupe.js";
+import { frameFromRecords, frameToRecords } from "../../src/data/frame.js";
+import { generate } from "../../src/generate/index.js";
+import { Deduplicator, dedupRows, createRowDeduper, dedupRecords, dedupMode } from "../../src/generate/dedup.js";
 import { takeRows } from "../../src/data/frame.js";
 import { roundSignificant } from "../../src/data/numbers.js";
 
@@ -83,7 +83,7 @@ describe("dedup", () => {
     const cols = ["review", "stars"];
     const reasons = dedupRows(frameFromRecords(rows), { columns: cols });
     expect(reasons.counts.similarText).toBeGreaterThan(0);
-    const oneShot = dedupeRows(rows, cols, { mode: "near" });
+    const oneShot = dedupRecords(rows, cols, { mode: "near" });
     expect(oneShot.removed).toBe(reasons.counts.removed);
     const inc = createRowDeduper(cols, { mode: "near" });
     for (let i = 0; i < rows.length; i += 20) inc.push(rows.slice(i, i + 20));
@@ -91,9 +91,33 @@ describe("dedup", () => {
   });
 
   it("the LLM row filter with dedup off keeps every row", () => {
-    const off = createRowDeduper(["a"], { mode: "off" });
+    const off = createRowDeduper(["a"], { mode: "none" });
     off.push([{ a: 1 }, { a: 1 }]);
     off.push([{ a: 1 }]);
     expect(off.outcome()).toEqual({ keep: [0, 1, 2], removed: 0, copiesOfReal: 0 });
+  });
+});
+
+describe("the dedup option: one spelling, old aliases kept", () => {
+  it('"none" keeps duplicates; false (the old library spelling) and "off" mean the same; true means "near"', () => {
+    expect(dedupMode("none")).toBe("none");
+    expect(dedupMode(false)).toBe("none");
+    expect(dedupMode("off")).toBe("none");
+    expect(dedupMode(true)).toBe("near");
+    expect(dedupMode("exact")).toBe("exact");
+    expect(dedupMode(undefined)).toBe("near");
+    expect(dedupMode(undefined, "none")).toBe("none");
+    expect(() => dedupMode("nope" as never)).toThrow(/dedup must be "exact", "near" or "none", got "nope"/);
+  });
+
+  it('copula mode with dedup "none" keeps its rows (a truthy string must not switch dedup on)', async () => {
+    const like = frameFromRecords(Array.from({ length: 40 }, (_, i) => ({ a: i % 2, b: i % 3 })));
+    const kept = await generate({ like, mode: "copula", rows: 60, seed: 1, dedup: "none" });
+    const old = await generate({ like, mode: "copula", rows: 60, seed: 1, dedup: false });
+    const removed = await generate({ like, mode: "copula", rows: 60, seed: 1, dedup: "exact" });
+    expect(kept.frame.rowCount).toBe(60);
+    expect(kept.stats.duplicatesRemoved).toBeUndefined();
+    expect(frameToRecords(kept.frame)).toEqual(frameToRecords(old.frame));
+    expect(removed.stats.duplicatesRemoved).toBeGreaterThan(0);
   });
 });

@@ -81,7 +81,8 @@ export class KernelClient {
       shell: new zmq.Dealer({ routingId: this.session, linger: 0 }),
       control: new zmq.Dealer({ routingId: `control-${this.session}`, linger: 0 }),
       stdin: new zmq.Dealer({ routingId: this.session, linger: 0 }),
-      iopub: new zmq.Subscriber({ linger: 0 }),
+      // No receive limit: a burst of widget messages must not be dropped before this client reads it.
+      iopub: new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 }),
       hb: new zmq.Request({ linger: 0, receiveTimeout: 2000, sendTimeout: 2000 }),
     };
     proc.stderr?.on("data", (d: Buffer) => (this.stderr += d.toString()));

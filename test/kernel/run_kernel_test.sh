@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs jupyter_kernel_test (Debian's python3-jupyter-kernel-test) against the synthlab kernel.
+# Runs jupyter_kernel_test (Debian's python3-jupyter-kernel-test) and the jupyter_client widget
+# protocol tests against the synthlab kernel.
 # Installs the kernelspec into a throwaway prefix and fails if any test fails OR is skipped.
 # Usage: bash test/kernel/run_kernel_test.sh   (after `npx tsc -p tsconfig.build.json`)
 set -euo pipefail
@@ -15,7 +16,8 @@ export JUPYTER_DATA_DIR="$tmp/data" JUPYTER_RUNTIME_DIR="$tmp/runtime"
 export PYDEVD_DISABLE_FILE_VALIDATION=1
 
 set +e
-/usr/bin/python3 -Xfrozen_modules=off test/kernel/test_jupyter_kernel.py -v >"$tmp/out.txt" 2>&1
+# Jupyter's conformance suite, then the comm/widget protocol tests (test_widgets_protocol.py).
+(cd test/kernel && /usr/bin/python3 -Xfrozen_modules=off -m unittest -v test_jupyter_kernel test_widgets_protocol) >"$tmp/out.txt" 2>&1
 status=$?
 set -e
 cat "$tmp/out.txt"

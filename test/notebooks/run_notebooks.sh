@@ -37,6 +37,7 @@ params_for() {
     01-*) echo "-p rows=500 -p epochs=5 -p llmRows=20" ;;
     02-*) echo "-p corpusRows=600 -p epochs=3 -p maxVocab=1500 -p llmRows=20" ;;
     03-*) echo "-p queries=100" ;;
+    04-*) echo "-p rows=200 -p reviewRows=6" ;;
     *) echo "" ;;
   esac
 }

@@ -10,7 +10,7 @@ import { prepareOutputPath, runCommand } from "../../frontend/cli.js";
 import { generateCommand } from "../../frontend/commands/generate.js";
 import { generateProgress, stderrSink } from "../../frontend/progress.js";
 import { libraryOptions, stringArg } from "../../frontend/spec.js";
-import { resolveSchema, resolveTable } from "../../frontend/tables.js";
+import { resolveAvoid, resolveSchema, resolveTable } from "../../frontend/tables.js";
 
 export function run(argv: string[]): Promise<number> {
   return runCommand(generateCommand, argv, async (args) => {
@@ -26,6 +26,8 @@ export function run(argv: string[]): Promise<number> {
     const schemaName = stringArg(args, "schema");
     const like = likeName !== undefined ? await resolveTable("like", likeName) : undefined;
     const schema = schemaName !== undefined ? await resolveSchema("schema", schemaName) : undefined;
+    const avoidName = stringArg(args, "avoid");
+    const avoid = avoidName !== undefined ? await resolveAvoid(avoidName) : undefined;
 
     const gen = await import("../../generate/index.js");
     const mode = gen.pickMode({ mode: options.mode, schema, like, description: options.description });
@@ -40,6 +42,7 @@ export function run(argv: string[]): Promise<number> {
         seed: options.seed ?? 0,
         ...(schema ? { schema } : {}),
         ...(like ? { like } : {}),
+        ...(avoid ? { avoid } : {}),
         onProgress: (p) => progress?.update(p),
       });
     } catch (e) {

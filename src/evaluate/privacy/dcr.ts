@@ -15,7 +15,7 @@
 import type { Frame } from "../../data/types.js";
 import type { EvalKind, MetricResult } from "../types.js";
 import { createGowerEncoder, nearestNeighbors } from "./gower.js";
-import { seededRng, sampleIndices, shuffledIndices } from "../internal/rng.js";
+import { createRng } from "../../data/random.js";
 import { takeRows } from "../../data/frame.js";
 
 /** Default row cap per side for the exact all-pairs searches (beyond it rows are sampled, with a warning). */
@@ -142,13 +142,13 @@ export async function privacyDistances(
   opts: { kinds: Readonly<Record<string, EvalKind>>; columns?: readonly string[]; cap?: number; seed?: number; threads?: number; floor?: boolean },
 ): Promise<PrivacyDistances> {
   const cap = opts.cap ?? PRIVACY_ROW_CAP;
-  const rng = seededRng(opts.seed ?? 0);
+  const rng = createRng(opts.seed ?? 0);
   const warnings: string[] = [];
   const columns = opts.columns ?? train.columnNames.filter((c) => opts.kinds[c] !== "text");
   const sample = (f: Frame, n: number, label: string, note = ""): Frame => {
     if (f.rowCount <= n) return f;
     warnings.push(`privacy: ${label} sampled to ${n} of ${f.rowCount} rows (exact nearest-neighbour cap ${cap})${note}`);
-    return takeRows(f, sampleIndices(rng, f.rowCount, n).sort((a, b) => a - b));
+    return takeRows(f, rng.sample(f.rowCount, n).sort((a, b) => a - b));
   };
   const h = sample(holdout, cap, "holdout rows");
   const s = sample(synthetic, cap, "synthetic rows");
@@ -162,12 +162,12 @@ export async function privacyDistances(
   const ht = await nearestNeighbors(eH, eT, C, threads);
   let floor: FloorDistances | null = null;
   if (opts.floor && h.rowCount >= 2) {
-    const order = shuffledIndices(rng, h.rowCount);
+    const order = Array.from(rng.permutation(h.rowCount));
     const half = Math.floor(h.rowCount / 2);
     const asSynthetic = order.slice(0, half);
     const asHoldout = order.slice(half);
     const h1 = pickRows(eH, C, asSynthetic);
-    const members = pickRows(eT, C, sampleIndices(rng, t.rowCount, asHoldout.length));
+    const members = pickRows(eT, C, rng.sample(t.rowCount, asHoldout.length));
     floor = {
       asSynthetic,
       asHoldout,

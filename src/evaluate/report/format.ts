@@ -1,21 +1,14 @@
 /** HTML helpers for the report page and its Jupyter display. */
 import { bundleMetadata, type MimeBundle } from "../../display/protocol.js";
 import { chartBundle } from "../../charts/render.js";
+import type { VegaLiteSpec } from "../../charts/spec.js";
+import { escapeHtml } from "../../display/format.js";
 
-export type VegaLiteSpec = Record<string, unknown>;
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
-
-/** 3 significant digits for scores and statistics; "–" for missing. */
-export function fmt(x: number | null | undefined, digits = 3): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return "–";
-  if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e7)) return x.toExponential(2);
-  return Number(x.toPrecision(digits)).toString();
-}
+// One spec type (src/charts/spec.ts), one escaping and number formatting (src/display/format.ts),
+// under the names the report uses.
+export type { VegaLiteSpec };
+export { escapeHtml };
+export { formatScore as fmt } from "../../display/format.js";
 
 /**
  * An offline HTML fragment for a chart: the one renderer's PNG (src/charts/render.ts) drawn at

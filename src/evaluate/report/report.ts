@@ -26,7 +26,7 @@ import { findingsOf } from "./findings.js";
 import type { EvaluateOptions, ReportContent, ReportExtras, ReportJson } from "./types.js";
 import { validityDiagnostic } from "../table/validity.js";
 import { prepareColumns, type PreparedColumn } from "../pairs/prepare.js";
-import { randInt, seededRng } from "../internal/rng.js";
+import { createRng } from "../../data/random.js";
 import { MAX_QUERIES } from "../../limits.js";
 
 export type { EvaluateOptions, ReportContent, ReportExtras, ReportJson } from "./types.js";
@@ -144,6 +144,9 @@ async function utilityPart(
   const target = options.target ?? null;
   if (target && !holdout) warnings.push(`Prediction and feature importance need a holdout (real rows the generator never saw): pass holdout to score "${target}".`);
   else if (target && !isNumericKind(kinds[target]!)) warnings.push(`The target "${target}" is not numeric: prediction and feature importance are skipped (regression only).`);
+  else if (target && holdout && !toNumeric(holdout.columns[target] ?? [], "numeric").values.some((v) => !Number.isNaN(v))) {
+    warnings.push(`The holdout has no "${target}" value: prediction and feature importance are skipped.`);
+  }
   else if (target && holdout) {
     const model = options.model ?? "ridge";
     const trainer: Trainer = typeof model === "function" ? model : model === "ridge" ? ridgeTrainer : tfjsTrainer(model);
@@ -309,8 +312,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   // from the training rows stands in for a perfect generator's output; its QScore is taken
   // between two tables of the real and synthetic sizes drawn from all real rows (as the fidelity
   // noise floor), since QScore does not use the holdout.
-  const rng = seededRng(ctx.seed + 1);
-  const draw = (f: Frame, size: number): Frame => takeRows(f, Array.from({ length: size }, () => randInt(rng, f.rowCount)));
+  const rng = createRng(ctx.seed + 1);
+  const draw = (f: Frame, size: number): Frame => takeRows(f, Array.from({ length: size }, () => rng.int(f.rowCount)));
   const pool = holdout ? concatFrames([real, selectColumns(holdout, real.columnNames)]) : real;
   const [qa, qb] = [draw(pool, real.rowCount), draw(pool, synth.rowCount)];
   const fu = await utilityPart(real, draw(real, synth.rowCount), holdout, ctx, prepareColumns(qa, qb, kinds, evalCols), () => performance.now());

@@ -8,7 +8,7 @@ import type { Frame } from "../../data/types.js";
 import type { EvalKind, MetricResult } from "../types.js";
 import { meanOrNull } from "../types.js";
 import { concatFrames, selectColumns, takeRows } from "../../data/frame.js";
-import { randInt, seededRng } from "../internal/rng.js";
+import { createRng, type Rng } from "../../data/random.js";
 import { isNumericKind } from "../internal/columns.js";
 import { prepareColumns } from "../pairs/prepare.js";
 import { columnStatistics, statisticSimilarity, type ColumnStats, type NumericStats } from "../columns/statistics.js";
@@ -140,8 +140,8 @@ export interface NoiseFloorResult extends FidelityParts {
 export const NOISE_RESAMPLES = 5;
 
 /** `size` row indices drawn with replacement from 0..n-1. */
-function bootstrapIndices(rng: () => number, n: number, size: number): number[] {
-  return Array.from({ length: size }, () => randInt(rng, n));
+function bootstrapIndices(rng: Rng, n: number, size: number): number[] {
+  return Array.from({ length: size }, () => rng.int(n));
 }
 
 /**
@@ -156,7 +156,7 @@ export function noiseFloor(
   real: Frame, holdout: Frame | null, syntheticRows: number, opts: FidelityOptions & { resamples?: number; seed?: number },
 ): MetricResult<number | null, NoiseFloorResult> {
   const pool = holdout && holdout.rowCount ? concatFrames([real, selectColumns(holdout, real.columnNames)]) : real;
-  const rng = seededRng(opts.seed ?? 0);
+  const rng = createRng(opts.seed ?? 0);
   const R = Math.max(1, opts.resamples ?? NOISE_RESAMPLES);
   const runs: { parts: FidelityParts; score: number | null }[] = [];
   for (let r = 0; r < R; r++) {

@@ -11,7 +11,7 @@
 import type { Frame } from "../../data/types.js";
 import type { EvalKind, MetricResult } from "../types.js";
 import { prepareColumns, type PreparedColumn } from "../pairs/prepare.js";
-import { randInt, seededRng } from "../internal/rng.js";
+import { createRng } from "../../data/random.js";
 
 /** ε for shares: differences on groups under 1% of the table are scaled as if the group held 1%. */
 export const SHARE_EPSILON = 0.01;
@@ -111,7 +111,7 @@ export function qscoreFromPrepared(
   opts: { queries?: number; seed?: number } = {},
 ): MetricResult<number | null, QScoreDetails> {
   const nQueries = Math.max(1, opts.queries ?? 200);
-  const rng = seededRng(opts.seed ?? 0);
+  const rng = createRng(opts.seed ?? 0);
   const groupable = cols.filter((c) => c.kind !== "text" && c.bins.size <= MAX_GROUP_BINS && c.bins.size > 1);
   const measures = cols.filter((c) => c.kind === "numeric");
   if (groupable.length === 0 || realRows === 0 || syntheticRows === 0) {
@@ -134,16 +134,16 @@ export function qscoreFromPrepared(
   const results: QueryResult[] = [];
   for (let qi = 0; qi < nQueries; qi++) {
     const aggregates: Aggregate[] = measures.length ? ["COUNT", "SUM", "AVG"] : ["COUNT"];
-    const aggregate = aggregates[randInt(rng, aggregates.length)]!;
-    const measure = aggregate === "COUNT" ? null : measures[randInt(rng, measures.length)]!.name;
+    const aggregate = aggregates[rng.int(aggregates.length)]!;
+    const measure = aggregate === "COUNT" ? null : measures[rng.int(measures.length)]!.name;
     const pool = [...groupable];
-    const pick = (): PreparedColumn => pool.splice(randInt(rng, pool.length), 1)[0]!;
+    const pick = (): PreparedColumn => pool.splice(rng.int(pool.length), 1)[0]!;
     const groupCols = [pick()];
-    if (pool.length > 0 && rng() < 0.5) groupCols.push(pick());
-    const nFilters = Math.min(pool.length, randInt(rng, 3));
+    if (pool.length > 0 && rng.next() < 0.5) groupCols.push(pick());
+    const nFilters = Math.min(pool.length, rng.int(3));
     const filterCodes: { col: string; code: number }[] = [];
     const filters: { column: string; value: string }[] = [];
-    const row = randInt(rng, realRows);
+    const row = rng.int(realRows);
     for (let f = 0; f < nFilters; f++) {
       const c = pick();
       const code = c.bins.real[row]!;

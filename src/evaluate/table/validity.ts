@@ -17,7 +17,7 @@ import type { CellValue, Frame } from "../../data/types.js";
 import type { EvalKind } from "../types.js";
 import { meanOrNull } from "../types.js";
 import { categoryOf, isNumericKind, toNumeric } from "../internal/columns.js";
-import { seededRng } from "../internal/rng.js";
+import { createRng } from "../../data/random.js";
 
 export const MIN_SUPPORT = 20;
 /** A rule must fail for at least this share of rows when its columns are paired at random. */
@@ -121,10 +121,10 @@ function usableNumeric(values: Float64Array, kind: EvalKind): boolean {
 
 /** Share of rows at which `holds(i, j)` fails when row i of one column meets row j = a fixed random pairing. */
 function randomPairingFailure(n: number, holds: (i: number, j: number) => boolean | null): number {
-  const rng = seededRng(17);
+  const rng = createRng(17);
   let tested = 0, failed = 0;
   for (let i = 0; i < n; i++) {
-    const j = Math.floor(rng() * n);
+    const j = rng.int(n);
     const h = holds(i, j);
     if (h === null) continue;
     tested++;

@@ -3,12 +3,10 @@
  * feature column is shuffled) for the model trained on real rows and the one trained on
  * synthetic rows; τ = Kendall's tau-b of the two importance vectors; `score = (τ + 1) / 2`.
  */
-import type { CellValue, Frame } from "../../data/types.js";
+import type { Frame } from "../../data/types.js";
 import type { MetricResult } from "../types.js";
-import type { Predictor } from "./prediction.js";
-import { regressionScores } from "./prediction.js";
 import { toNumeric } from "../internal/columns.js";
-import { seededRng } from "../internal/rng.js";
+import { importanceByPermutation, type Predictor } from "../../train/utility.js";
 
 /** Kendall's tau-b (ties adjusted, as scipy.stats.kendalltau); null when either vector is constant or n < 2. */
 export function kendallTau(x: readonly number[], y: readonly number[]): number | null {
@@ -29,31 +27,16 @@ export function kendallTau(x: readonly number[], y: readonly number[]): number |
   return denom > 0 ? (concordant - discordant) / denom : null;
 }
 
-/** Permutation importance of each feature on `test`: mean MAE increase over `repeats` seeded shuffles. */
+/**
+ * Permutation importance of each feature on `test`: mean MAE increase over `repeats` seeded
+ * shuffles (2 by default), by the train stage's `importanceByPermutation`, the one implementation.
+ */
 export async function permutationImportance(
   model: Predictor, test: Frame, target: string, features: readonly string[], opts: { seed?: number; repeats?: number } = {},
 ): Promise<Record<string, number>> {
   const actual = toNumeric(test.columns[target] ?? [], "numeric").values;
-  const base = regressionScores(actual, await model.predict(test)).mae;
-  const rng = seededRng(opts.seed ?? 0);
-  const repeats = opts.repeats ?? 2;
-  const out: Record<string, number> = {};
-  for (const f of features) {
-    let total = 0;
-    for (let r = 0; r < repeats; r++) {
-      const col = [...(test.columns[f] ?? [])] as CellValue[];
-      for (let i = col.length - 1; i > 0; i--) {
-        const j = Math.floor(rng() * (i + 1));
-        const t = col[i]!;
-        col[i] = col[j]!;
-        col[j] = t;
-      }
-      const shuffled: Frame = { columnNames: test.columnNames, columns: { ...test.columns, [f]: col }, rowCount: test.rowCount };
-      total += regressionScores(actual, await model.predict(shuffled)).mae - base;
-    }
-    out[f] = total / repeats;
-  }
-  return out;
+  const { features: scored } = await importanceByPermutation((f) => model.predict(f), test, actual, features, { seed: opts.seed ?? 0, repeats: opts.repeats ?? 2 });
+  return Object.fromEntries(scored.map((f) => [f.feature, f.importance]));
 }
 
 export interface FeatureImportanceDetails {

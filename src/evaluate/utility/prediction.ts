@@ -2,6 +2,8 @@
  * Prediction utility (TRTR / TSTR): the same model and preprocessing trained on the real
  * training rows (TRTR) and on the synthetic rows (TSTR), both tested on the real holdout;
  * MAE, RMSE and R² averaged over seeds (mean ± std); `score = min(1, MAE_TRTR / MAE_TSTR)`.
+ * The experiment, the metrics and the score are the train stage's (`runSettings`,
+ * src/train/metrics.ts, `tstrScore`): `compareTraining` runs the same code with TF.js models.
  * The model is a `Trainer`, so any regressor plugs in (ridge by default, TF.js models from
  * the train stage via `tfjsTrainer`).
  */
@@ -10,10 +12,10 @@ import type { EvalKind, MetricResult } from "../types.js";
 import { EvaluateError } from "../types.js";
 import { fitRidge } from "./ridge.js";
 import { toNumeric } from "../internal/columns.js";
+import { knownTruth, regressionMetrics, type RegressionMetrics } from "../../train/metrics.js";
+import { meanStd as meanStdOf, runSettings, tstrScore, type Predictor } from "../../train/utility.js";
 
-export interface Predictor {
-  predict(frame: Frame): ArrayLike<number> | Promise<ArrayLike<number>>;
-}
+export type { Predictor };
 
 export interface TrainerOptions {
   target: string;
@@ -24,7 +26,7 @@ export interface TrainerOptions {
 
 export type Trainer = (train: Frame, opts: TrainerOptions) => Promise<Predictor>;
 
-/** Closed-form ridge regression (deterministic, fast; see internal/ridge.ts). */
+/** Closed-form ridge regression (deterministic, fast; see ridge.ts). */
 export const ridgeTrainer: Trainer = async (train, opts) => fitRidge(train, opts.target, opts.features, opts.kinds);
 
 interface TrainModule {
@@ -45,26 +47,27 @@ export function tfjsTrainer(model: "linear" | "mlp", extra: { epochs?: number } 
   };
 }
 
+/** The report's part of the regression metrics (src/train/metrics.ts). */
 export interface RegressionScores {
   mae: number;
   rmse: number;
   r2: number;
 }
 
+function scoresOf(m: RegressionMetrics): RegressionScores {
+  return { mae: m.mae, rmse: m.rmse, r2: m.r2 };
+}
+
+/** The regression metrics over the holdout rows whose truth is known. */
+function holdoutMetrics(actual: ArrayLike<number>, predicted: ArrayLike<number>): RegressionMetrics {
+  const k = knownTruth(actual, predicted);
+  if (k.actual.length === 0) throw new EvaluateError("The holdout has no row with a value in the target column: prediction utility needs some.");
+  return regressionMetrics(k.actual, k.predicted);
+}
+
+/** MAE, RMSE and R² over the rows whose truth is known (src/train/metrics.ts). */
 export function regressionScores(actual: ArrayLike<number>, predicted: ArrayLike<number>): RegressionScores {
-  let n = 0, ae = 0, se = 0, mean = 0;
-  for (let i = 0; i < actual.length; i++) if (!Number.isNaN(actual[i]!)) { mean += actual[i]!; n++; }
-  mean /= Math.max(n, 1);
-  let tss = 0;
-  for (let i = 0; i < actual.length; i++) {
-    const a = actual[i]!;
-    if (Number.isNaN(a)) continue;
-    const d = a - predicted[i]!;
-    ae += Math.abs(d);
-    se += d * d;
-    tss += (a - mean) ** 2;
-  }
-  return { mae: ae / Math.max(n, 1), rmse: Math.sqrt(se / Math.max(n, 1)), r2: tss > 0 ? 1 - se / tss : 0 };
+  return scoresOf(holdoutMetrics(actual, predicted));
 }
 
 export interface PredictionDetails {
@@ -78,18 +81,14 @@ export interface PredictionDetails {
   models: { real: Predictor; synthetic: Predictor };
 }
 
-/** Mean and sample standard deviation of scores over seeds. */
+/** Mean and sample standard deviation of scores over seeds (the experiments' `meanStd`, per metric). */
 export function meanStd(xs: RegressionScores[]): { mean: RegressionScores; std: RegressionScores } {
-  const keys = ["mae", "rmse", "r2"] as const;
   const mean = { mae: 0, rmse: 0, r2: 0 };
   const std = { mae: 0, rmse: 0, r2: 0 };
-  for (const k of keys) {
-    const v = xs.map((x) => x[k]);
-    const m = v.reduce((a, b) => a + b, 0) / v.length;
-    mean[k] = m;
-    // Identical runs (the deterministic ridge) have no spread; rounding in the mean must not invent one.
-    const spread = Math.max(...v) - Math.min(...v);
-    std[k] = v.length > 1 && spread > 0 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
+  for (const k of ["mae", "rmse", "r2"] as const) {
+    const ms = meanStdOf(xs.map((x) => x[k]));
+    mean[k] = ms.mean;
+    std[k] = ms.std;
   }
   return { mean, std };
 }
@@ -103,23 +102,17 @@ export async function prediction(
   if (seeds.length === 0) throw new EvaluateError("prediction needs at least one seed: pass seeds: [0, 1, 2].");
   const features = opts.features ?? real.columnNames.filter((c) => c !== opts.target && opts.kinds[c] !== "text");
   const actual = toNumeric(opts.holdout.columns[opts.target] ?? [], "numeric").values;
-  const trtr: RegressionScores[] = [];
-  const tstr: RegressionScores[] = [];
-  let models: PredictionDetails["models"] | null = null;
-  for (const seed of seeds) {
-    const o = { target: opts.target, features, kinds: opts.kinds, seed };
-    const mr = await trainer(real, o);
-    const ms = await trainer(synthetic, o);
-    models ??= { real: mr, synthetic: ms };
-    trtr.push(regressionScores(actual, await mr.predict(opts.holdout)));
-    tstr.push(regressionScores(actual, await ms.predict(opts.holdout)));
-  }
-  const r = meanStd(trtr);
-  const s = meanStd(tstr);
-  const score = s.mean.mae > 0 ? Math.min(1, r.mean.mae / s.mean.mae) : r.mean.mae === 0 ? 1 : 0;
+  const first: Partial<Record<"TRTR" | "TSTR", Predictor>> = {};
+  const [r, s] = await runSettings({ TRTR: real, TSTR: synthetic }, ["TRTR", "TSTR"], seeds,
+    (table, _setting, seed) => trainer(table, { target: opts.target, features, kinds: opts.kinds, seed }),
+    async (model) => holdoutMetrics(actual, await model.predict(opts.holdout)),
+    (run) => { first[run.setting as "TRTR" | "TSTR"] ??= run.model; });
   return {
-    score,
-    raw: r.mean.mae / s.mean.mae,
-    details: { target: opts.target, trtr: r.mean, tstr: s.mean, trtrStd: r.std, tstrStd: s.std, seeds: [...seeds], models: models! },
+    score: tstrScore(r!.mean.mae, s!.mean.mae),
+    raw: r!.mean.mae / s!.mean.mae,
+    details: {
+      target: opts.target, trtr: scoresOf(r!.mean), tstr: scoresOf(s!.mean), trtrStd: scoresOf(r!.std), tstrStd: scoresOf(s!.std),
+      seeds: [...seeds], models: { real: first.TRTR!, synthetic: first.TSTR! },
+    },
   };
 }

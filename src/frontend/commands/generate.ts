@@ -10,16 +10,23 @@ import { datesOption, seedOption } from "./shared.js";
 
 export const generateCommand: CommandSpec<GenerateOptions> = {
   name: "generate",
-  summary: "Generate synthetic rows (offline, copula, llm-rows, llm-program, text).",
+  summary: "Generate synthetic rows (offline, copula, cart, llm-rows, llm-program, text).",
   description:
-    "Generate synthetic rows. Modes: offline (schema-driven, seeded), copula (fitted on --like), llm-rows, llm-program, text. " +
+    "Generate synthetic rows. Modes: offline (schema-driven, seeded), copula (fitted on --like), cart (sequential trees fitted on --like), llm-rows, llm-program, text. " +
     "In a notebook the rows are bound to the DataFrame NAME and the cell body describes the data (used by the LLM modes).",
   options: [
     { name: "mode", type: "string", choices: GENERATE_MODES, key: "mode", help: "generation mode (default: copula with --like, offline with --schema, else llm-rows)" },
     { name: "rows", short: "n", type: "integer", min: 0, max: MAX_ROWS, default: 100, key: "rows", help: "rows to generate" },
     { name: "like", type: "string", table: true, help: "real table to imitate" },
     { name: "schema", type: "string", help: "schema: a JSON file or an example name (coffee-shop); in a notebook also a variable" },
-    seedOption<GenerateOptions>("random seed (same seed, same rows for offline/copula)", 0),
+    seedOption<GenerateOptions>("random seed (same seed, same rows for offline/copula/cart)", 0),
+    { name: "min-leaf", type: "integer", min: 1, max: 1_000_000, metavar: "N", key: "minLeaf", help: "cart: fewest real rows per tree leaf (default 5; larger copies fewer real rows)" },
+    { name: "smoothing", type: "string", choices: ["none", "density"], key: "smoothing", help: "cart: density = Gaussian noise around continuous numeric values (default none)" },
+    {
+      name: "order", type: "string", metavar: "COL,COL", key: "order",
+      convert: (v) => String(v).split(",").map((s) => s.trim()).filter(Boolean),
+      help: "cart: columns drawn first, comma-separated; * stands for the others (*,money draws money last)",
+    },
     datesOption<GenerateOptions>(),
     { name: "out", short: "o", type: "string", metavar: "PATH", only: "cli", help: "a .csv or .jsonl file, or - for CSV on stdout (required)" },
     { name: "description", short: "d", type: "string", metavar: "TEXT", only: "cli", key: "description", help: "what the data is (LLM modes; in a notebook, the cell body)" },
@@ -31,7 +38,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
     { name: "temperature", type: "number", min: 0, max: 2, key: "temperature", help: "sampling temperature (LLM modes)" },
     {
       name: "dedup", type: "string", choices: ["exact", "near", "none"], key: "dedup",
-      convert: (v) => (v === "none" ? false : v), help: "remove duplicates (also of real rows)",
+      help: "remove duplicates (also of real rows), or none to keep them",
     },
     { name: "meta", type: "boolean", key: "meta", help: "add a _meta provenance column", default: false },
     { name: "run-id", type: "string", key: "runId", help: "checkpoint id: an interrupted run with the same id resumes (LLM modes)" },
@@ -42,6 +49,10 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       convert: (v) => String(v).split(",").map((s) => s.trim()).filter(Boolean), help: "text mode labels, comma-separated (e.g. spam,ham)",
     },
     { name: "balanced", type: "boolean", key: "balanced", help: "text mode: equal rows per label", default: false },
+    {
+      name: "avoid", type: "string", metavar: "REVIEW|TABLE",
+      help: "counter-examples for the LLM modes: the rejected rows of review REVIEW (.synthlab/review/REVIEW.jsonl), or a table of rows to avoid",
+    },
     { name: "quiet", short: "q", type: "boolean", only: "cli", help: "no progress on stderr" },
   ],
   magic: {
@@ -50,6 +61,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
     examples: [
       "%%generate sales --schema coffee-shop --rows 10000 --seed 7",
       "%%generate synth --like real --rows 2000 --mode copula",
+      "%%generate synth --like real --rows 2000 --mode cart --order *,money --min-leaf 10",
       "%%generate synth --like trips.csv --dates pickup=dd/mm/yyyy HH:MM --rows 1000",
       "%%generate sales --like real --rows 2000 --mode llm-rows --model gpt-4o-mini\nCoffee vending-machine sales in Ukraine: one row per cup sold.",
     ],
@@ -58,6 +70,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
     examples: [
       "synthlab generate --schema coffee-shop --rows 1000 --seed 7 --out sales.csv",
       "synthlab generate --like coffee-sales --rows 2000 --out synth.jsonl",
+      "synthlab generate --mode cart --like coffee-sales --order *,money --rows 2000 --out synth.csv",
     ],
     epilog: "LLM modes read OPENAI_API_KEY / OPENAI_BASE_URL (see docs/llm.md).",
   },

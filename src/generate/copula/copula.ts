@@ -43,8 +43,8 @@ export class CopulaError extends InputError {
   override name = "CopulaError";
 }
 
-/** A column's kind: from the schema if given, else a light look at the values. */
-function kindOf(frame: Frame, name: string, schema?: Schema): ColumnKind {
+/** A column's kind: from the schema if given, else a light look at the values (the cart mode reads kinds the same way). */
+export function kindOf(frame: Frame, name: string, schema?: Schema): ColumnKind {
   const s = schema?.columns.find((c) => c.name === name);
   if (s) return s.kind;
   const vals = frame.columns[name]!.filter((v) => v !== null);
@@ -219,7 +219,7 @@ export function fitCopula(frame: Frame, options: { schema?: Schema; seed?: numbe
 }
 
 /** Decimal places of a number as written (0.25 → 2), capped at 6. */
-function decimalPlaces(x: number): number {
+export function decimalPlaces(x: number): number {
   for (let d = 0; d < 6; d++) if (Math.abs(Math.round(x * 10 ** d) / 10 ** d - x) < 1e-9 * Math.max(1, Math.abs(x))) return d;
   return 6;
 }
@@ -270,6 +270,12 @@ function fillPatternIds(out: CellValue[], pattern: string, next: () => number): 
   }
 }
 
+/** New ids for an id column: 1..n for numeric ids, the real ids' pattern when the schema has one, else "synth-N". */
+export function fillIds(out: CellValue[], col: { name: string; numeric: boolean; pattern?: string }, seed: number): void {
+  if (col.pattern !== undefined && !col.numeric) fillPatternIds(out, col.pattern, streamFor(seed, `id:${col.name}`).next);
+  else for (let r = 0; r < out.length; r++) out[r] = col.numeric ? r + 1 : `synth-${r + 1}`;
+}
+
 export function sampleCopula(model: CopulaModel, rows: number, seed: number): Frame {
   if (!Number.isInteger(rows) || rows < 0) throw new CopulaError(`rows must be a whole number ≥ 0, got ${String(rows)}.`);
   const p = model.modelled.length;
@@ -290,10 +296,8 @@ export function sampleCopula(model: CopulaModel, rows: number, seed: number): Fr
   const slot = new Map(model.modelled.map((ci, k) => [ci, k]));
   model.columns.forEach((col, ci) => {
     const values = new Array<CellValue>(rows);
-    if (col.type === "id") {
-      if (col.pattern !== undefined && !col.numeric) fillPatternIds(values, col.pattern, streamFor(seed, `id:${col.name}`).next);
-      else for (let r = 0; r < rows; r++) values[r] = col.numeric ? r + 1 : `synth-${r + 1}`;
-    } else if (col.type === "resample") {
+    if (col.type === "id") fillIds(values, col, seed);
+    else if (col.type === "resample") {
       const rr = streamFor(seed, `resample:${col.name}`);
       for (let r = 0; r < rows; r++) values[r] = col.values.length ? col.values[rr.int(col.values.length)]! : null;
     } else {

@@ -1,10 +1,9 @@
 /** The copula mode as a Generator: fit on `like`, sample seeded rows; optional dedup against the real rows. */
 import type { CellValue, Frame } from "../../data/types.js";
-import { concatFrames, takeRows } from "../../data/frame.js";
-import { dedupRows } from "../dedup.js";
+import { dedupMode, dedupTopUp } from "../dedup.js";
 import type { GenerateHooks, GenerateRequest, GenerateResult, Generator } from "../types.js";
 import { GenerateError } from "../types.js";
-import { CopulaError, fitCopula, sampleCopula } from "./copula.js";
+import { CopulaError, fitCopula, sampleCopula, type CopulaModel } from "./copula.js";
 import { withMeta } from "../offline/index.js";
 
 export { fitCopula, sampleCopula, CopulaError } from "./copula.js";
@@ -20,7 +19,7 @@ export function createCopulaGenerator(): Generator {
       const started = performance.now();
       const warnings: string[] = [];
       hooks.onProgress({ rows: 0, target: request.rows, rowsPerSecond: 0, phase: "fitting copula" });
-      let model;
+      let model: CopulaModel;
       try { model = fitCopula(like, { schema: request.schema, seed: request.seed }); } catch (e) {
         if (e instanceof CopulaError) throw new GenerateError(e.message);
         throw e;
@@ -28,19 +27,11 @@ export function createCopulaGenerator(): Generator {
       warnings.push(...model.warnings);
       let frame: Frame = sampleCopula(model, request.rows, request.seed);
       let removed = 0;
-      if (request.dedup) {
+      const dedup = dedupMode(request.dedup, "none");
+      if (dedup !== "none") {
         // Drop rows that copy a real row (or each other), then top up with fresh draws a few times.
-        const mode = request.dedup === "exact" ? "exact" : "near";
-        let result = dedupRows(frame, { mode, against: like });
-        removed += result.counts.removed;
-        frame = result.frame;
-        for (let round = 1; round <= 5 && frame.rowCount < request.rows; round++) {
-          if (hooks.signal?.aborted) break;
-          const extra = sampleCopula(model, (request.rows - frame.rowCount) * 2, request.seed + round * 7919);
-          result = dedupRows(concatFrames([frame, extra]), { mode, against: like });
-          removed += result.counts.removed;
-          frame = takeRows(result.frame, Array.from({ length: Math.min(request.rows, result.frame.rowCount) }, (_, i) => i));
-        }
+        const draw = (n: number, round: number): Frame => sampleCopula(model, n, request.seed + round * 7919);
+        ({ frame, removed } = dedupTopUp(frame, like, dedup, request.rows, draw, hooks.signal));
         if (frame.rowCount < request.rows) warnings.push(`Only ${frame.rowCount} of ${request.rows} rows are distinct from the real rows and each other.`);
       }
       if (request.meta) {
@@ -56,7 +47,7 @@ export function createCopulaGenerator(): Generator {
         warnings,
         stats: {
           rows: frame.rowCount, elapsedMs, rowsPerSecond: frame.rowCount / Math.max(elapsedMs / 1000, 1e-9),
-          ...(request.dedup ? { duplicatesRemoved: removed } : {}),
+          ...(dedup !== "none" ? { duplicatesRemoved: removed } : {}),
         },
         provenance: { method: "copula", seed: request.seed, createdAt: new Date().toISOString(), ...(request.runId ? { runId: request.runId } : {}) },
       };

@@ -15,8 +15,8 @@ import {
   LlmError,
   LlmRequestError,
   StructuredOutputUnsupportedError,
-  scrubSecrets,
 } from "./errors.js";
+import { scrubSecrets } from "../../secrets.js";
 import { approxTokens, costOf, priceFor, type Price, type TokenUsage } from "./prices.js";
 import { nodeHttpFetch } from "./transport.js";
 import { resolveProvider, type Env, type Provider } from "./provider.js";

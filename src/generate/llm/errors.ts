@@ -44,18 +44,5 @@ export class SandboxError extends LlmError {
   override name = "SandboxError";
 }
 
-// Key shapes of common providers; anything the caller registers as a secret is removed too.
-const KEY_PATTERNS = [/sk-[A-Za-z0-9_\-]{8,}/g, /Bearer\s+[A-Za-z0-9_\-.]{8,}/gi];
-
-/**
- * Removes the given secrets (and, unless `shapes` is false, anything shaped like an API key) from
- * text. Model replies are scrubbed of the known key only: their data may hold key-like strings.
- */
-export function scrubSecrets(text: string, secrets: readonly (string | undefined)[] = [], opts: { shapes?: boolean } = {}): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s && s.length >= 4) out = out.split(s).join("[redacted]");
-  }
-  if (opts.shapes !== false) for (const p of KEY_PATTERNS) out = out.replace(p, "[redacted]");
-  return out;
-}
+// Secret redaction lives in the stage-neutral src/secrets.ts; re-exported for the LLM engine's callers.
+export { scrubSecrets } from "../../secrets.js";

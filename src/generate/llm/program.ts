@@ -10,11 +10,11 @@ import type { Schema } from "../../data/types.js";
 import { GenerateError, type GenerateHooks, type GenerateRequest, type GenerateResult } from "../types.js";
 import { canonicalJson, sha256 } from "./cache.js";
 import type { ChatMessage, ChatRequest } from "./client.js";
-import { createRowDeduper } from "./dedupe.js";
+import { createRowDeduper, dedupMode } from "../dedup.js";
 import { SandboxError } from "./errors.js";
 import { extractProgram } from "./extract.js";
 import { describeColumn, generatedColumns, rowJsonSchema } from "./jsonschema.js";
-import { dedupMode, examplesBlock, schemaBlock, validateItems } from "./rows.js";
+import { avoidBlock, examplesBlock, schemaBlock, validateItems } from "./rows.js";
 import { checkRowCount, planEstimate, readLlmOptions, rowsToFrame, startRun, withMeta } from "./run.js";
 import { runSandboxed, sandboxLimits } from "./sandbox.js";
 import { ECHO_CHARS, printableLine, printableText } from "../../display/untrusted.js";
@@ -102,6 +102,7 @@ export async function generateLlmProgram(request: GenerateRequest, hooks: Genera
     `Columns:\n${gen.map((c) => `- ${c.name}: ${describeColumn(c)}`).join("\n")}`,
     `Each row must match this ${schemaBlock(rowJsonSchema(schema))}`,
     ...(examples.length ? [examplesBlock(examples)] : []),
+    ...(request.avoid && request.avoid.rowCount ? [avoidBlock(request.avoid, gen.map((c) => c.name))!] : []),
     [
       "Write a JavaScript program that defines `function generate(rng, faker, n)` and returns an array of n row objects.",
       "- rng() returns a seeded uniform number in [0, 1); use it for ALL randomness (Math.random is the same source).",

@@ -7,12 +7,12 @@
 import { frameToRecords, type Row } from "../../data/frame.js";
 import { createRng } from "../../data/random.js";
 import { coerceRow, inferSchema } from "../../data/schema.js";
-import type { CellValue, Schema } from "../../data/types.js";
+import type { CellValue, Frame, Schema } from "../../data/types.js";
 import { compileExpression, evaluateRecord } from "../expression.js";
 import { GenerateError, type GenerateHooks, type GenerateRequest, type GenerateResult } from "../types.js";
 import { canonicalJson, sha256 } from "./cache.js";
 import type { ChatRequest } from "./client.js";
-import { createRowDeduper, type DedupMode } from "./dedupe.js";
+import { createRowDeduper, dedupMode } from "../dedup.js";
 import { runEngine, type BatchContext, type ParsedBatch } from "./engine.js";
 import { extractList } from "./extract.js";
 import { describeColumn, generatedColumns, listJsonSchema, rowJsonSchema } from "./jsonschema.js";
@@ -22,12 +22,6 @@ import { approxTokens } from "./prices.js";
 
 export const DEFAULT_BATCH_SIZE = 20;
 
-export function dedupMode(d: GenerateRequest["dedup"]): DedupMode {
-  if (d === false) return "off";
-  if (d === "exact") return "exact";
-  return "near";
-}
-
 /** The schema block for prompts (the same JSON Schema that structured output would enforce). */
 export function schemaBlock(schema: Record<string, unknown>): string {
   return `JSON Schema:\n\`\`\`json\n${JSON.stringify(schema, null, 1)}\n\`\`\``;
@@ -35,6 +29,21 @@ export function schemaBlock(schema: Record<string, unknown>): string {
 
 export function examplesBlock(rows: readonly Row[]): string {
   return `Examples of real rows (JSON lines; do not copy them, write new rows with the same style and distributions):\n\`\`\`jsonl\n${rows.map((r) => JSON.stringify(r)).join("\n")}\n\`\`\``;
+}
+
+/** Counter-examples shown at most per prompt: enough to show a pattern, few enough to keep the prompt small. */
+export const MAX_AVOID_ROWS = 20;
+
+/**
+ * The prompt block of rows a reviewer rejected ("do not produce rows like these"), or undefined
+ * when there are none. Only the generated columns are shown; provenance (`_meta`) never is.
+ */
+export function avoidBlock(avoid: Frame | undefined, columns?: readonly string[]): string | undefined {
+  if (!avoid || avoid.rowCount === 0) return undefined;
+  const cols = (columns ?? avoid.columnNames).filter((c) => !c.startsWith("_") && avoid.columnNames.includes(c));
+  const n = Math.min(avoid.rowCount, MAX_AVOID_ROWS);
+  const rows = Array.from({ length: n }, (_, i) => JSON.stringify(Object.fromEntries(cols.map((c) => [c, avoid.columns[c]![i] ?? null]))));
+  return `Rejected by a human reviewer — do not produce rows like these (JSON lines; avoid their mistakes, content and style):\n\`\`\`jsonl\n${rows.join("\n")}\n\`\`\``;
 }
 
 /** Coerces, validates and completes (derived columns) each item; collects one message per bad row. */
@@ -113,6 +122,7 @@ export function planRows(request: GenerateRequest, structuredSetting: "auto" | "
     "You generate realistic synthetic tabular data for machine-learning training sets. " +
     "Follow the column constraints exactly, vary the rows, and answer with JSON only.";
   const columnsText = gen.map((c) => `- ${c.name}: ${describeColumn(c)}`).join("\n");
+  const avoid = avoidBlock(request.avoid, names);
   const perRow = real.length ? approxTokens(JSON.stringify(projectRow(real[0]!, names))) + 2 : gen.length * 8;
   const plan: RowsPlan = {
     schema,
@@ -129,6 +139,7 @@ export function planRows(request: GenerateRequest, structuredSetting: "auto" | "
         `Columns:\n${columnsText}`,
       ];
       if (examples.length) parts.push(examplesBlock(examples));
+      if (avoid) parts.push(avoid);
       if (!plan.structured) parts.push(`Reply with JSON matching this ${schemaBlock(fullSchema)}`);
       parts.push(`Return exactly ${ctx.size} rows as {"rows": [...]}. This is batch ${ctx.index + 1}: make these rows different from other batches.`);
       const req: ChatRequest = {

@@ -18,6 +18,7 @@
  */
 import { LlmConfigError, LlmError, SandboxError } from "./errors.js";
 import { printableLine } from "../../display/untrusted.js";
+import { isIdentifier } from "../../identifier.js";
 
 export interface SandboxOptions {
   /** Seed of the in-sandbox random source (Math.random is replaced by it too). */
@@ -326,7 +327,7 @@ export async function runSandboxed(source: string, opts: SandboxOptions): Promis
     maxOutputBytes: opts.maxOutputBytes ?? DEFAULT_SANDBOX_MAX_OUTPUT_BYTES,
   };
   const entry = opts.entry ?? "generate";
-  if (!/^[A-Za-z_$][\w$]*$/.test(entry)) throw new SandboxError(`entry "${printableLine(entry, 100)}" is not a function name.`);
+  if (!isIdentifier(entry)) throw new SandboxError(`entry "${printableLine(entry, 100)}" is not a function name.`);
   const steps: [string, string][] = [
     [prelude(opts.seed, opts.data ?? {}), "prelude.js"],
     [source, "program.js"],

@@ -10,12 +10,12 @@ import { GenerateError, type GenerateHooks, type GenerateRequest, type GenerateR
 import { textQuality } from "../text/quality.js";
 import { canonicalJson, sha256 } from "./cache.js";
 import type { ChatRequest } from "./client.js";
-import { createRowDeduper } from "./dedupe.js";
+import { createRowDeduper, dedupMode } from "../dedup.js";
 import { runEngine, type BatchContext, type ParsedBatch, type StreamSpec } from "./engine.js";
 import { extractList } from "./extract.js";
 import { listJsonSchema, type JsonSchema } from "./jsonschema.js";
 import { prefetchWithBatchApi } from "./batch.js";
-import { dedupMode, examplesBlock, schemaBlock } from "./rows.js";
+import { avoidBlock, examplesBlock, schemaBlock } from "./rows.js";
 import { checkRowCount, planEstimate, rowsToFrame, startRun, withMeta } from "./run.js";
 import { quoteValue } from "../../display/untrusted.js";
 
@@ -130,6 +130,7 @@ export async function generateLlmText(request: GenerateRequest, hooks: GenerateH
   const real = request.like ? frameToRecords(request.like) : [];
   const nExamples = Math.min(real.length, request.examples ?? (real.length ? 3 : 0));
 
+  const avoid = avoidBlock(request.avoid);
   function buildRequest(ctx: BatchContext, attempt: number): ChatRequest {
     const streamLabels = ctx.stream ? [ctx.stream] : labels;
     const schemaFull = listJsonSchema(itemSchema(task, streamLabels), "items");
@@ -140,6 +141,7 @@ export async function generateLlmText(request: GenerateRequest, hooks: GenerateH
       const start = ctx.seed % Math.max(1, real.length);
       parts.push(examplesBlock(Array.from({ length: nExamples }, (_, i) => real[(start + i) % real.length]!)));
     }
+    if (avoid) parts.push(avoid);
     if (!structured) parts.push(`Reply with JSON matching this ${schemaBlock(schemaFull)}`);
     parts.push(`Return exactly ${ctx.size} items as {"items": [...]}. This is batch ${ctx.index + 1}: make the items different from other batches.`);
     const req: ChatRequest = {

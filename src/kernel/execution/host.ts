@@ -37,6 +37,7 @@ import { CellOutput, router } from "./output.js";
 import { codePointToUtf16, utf16ToCodePoint } from "./positions.js";
 import { SourceMap } from "./sourcemap.js";
 import { installHint, requireShipped } from "./modules.js";
+import { IDENTIFIER } from "../../identifier.js";
 
 /** True when `err` is about `id` itself, not about something `id` requires in turn. */
 function isMissing(err: unknown, id: string): boolean {
@@ -60,7 +61,6 @@ interface ActiveRun {
 const CELL_ARGS = Symbol.for("synthlab.cellArgs");
 const WARM_UP_DELAY_MS = 0;
 const LAST_EXPR = /^tsLastExpr\d*$/;
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** A TypeScript type for a value set by a magic, so later cells type-check against it. */
 function declaredType(value: unknown): string {

@@ -5,6 +5,9 @@
 import { randomUUID } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { bundleMetadata, type MimeBundle } from "../../display/protocol.js";
+import { commManager, type CommMessageType } from "../../widgets/comm.js";
+import { installProgressWidgets } from "../../widgets/progress.js";
+import { installWidgetTargets } from "../../widgets/widget.js";
 import type { CellIO, DisplayOptions, ExecuteOutcome, ExecutionHost } from "../types.js";
 import type { ConnectionInfo } from "./connection.js";
 import { HistoryStore, type HistoryEntry, type HistoryQuery } from "./history.js";
@@ -22,6 +25,9 @@ export interface KernelOptions {
   /** Compiled worker module (dist/kernel/protocol/worker.js). */
   workerUrl: URL;
 }
+
+/** Served as they arrive, also while a cell runs (awaits): a widget's update must not wait for the cell. */
+const COMM_TYPES = new Set(["comm_open", "comm_msg", "comm_close", "comm_info_request"]);
 
 interface Request {
   channel: "shell" | "control";
@@ -46,6 +52,10 @@ export class Kernel {
   private running: { io: KernelCellIO; interrupted: boolean } | null = null;
   private lastIO: KernelCellIO | null = null;
   private pendingInput: { resolve(value: string): void; reject(err: Error): void } | null = null;
+  /** The front-end comm message being handled: what the kernel sends meanwhile answers it. */
+  private commParent: JupyterMessage | null = null;
+  /** The last request a cell ran for: comm messages sent between cells carry it as parent. */
+  private lastParent: JupyterMessage | undefined;
   private readonly exited: Promise<number>;
   private resolveExit!: (code: number) => void;
   private ready!: { resolve(): void; reject(err: Error): void };
@@ -67,6 +77,26 @@ export class Kernel {
     });
     // Hosts may reject later; keep that from becoming an unhandled rejection before first use.
     options.host.catch(() => undefined);
+    this.installComms();
+  }
+
+  /**
+   * Comms (src/widgets/comm.ts) go out on iopub; errors in their handlers show in the current cell.
+   * Notebook progress becomes a widget where the front end renders widgets.
+   */
+  private installComms(): void {
+    const manager = commManager();
+    manager.transport = {
+      send: (type: CommMessageType, content, metadata, buffers) => {
+        const parent = this.commParent ?? this.lastParent;
+        const message = makeMessage(type, this.session, parent, content, metadata);
+        if (buffers.length) message.buffers = buffers;
+        this.send("iopub", [], message);
+      },
+    };
+    manager.onError = (text) => this.reportStray(text);
+    installWidgetTargets();
+    installProgressWidgets();
   }
 
   /** Resolves once all sockets are bound (the socket thread has published "starting" by then). */
@@ -182,11 +212,58 @@ export class Kernel {
         if (this.shuttingDown) return;
         if (event.channel === "stdin") this.onStdin(event.message);
         else if (event.channel === "control") void this.handle({ channel: "control", identities: event.identities, message: event.message });
+        else if (COMM_TYPES.has(event.message.header.msg_type)) this.onComm({ channel: "shell", identities: event.identities, message: event.message });
         else {
           this.queue.push({ channel: "shell", identities: event.identities, message: event.message });
           void this.pump();
         }
         return;
+    }
+  }
+
+  /**
+   * Comm messages skip the shell queue: a cell that awaits a widget change must see it. While a
+   * request is being handled, no busy/idle is published for them (an "idle" would end the cell's
+   * busy state early in front ends); between requests they go through the queue as usual.
+   */
+  private onComm(req: Request): void {
+    if (!this.pumping) {
+      this.queue.push(req);
+      void this.pump();
+      return;
+    }
+    this.serveComm(req);
+    this.flushBatch();
+  }
+
+  /** One comm message or comm_info_request; user handlers run here, errors are reported, never thrown. */
+  private serveComm(req: Request): void {
+    const { content, metadata, buffers = [] } = req.message;
+    const manager = commManager();
+    this.commParent = req.message;
+    try {
+      switch (req.message.header.msg_type) {
+        case "comm_info_request": {
+          const target = typeof content["target_name"] === "string" ? content["target_name"] : undefined;
+          manager.handleInfoRequest(target);
+          // `comms` is the spec's (open comms by id); `targets` (registered names) is ours.
+          this.reply(req, { status: "ok", comms: manager.commInfo(target), targets: manager.targetNames() });
+          break;
+        }
+        case "comm_open":
+          manager.handleOpen(content, metadata, buffers);
+          break;
+        case "comm_msg":
+          manager.handleMsg(content, metadata, buffers);
+          break;
+        case "comm_close":
+          manager.handleClose(content, metadata, buffers);
+          break;
+      }
+    } catch (err) {
+      log(`${req.message.header.msg_type} failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.commParent = null;
     }
   }
 
@@ -243,16 +320,10 @@ export class Kernel {
           this.historyRequest(req);
           break;
         case "comm_info_request":
-          this.reply(req, { status: "ok", comms: {} });
-          break;
-        case "comm_open": {
-          // No comm targets are registered: tell the front end the comm is closed.
-          const commId = req.message.content["comm_id"];
-          this.publish(req.message, "comm_close", { comm_id: typeof commId === "string" ? commId : "", data: {} });
-          break;
-        }
+        case "comm_open":
         case "comm_msg":
         case "comm_close":
+          this.serveComm(req);
           break;
         case "shutdown_request": {
           const restart = req.message.content["restart"] === true;
@@ -304,6 +375,7 @@ export class Kernel {
 
     const io = new KernelCellIO(this, req, allowStdin);
     this.running = { io, interrupted: false };
+    this.lastParent = req.message;
     this.lastIO = io;
     // User code may block the thread: what we queued so far must be on its way first.
     this.flushBatch();

@@ -7,6 +7,7 @@
  */
 import { marked } from "marked";
 import { joinSource, type Cell, type Notebook, type Output } from "./nbformat.js";
+import { escapeHtml } from "../../display/format.js";
 
 const CSS = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1f2328;line-height:1.5}
@@ -29,9 +30,6 @@ th{background:#f6f8fa}
 .meta{color:#57606a;font-size:12px;border-bottom:1px solid #d0d7de;margin-bottom:1.5em;padding-bottom:.5em}
 `;
 
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
 
 /** Strip ANSI colour codes (tracebacks) and apply carriage returns (progress lines) as a terminal would. */
 export function terminalText(text: string): string {

@@ -10,15 +10,10 @@
  * SECRET, PASSWORD, as for %env) is handed over through an environment variable of this
  * process, and the injected cell, the metadata and the page show only its name.
  */
-import { isSecretName } from "../../magics/builtin/env.js";
+import { HIDDEN, isSecretName } from "../../secrets.js";
 import { newCellId, type CodeCell, type Notebook } from "./nbformat.js";
+import { isVariableName } from "../../identifier.js";
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const RESERVED = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
-    "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
-    "yield let static implements interface package private protected public await").split(" "),
-);
 
 export type ParameterValue = string | number | boolean | null | ParameterValue[] | { [key: string]: ParameterValue };
 
@@ -29,7 +24,7 @@ export function parseParameters(pairs: readonly string[]): Record<string, Parame
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new Error(`-p ${pair}: expected name=value, e.g. -p rows=500.`);
     const name = pair.slice(0, eq).trim();
-    if (!IDENTIFIER.test(name) || RESERVED.has(name)) {
+    if (!isVariableName(name)) {
       throw new Error(`-p ${pair}: "${name}" is not a valid variable name; use letters, digits, _ or $.`);
     }
     out[name] = parseValue(pair.slice(eq + 1));
@@ -74,7 +69,7 @@ export function exportSecretParameters(params: Record<string, ParameterValue>): 
 /** The parameters as they may be shown or saved: secret values replaced by <hidden>. */
 export function shownParameters(params: Record<string, ParameterValue>): Record<string, ParameterValue> {
   const out: Record<string, ParameterValue> = {};
-  for (const [name, value] of Object.entries(params)) out[name] = isSecretName(name) ? "<hidden>" : value;
+  for (const [name, value] of Object.entries(params)) out[name] = isSecretName(name) ? HIDDEN : value;
   return out;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { CellIO, DisplayOptions } from "../types.js";
 import { displaySymbol, type MimeBundle } from "../../display/protocol.js";
+import { escapeHtml } from "../../display/format.js";
 import { MagicUsageError, type MagicDefinition } from "../types.js";
 import { IDENTIFIER, outcomeValue } from "./util.js";
 
@@ -57,9 +58,6 @@ export class CapturedOutput {
   }
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
 
 /** Fallback output channels for show(): the process streams and the notebook's display(). */
 function globalIO(): Pick<CellIO, "stdout" | "stderr" | "display"> {

@@ -5,18 +5,7 @@
 import { interpolateText } from "../tokenize.js";
 import { MagicUsageError, type MagicDefinition } from "../types.js";
 
-const SECRET_PARTS = ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL"];
-export const HIDDEN = "<hidden>";
-
-/** Names containing KEY, TOKEN, SECRET, PASSWORD (any case; also PASSWD, CREDENTIAL) are secret. */
-export function isSecretName(name: string): boolean {
-  const upper = name.toUpperCase();
-  return SECRET_PARTS.some((p) => upper.includes(p));
-}
-
-export function shownValue(name: string, value: string): string {
-  return isSecretName(name) ? HIDDEN : value;
-}
+import { shownValue } from "../../secrets.js";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -11,7 +11,7 @@ import writefile from "./writefile.js";
 export const builtinMagics: readonly MagicDefinition[] = [time, capture, writefile, env, who, loadExt, lsmagic];
 
 export { CapturedOutput, type CapturedDisplay } from "./capture.js";
-export { isSecretName, HIDDEN } from "./env.js";
+export { isSecretName, HIDDEN } from "../../secrets.js";
 export { loadExtension } from "./load_ext.js";
 export { formatMagicList } from "./lsmagic.js";
 export { formatDuration } from "./time.js";

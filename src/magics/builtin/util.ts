@@ -32,4 +32,4 @@ export function outcomeValue(outcome: ExecuteOutcome): unknown {
   return outcome.result ? new FormattedResult(outcome.result) : undefined;
 }
 
-export const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+export { IDENTIFIER } from "../../identifier.js";

@@ -13,7 +13,7 @@ import { generateCommand } from "../../frontend/commands/generate.js";
 import { defineMagic, variableName } from "../../frontend/magic.js";
 import { generateProgress } from "../../frontend/progress.js";
 import { libraryOptions, stringArg } from "../../frontend/spec.js";
-import { resolveSchema, resolveTable } from "../../frontend/tables.js";
+import { resolveAvoid, resolveSchema, resolveTable } from "../../frontend/tables.js";
 
 export default defineMagic(generateCommand, async (args, body, ctx) => {
   const name = variableName("NAME", String(args.name ?? ""));
@@ -25,6 +25,8 @@ export default defineMagic(generateCommand, async (args, body, ctx) => {
   const like = likeName !== undefined ? await resolveTable("like", likeName, where) : undefined;
   const schema = schemaName !== undefined ? await resolveSchema("schema", schemaName, where) : undefined;
   const description = body?.trim() ? body.trim() : undefined;
+  const avoidName = stringArg(args, "avoid");
+  const avoid = avoidName !== undefined ? await resolveAvoid(avoidName, where) : undefined;
 
   const gen = await import("../../generate/index.js");
   const mode = gen.pickMode({ mode: options.mode, schema, like, description });
@@ -42,6 +44,7 @@ export default defineMagic(generateCommand, async (args, body, ctx) => {
       ...(schema ? { schema } : {}),
       ...(like ? { like } : {}),
       ...(description ? { description } : {}),
+      ...(avoid ? { avoid } : {}),
       signal: ctx.signal,
       onProgress: (p) => progress.update(p),
     });

@@ -11,6 +11,7 @@ import { defineMagic, variableName } from "../../frontend/magic.js";
 import { libraryOptions } from "../../frontend/spec.js";
 import { resolveTable } from "../../frontend/tables.js";
 import { trainStatus } from "../../frontend/progress.js";
+import { liveProgress, liveProgressAvailable } from "../../display/progress.js";
 import { trainCommand } from "../../frontend/commands/train.js";
 
 /** Live chart updates at most this often (ms). */
@@ -42,6 +43,10 @@ export default defineMagic(trainCommand, async (args, _body, ctx) => {
     });
   };
 
+  // Where the front end shows live progress views (widgets), an epoch bar too; elsewhere the chart is the progress.
+  const bar = liveProgressAvailable() ? liveProgress({ display: (bundle, o) => ctx.io.display(bundle, o) }) : undefined;
+  let maxEpochs = 1;
+
   let model;
   try {
     model = await trainRegressor(data, {
@@ -50,8 +55,10 @@ export default defineMagic(trainCommand, async (args, _body, ctx) => {
       test,
       signal: ctx.signal,
       log: (line) => ctx.io.stdout(line + "\n"),
-      onEpoch: (e) => {
+      onEpoch: (e, run) => {
         points.push({ epoch: e.epoch, loss: e.loss, valLoss: e.valLoss });
+        maxEpochs = run.maxEpochs;
+        bar?.update({ value: e.epoch, max: maxEpochs, text: `epoch ${e.epoch} / ${maxEpochs} · loss ${e.loss.toPrecision(4)}` });
         const now = Date.now();
         if (now - lastSent >= UPDATE_MS) {
           lastSent = now;
@@ -59,10 +66,14 @@ export default defineMagic(trainCommand, async (args, _body, ctx) => {
         }
       },
     });
+  } catch (e) {
+    bar?.done({ value: points.length, max: maxEpochs, text: `stopped at epoch ${points.length}` });
+    throw e;
   } finally {
     await rendering;
   }
   const info = model.info;
+  bar?.done({ value: info.history.length, max: Math.max(maxEpochs, info.history.length), text: trainStatus(info) });
   if (points.length) {
     send(trainStatus(info), info.bestEpoch);
     await rendering;

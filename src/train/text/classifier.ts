@@ -12,7 +12,7 @@ import { FlatAdam } from "../adam.js";
 import { describeBackend, loadTf, tfjs, type BackendName } from "../backend.js";
 import { denseTrainer } from "../dense.js";
 import { chartImageHtml, escapeHtml, fmt, htmlTable, textTable } from "../display.js";
-import { permutation, seededRng } from "../rng.js";
+import { createRng } from "../../data/random.js";
 import { confusionChartSpec } from "../../charts/confusion.js";
 import { TextNetwork } from "./network.js";
 import { classificationMetrics, majorityBaseline, type ClassificationMetrics } from "./metrics.js";
@@ -341,10 +341,10 @@ export async function trainTextClassifier(table: TextTable, options: TextClassif
   const trainer = denseTrainer(tf);
 
   const history: TextEpochLog[] = [];
-  const rng = seededRng(o.seed);
+  const rng = createRng(o.seed);
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
-      const order = permutation(n, rng);
+      const order = rng.permutation(n);
       let total = 0;
       let batches = 0;
       for (let start = 0; start < n; start += o.batchSize) {

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Row } from "../../../src/data/frame.js";
 import { Checkpoint } from "../../../src/generate/llm/checkpoint.js";
 import { LlmClient } from "../../../src/generate/llm/client.js";
-import { createRowDeduper, dedupeRows } from "../../../src/generate/llm/dedupe.js";
+import { createRowDeduper, dedupRecords } from "../../../src/generate/dedup.js";
 import { runEngine, type EngineOptions } from "../../../src/generate/llm/engine.js";
 import { parseRows, planRows } from "../../../src/generate/llm/rows.js";
 import { startOpenAiServer } from "../../support/openai-server.js";
@@ -75,7 +75,7 @@ describe("batch engine", () => {
     expect(pushes.length).toBe(env.server.chatRequests().length);
     expect(pushes[0]!.requestsSoFar).toBeLessThan(env.server.chatRequests().length / 2);
     // Pushed in batch order: the kept rows are exactly what a one-shot dedup of that order keeps.
-    const oneShot = dedupeRows(seen, ["product", "price", "quantity", "card"], { mode: "near" });
+    const oneShot = dedupRecords(seen, ["product", "price", "quantity", "card"], { mode: "near" });
     expect(rows).toEqual(oneShot.keep.slice(0, 200).map((i) => seen[i]));
     expect(res.duplicatesRemoved).toBe(oneShot.removed);
   });

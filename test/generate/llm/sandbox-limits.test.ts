@@ -11,7 +11,7 @@ import { frameToRecords } from "../../../src/data/frame.js";
 import { validateRow } from "../../../src/data/schema.js";
 import { run as generateCli } from "../../../src/cli/commands/generate.js";
 import { generate } from "../../../src/generate/index.js";
-import { dedupeRows } from "../../../src/generate/llm/dedupe.js";
+import { dedupRecords } from "../../../src/generate/dedup.js";
 import { fakerData } from "../../../src/generate/llm/program.js";
 import { runSandboxed, sandboxLimits, WASM_OVERHEAD_BYTES } from "../../../src/generate/llm/sandbox.js";
 import type { GenerateRequest } from "../../../src/generate/types.js";
@@ -277,7 +277,7 @@ describe("no spread push over unbounded arrays", () => {
   it("deduplicates 250,000 rows without overflowing the call stack", () => {
     // 100,000 distinct (a, b) pairs, each seen two or three times.
     const rows = Array.from({ length: 250_000 }, (_, i) => ({ a: i % 1000, b: Math.floor(i / 1000) % 100 }));
-    const d = dedupeRows(rows, ["a", "b"], { mode: "exact" });
+    const d = dedupRecords(rows, ["a", "b"], { mode: "exact" });
     expect(d.keep).toHaveLength(100_000);
     expect(d.removed).toBe(150_000);
   });
