@@ -16,6 +16,7 @@ validity and quality side by side.
 |---|---|
 | `offline` | only the *schema* inferred from the real table: column types, ranges, categories and their weights, one column at a time |
 | `copula` | each column's distribution **and** the correlations between columns (a Gaussian copula) |
+| `cart` | each column drawn from a decision tree grown on the columns before it (here: every other column, then `money`) |
 | any other statistical mode | the comparison takes every mode of the generate library that needs no LLM |
 | an LLM endpoint | a language model writes rows, shown a few real rows as examples (only when an LLM is configured) |
 
@@ -71,7 +72,8 @@ a generator *program*, run in a QuickJS sandbox with a seeded random source. A c
 *environment variable* that holds its key, never the key, so the notebook can be shared.
 """),
     code("""
-const candidates: CandidateInput[] = [...statisticalModes()];
+// Every statistical mode; cart grows its trees with money last, so the target is drawn from all other columns.
+const candidates: CandidateInput[] = statisticalModes().map((mode) => (mode === "cart" ? { mode, options: { order: ["*", "money"] } } : mode));
 if (candidatesFile) {
   candidates.push(...candidatesFromJson(readFileSync(candidatesFile, "utf8"), candidatesFile).filter((c) => c.kind === "llm"));
 } else if (process.env.OPENAI_API_KEY || process.env.OPENAI_BASE_URL) {

@@ -22,6 +22,8 @@ export interface StatisticalCandidate {
   kind: "statistical";
   name: string;
   mode: string;
+  /** The mode's own generate() options, e.g. cart's { order: ["*", "money"], minLeaf: 10 } (not rows, seed, like or mode). */
+  options?: Readonly<Record<string, unknown>>;
 }
 
 /** An OpenAI-compatible endpoint serving one model. */
@@ -124,7 +126,15 @@ export function toCandidate(input: CandidateInput): Candidate {
       const hint = (LLM_MODES as readonly string[]).includes(mode) ? ` ${mode} needs an endpoint: name=...,base=URL,model=NAME[,key_env=VAR].` : "";
       throw new CompareError(`Unknown statistical candidate "${mode}": use one of ${modes.join(", ")}, or an LLM endpoint (name=...,base=URL,model=NAME).${hint}`);
     }
-    return { kind: "statistical", mode, name: typeof o["name"] === "string" && o["name"] ? o["name"] : mode };
+    const out: StatisticalCandidate = { kind: "statistical", mode, name: typeof o["name"] === "string" && o["name"] ? o["name"] : mode };
+    const extra = o["options"];
+    if (extra !== undefined) {
+      if (typeof extra !== "object" || extra === null || Array.isArray(extra)) throw new CompareError(`Candidate "${out.name}": options must be an object of the mode's generate() options, e.g. { order: ["*", "money"] }.`);
+      const shared = ["rows", "seed", "like", "mode", "schema"].filter((k) => k in extra);
+      if (shared.length) throw new CompareError(`Candidate "${out.name}": ${shared.join(", ")} are the same for every candidate; set them on the comparison, not in options.`);
+      out.options = { ...(extra as Record<string, unknown>) };
+    }
+    return out;
   }
   const name = typeof o["name"] === "string" && o["name"] ? o["name"] : typeof o["model"] === "string" ? o["model"] : "";
   const where = `"${name || "?"}"`;

@@ -141,6 +141,7 @@ export async function compareGenerators(options: CompareGeneratorsOptions): Prom
       if (options.signal?.aborted) throw new CompareError("The comparison was interrupted before this candidate started.");
       progress({ candidate: c.name, phase: "generating", rows: 0, target: options.rows });
       const request: GenerateOptions = {
+        ...(c.kind === "statistical" && c.options ? (c.options as Partial<GenerateOptions>) : {}),
         mode: mode as GenerateOptions["mode"],
         like: real,
         rows: options.rows,

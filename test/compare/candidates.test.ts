@@ -39,6 +39,11 @@ describe("candidates", () => {
     expect(() => toCandidates([])).toThrow(/No candidates/);
   });
 
+  it("passes a statistical mode its own options, never the shared rows or seed", () => {
+    expect(toCandidates([{ mode: "copula", name: "c", options: { dedup: "exact" } }])[0]).toEqual({ kind: "statistical", mode: "copula", name: "c", options: { dedup: "exact" } });
+    expect(() => toCandidates([{ mode: "copula", options: { rows: 5 } }])).toThrow(/rows are the same for every candidate/);
+  });
+
   it("reads a JSON file of candidates with the command line's field names", () => {
     const list = candidatesFromJson(JSON.stringify({
       candidates: [
