@@ -73,7 +73,7 @@ a generator *program*, run in a QuickJS sandbox with a seeded random source. A c
 """),
     code("""
 // Every statistical mode; cart grows its trees with money last, so the target is drawn from all other columns.
-const candidates: CandidateInput[] = statisticalModes().map((mode) => (mode === "cart" ? { mode, options: { order: ["*", "money"] } } : mode));
+const candidates: CandidateInput[] = statisticalModes().map((mode) => (mode === "cart" ? { name: "cart", mode, options: { order: ["*", "money"] } } : mode));
 if (candidatesFile) {
   candidates.push(...candidatesFromJson(readFileSync(candidatesFile, "utf8"), candidatesFile).filter((c) => c.kind === "llm"));
 } else if (process.env.OPENAI_API_KEY || process.env.OPENAI_BASE_URL) {
