@@ -92,6 +92,11 @@ const RULES: Rule[] = [
     forbidden: under("cli"),
   },
   {
+    rule: "kernel/ reaches magics/ only through magics/index.ts and magics/types.ts",
+    from: under("kernel"),
+    forbidden: (t) => t.startsWith("magics/") && t !== "magics/index.ts" && t !== "magics/types.ts",
+  },
+  {
     rule: "magics/ meet the kernel only in magics/types.ts",
     from: (f) => f.startsWith("magics/") && f !== "magics/types.ts",
     forbidden: under("kernel"),
@@ -142,6 +147,8 @@ describe("layering rules", () => {
       edge("evaluate/columns/binning.ts", "evaluate/pairs/prepare.ts"),
       edge("evaluate/utility/prediction.ts", "train/index.ts", true),
       edge("evaluate/utility/prediction.ts", "train/models.ts"),
+      edge("kernel/runner/parameters.ts", "magics/builtin/env.ts"),
+      edge("kernel/execution/host.ts", "magics/index.ts", true),
       edge("evaluate/table/fidelity.ts", "evaluate/pairs/correlation.ts"),
       edge("data/display.ts", "display/formatters.ts"),
       edge("train/models.ts", "train/backend.ts"),
@@ -156,6 +163,7 @@ describe("layering rules", () => {
       "the neutral top-level modules (errors.ts, limits.ts, …) import only each other: errors.ts:3 → data/frame.ts",
       "display/ knows only the display protocol: it imports nothing else from src/ but the neutral modules: display/builtin.ts:3 → charts/render.ts",
       "charts/ builds specs from plain data: it imports only charts/, display/, data/ and the neutral modules: charts/distribution.ts:3 → evaluate/columns/binning.ts",
+      "kernel/ reaches magics/ only through magics/index.ts and magics/types.ts: kernel/runner/parameters.ts:3 → magics/builtin/env.ts",
       "magics/ meet the kernel only in magics/types.ts: magics/library/train.ts:3 → kernel/types.ts",
       "outside evaluate/, the evaluate stage is reached only through evaluate/index.ts: charts/distribution.ts:3 → evaluate/columns/binning.ts",
       "evaluate/ loads TF.js only on demand: no static import of a train/ module that loads train/backend.ts: evaluate/utility/prediction.ts:3 → train/models.ts",

@@ -110,7 +110,8 @@ describe("one option list per command", () => {
     const train = libraryOptions(trainCommand, { target: "y", "batch-size": 32, lr: 0.05, layers: "8,4", dates: ["d=dd/mm/yyyy"], as: "m", quiet: false });
     expect(train).toEqual({ target: "y", batchSize: 32, learningRate: 0.05, layers: [8, 4], dates: { d: "dd/mm/yyyy" } });
     const gen = libraryOptions(generateCommand, { dedup: "none", labels: "spam, ham", budget: 2, meta: false, balanced: true });
-    expect(gen).toEqual({ dedup: false, labels: ["spam", "ham"], budgetUsd: 2, balanced: true });
+    // "none" is the one spelling of the dedup choice, passed as it is (the library also reads false and "off").
+    expect(gen).toEqual({ dedup: "none", labels: ["spam", "ham"], budgetUsd: 2, balanced: true });
     expect(() => libraryOptions(trainCommand, { layers: "8,x" })).toThrow(/--layers 8,x/);
   });
 

@@ -24,20 +24,15 @@ export function run(argv: string[]): Promise<number> {
     const html = stringArg(args, "html");
     const quiet = args.quiet === true;
     const { parseParameters, runNotebookFile } = await import("../../kernel/runner/index.js");
-    let result;
-    try {
-      const parameters = parseParameters((args.parameter as string[] | undefined) ?? []);
-      result = await runNotebookFile(positionals[0]!, {
-        parameters,
-        ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-        ...(out !== undefined ? { out } : {}),
-        ...(html !== undefined ? { html } : {}),
-        ...(quiet ? { progress: () => undefined } : {}),
-      });
-    } catch (err) {
-      // A notebook that cannot be run at all (unreadable, not a notebook, bad parameter) is exit 2.
-      throw new UsageError((err as Error).message);
-    }
+    // A bad parameter or a notebook that cannot be run at all (unreadable, not a notebook) is an InputError: exit 2.
+    const parameters = parseParameters((args.parameter as string[] | undefined) ?? []);
+    const result = await runNotebookFile(positionals[0]!, {
+      parameters,
+      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+      ...(out !== undefined ? { out } : {}),
+      ...(html !== undefined ? { html } : {}),
+      ...(quiet ? { progress: () => undefined } : {}),
+    });
     // Timers or sockets a cell left open must not keep the process alive once we are done.
     const code = result.ok ? EXIT.ok : EXIT.failed;
     setTimeout(() => process.exit(code), 2000).unref();

@@ -21,6 +21,7 @@ export const trainCommand: CommandSpec<TrainOptions> = {
     { name: "batch-size", type: "integer", min: 1, max: 1_000_000, default: 64, key: "batchSize", help: "rows per gradient step" },
     { name: "lr", type: "number", min: 0, minExclusive: true, max: 10, key: "learningRate", help: "Adam learning rate (default 0.01 for mlp, 0.02 for linear)" },
     { name: "layers", type: "string", metavar: "A,B", key: "layers", convert: (v) => parseLayers(String(v)), help: "MLP hidden layer sizes, comma-separated (default 64,32)" },
+    { name: "validation-split", type: "number", min: 0, max: 0.9, default: 0.15, key: "validationSplit", help: "share of the training rows held out to pick the best epoch and stop early (0: none, training loss decides)" },
     { name: "patience", type: "integer", min: 0, max: MAX_EPOCHS, default: 20, key: "patience", help: "epochs in a row worse than the best on validation before stopping (0: never stop early)" },
     seedOption<TrainOptions>("seed for initial weights, shuffling and the validation split", 42),
     datesOption<TrainOptions>(),

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { InputError } from "../../errors.js";
 
 export type MultilineString = string | string[];
 
@@ -93,17 +94,17 @@ export function newCellId(taken: Set<string>): string {
 export function normalizeNotebook(value: unknown, where: string): Notebook {
   const nb = value as Partial<Notebook> | null;
   if (!nb || typeof nb !== "object" || !Array.isArray(nb.cells)) {
-    throw new Error(`${where}: not a Jupyter notebook (no "cells" list).`);
+    throw new InputError(`${where}: not a Jupyter notebook (no "cells" list).`);
   }
   if (nb.nbformat !== 4) {
-    throw new Error(`${where}: nbformat ${String(nb.nbformat)} is not supported; convert it with \`jupyter nbconvert --to notebook\` (nbformat 4).`);
+    throw new InputError(`${where}: nbformat ${String(nb.nbformat)} is not supported; convert it with \`jupyter nbconvert --to notebook\` (nbformat 4).`);
   }
   const taken = new Set<string>();
   const cells: Cell[] = nb.cells.map((raw, i) => {
     const c = raw as unknown as Record<string, unknown>;
     const type = c.cell_type;
     if (type !== "code" && type !== "markdown" && type !== "raw") {
-      throw new Error(`${where}: cell ${i + 1} has unknown cell_type ${JSON.stringify(type)}.`);
+      throw new InputError(`${where}: cell ${i + 1} has unknown cell_type ${JSON.stringify(type)}.`);
     }
     const id = typeof c.id === "string" && ID.test(c.id) && !taken.has(c.id) ? c.id : newCellId(taken);
     taken.add(id);
@@ -131,13 +132,13 @@ export async function readNotebook(path: string): Promise<Notebook> {
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new InputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${path}: not valid JSON (${(err as Error).message}).`);
+    throw new InputError(`${path}: not valid JSON (${(err as Error).message}).`);
   }
   return normalizeNotebook(json, path);
 }

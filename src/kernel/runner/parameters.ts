@@ -12,6 +12,7 @@
  */
 import { HIDDEN, isSecretName } from "../../secrets.js";
 import { newCellId, type CodeCell, type Notebook } from "./nbformat.js";
+import { InputError } from "../../errors.js";
 import { isVariableName } from "../../identifier.js";
 
 
@@ -22,10 +23,10 @@ export function parseParameters(pairs: readonly string[]): Record<string, Parame
   const out: Record<string, ParameterValue> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new Error(`-p ${pair}: expected name=value, e.g. -p rows=500.`);
+    if (eq <= 0) throw new InputError(`-p ${pair}: expected name=value, e.g. -p rows=500.`);
     const name = pair.slice(0, eq).trim();
     if (!isVariableName(name)) {
-      throw new Error(`-p ${pair}: "${name}" is not a valid variable name; use letters, digits, _ or $.`);
+      throw new InputError(`-p ${pair}: "${name}" is not a valid variable name; use letters, digits, _ or $.`);
     }
     out[name] = parseValue(pair.slice(eq + 1));
   }
