@@ -16,6 +16,7 @@ export * from "./review/index.js";
 // For extension packages that add magics (`%load_ext`).
 export { registerMagic, getMagic, listMagics, MagicUsageError } from "./magics/index.js";
 export type { MagicDefinition, MagicContext, MagicOption, MagicPositional, MagicArgs, NotebookScope } from "./magics/index.js";
+export * from "./compare/index.js";
 // Bad input, shown as one line without a stack by magics, CLI and runner (docs/magics.md).
 export { InputError, isInputError } from "./errors.js";
 export { registerBuiltinFormatters } from "./builtinFormatters.js";

@@ -18,3 +18,5 @@ export { renderChart, chartBundle, Chart, isVegaLiteSpec, describeChart, normali
 export type { RenderOptions, RenderedChart } from "./render.js";
 export * as charts from "./builders.js";
 export { comparisonChart, COMPARISON_DIMENSIONS, type GeneratorScores, type ComparisonChartOptions, type ComparisonDimension } from "./comparison.js";
+export { costQualityChart, candidateScoreChart, latencyChart, paretoFront } from "./candidates.js";
+export type { CostQualityPoint, CandidateScore, LatencySeries } from "./candidates.js";

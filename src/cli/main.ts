@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   generate: { summary: "Generate synthetic rows (offline, copula, cart, llm-rows, llm-program, text).", load: () => import("./commands/generate.js") },
   train: { summary: "Train a TF.js regressor and report its metrics.", load: () => import("./commands/train.js") },
   report: { summary: "Fidelity, utility and privacy report of synthetic vs real data.", load: () => import("./commands/report.js") },
+  compare: { summary: "Compare generators and LLMs on one task: cost, speed, validity, quality, utility.", load: () => import("./commands/compare.js") },
   datasets: { summary: "List or fetch the datasets in datasets/ (by manifest, sha256-checked).", load: () => import("./commands/datasets.js") },
 };
 

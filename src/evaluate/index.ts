@@ -37,3 +37,5 @@ export { evalKindOf, withCanonicalDates } from "./internal/schema.js";
 export { toNumeric } from "./internal/columns.js";
 export type { ColumnReport, FidelityParts, FidelityOptions } from "./table/fidelity.js";
 export type { ReportCharts } from "./report/charts.js";
+// The report's chart figure (PNG, SVG fallback), for other displays built of report parts (src/compare/).
+export { chartHtml } from "./report/format.js";

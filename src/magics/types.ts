@@ -98,6 +98,7 @@ export const NOTEBOOK_TYPES = {
   Frame: 'import("synthlab").Frame',
   TrainedModel: 'import("synthlab").TrainedModel',
   Report: 'import("synthlab").Report',
+  Comparison: 'import("synthlab").Comparison',
 } as const;
 
 /**

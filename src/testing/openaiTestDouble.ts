@@ -9,6 +9,8 @@
  * Endpoints: POST /v1/chat/completions (non-streaming), POST /v1/files (multipart), GET
  * /v1/files/:id/content, POST /v1/batches, GET /v1/batches/:id, GET /v1/models.
  *
+ * Server-wide knobs (for comparisons of several servers): latency and its seeded jitter, an error
+ * rate (HTTP 500), a share of broken rows (output quality), and the model names served (else 404).
  * Misbehaviour is scripted per chat request in arrival order (`server.script(...)`): latency,
  * HTTP errors with retry-after, malformed bodies, truncated or filtered output, wrong types,
  * duplicate rows, copies of the prompt's example rows, arbitrary content (programs, malicious
@@ -61,6 +63,16 @@ export interface OpenAiServerOptions {
   batchPolls?: number;
   /** Fallback action when the script is empty. */
   defaultAction?: ChatAction;
+  /** Extra latency per chat completion, uniform in [0, latencyJitterMs) (seeded), for latency spreads. */
+  latencyJitterMs?: number;
+  /** Share of unscripted chat requests answered with HTTP 500 (seeded, so runs repeat). */
+  errorRate?: number;
+  /** Output quality: share of rows whose values get the wrong types (the client rejects them). */
+  badRowRate?: number;
+  /** Model names this server serves; a request for another gets 404 "model not found". Default: any. */
+  models?: readonly string[];
+  /** Seed of the jitter, error and bad-row draws (default 0). */
+  seed?: number;
 }
 
 export interface OpenAiTestServer {
@@ -331,6 +343,8 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
   let maxInFlight = 0;
   let counter = 0;
   const structured = options.structuredOutputs ?? "honour";
+  // One seeded stream for the server's own draws (jitter, error rate), in request arrival order.
+  const draws = rngFrom(`server|${options.seed ?? 0}`);
 
   const json = (status: number, value: unknown, headers: Record<string, string> = {}): Completion => ({
     status,
@@ -360,6 +374,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     if (key && obj && Array.isArray(obj[key])) {
       const rows = obj[key] as Json[];
       if (action.kind === "wrong-types") obj[key] = breakTypes(rows, rng);
+      else if ((options.badRowRate ?? 0) > 0) obj[key] = rows.map((r) => (rng() < options.badRowRate! ? breakTypes(r, rng) : r));
       if (action.kind === "duplicates" && rows.length) obj[key] = rows.map(() => rows[0]!);
       if (action.kind === "copy-examples") {
         const ex = examplesFromPrompt(text);
@@ -468,8 +483,11 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       return apiError(401, "Incorrect API key provided (test double).", "invalid_api_key");
     }
     if (req.method === "POST" && path === "/v1/chat/completions") {
-      const action = queue.shift() ?? options.defaultAction ?? { kind: "ok" };
-      const latency = ("latencyMs" in action ? action.latencyMs : undefined) ?? options.latencyMs ?? 0;
+      const scripted = queue.shift();
+      const fault = !scripted && (options.errorRate ?? 0) > 0 && draws() < options.errorRate!;
+      const action: ChatAction = scripted ?? (fault ? { kind: "status", status: 500, message: "scripted error rate (test double)" } : options.defaultAction ?? { kind: "ok" });
+      const jitter = (options.latencyJitterMs ?? 0) > 0 ? Math.floor(draws() * options.latencyJitterMs!) : 0;
+      const latency = (("latencyMs" in action ? action.latencyMs : undefined) ?? options.latencyMs ?? 0) + jitter;
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       if (action.kind === "hang") return "hang";
       let body: ChatBody;
@@ -477,6 +495,9 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
         body = JSON.parse(raw.toString("utf8")) as ChatBody;
       } catch {
         return apiError(400, "request body is not JSON");
+      }
+      if (options.models && !options.models.includes(String(body.model))) {
+        return apiError(404, `The model \`${String(body.model)}\` does not exist (test double serves ${options.models.join(", ")}).`, "model_not_found");
       }
       return chat(body, action);
     }

@@ -21,7 +21,7 @@ interface Rule {
 const under = (...folders: string[]) => (f: string) => folders.some((d) => f.startsWith(`${d}/`));
 /** Top-level modules every layer may use (errors.ts, limits.ts, …); not the entries that wire stages together. */
 const neutral = (f: string) => !f.includes("/") && f !== "index.ts" && f !== "builtinFormatters.ts";
-const LIBRARY = ["display", "data", "datasets", "charts", "generate", "train", "evaluate", "review"];
+const LIBRARY = ["display", "data", "datasets", "charts", "generate", "train", "evaluate", "review", "compare"];
 const EVALUATE_SCOPES = ["internal", "columns", "pairs", "table", "utility", "privacy", "report"];
 /** What each evaluate/ scope folder may import from the others (evaluate/types.ts is open to all). */
 const EVALUATE_MAY_IMPORT: Record<string, string[]> = {
@@ -80,6 +80,11 @@ const RULES: Rule[] = [
     rule: "the library never imports the front ends (kernel/, magics/, cli/, frontend/)",
     from: under(...LIBRARY),
     forbidden: under("kernel", "magics", "cli", "frontend"),
+  },
+  {
+    rule: "compare/ sits above the stages it compares: no other library folder imports it",
+    from: under(...LIBRARY.filter((d) => d !== "compare")),
+    forbidden: under("compare"),
   },
   {
     rule: "kernel/ and magics/ never import cli/",

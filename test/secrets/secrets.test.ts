@@ -113,9 +113,9 @@ describe("the API key never appears in outputs, pages, caches or logs", () => {
       "-p", "llmRows=24", "--out", join(dir, "out/03.ipynb"), "--html", join(dir, "out/03.html")]);
     expect(r.code, r.stderr).toBe(0);
     const text = await outputsText(join(dir, "out/03.ipynb"));
-    // Both LLM generators produced rows and were evaluated, so the key was in use.
-    expect(text).toMatch(/llm-rows: evaluated/);
-    expect(text).toMatch(/llm-program: evaluated/);
+    // Both LLM candidates produced rows and were scored against the holdout, so the key was in use.
+    expect(text).toMatch(/Trained on llm-rows rows, the model misses/);
+    expect(text).toMatch(/Trained on llm-program rows, the model misses/);
     expect(server.chatRequests().length).toBeGreaterThan(0);
   }, 170_000);
 
@@ -159,7 +159,7 @@ describe("the API key never appears in outputs, pages, caches or logs", () => {
     ].join("\n");
     const r = await exec("nbclient 03", python, ["-c", script, join(root, "notebooks/03-compare-generators.ipynb"), join(dir, "out/03-nbclient.ipynb"), join(root, "notebooks")]);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    expect(await outputsText(join(dir, "out/03-nbclient.ipynb"))).toMatch(/llm-program: evaluated/);
+    expect(await outputsText(join(dir, "out/03-nbclient.ipynb"))).toMatch(/Trained on llm-program rows, the model misses/);
   }, 170_000);
 
   it("scans every saved notebook, page, cache file and captured log", async () => {

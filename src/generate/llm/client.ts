@@ -17,7 +17,7 @@ import {
   StructuredOutputUnsupportedError,
 } from "./errors.js";
 import { scrubSecrets } from "../../secrets.js";
-import { approxTokens, costOf, priceFor, type TokenUsage } from "./prices.js";
+import { approxTokens, costOf, priceFor, type Price, type TokenUsage } from "./prices.js";
 import { nodeHttpFetch } from "./transport.js";
 import { resolveProvider, type Env, type Provider } from "./provider.js";
 import { printableLine } from "../../display/untrusted.js";
@@ -69,6 +69,8 @@ export interface LlmClientOptions {
   cache?: boolean | string;
   /** Stop before spending more than this (USD). */
   budgetUsd?: number;
+  /** This endpoint's price (USD per 1M tokens), over the model's registered one: two servers may bill one model name differently. */
+  price?: Price;
   signal?: AbortSignal;
   /** HTTP transport under the SDK: lean node:http (default) or the built-in fetch. */
   transport?: "node-http" | "fetch";
@@ -163,6 +165,9 @@ export class LlmClient {
   private reservedUsd = 0;
   private outputTokensSeen = 0;
   private responsesSeen = 0;
+  /** Wall time of each answered HTTP request (ms), for latency percentiles. */
+  private readonly latencies: number[] = [];
+  private readonly price: Price | undefined;
   private readonly stats_: LlmStats = { requests: 0, cacheHits: 0, retries: 0, rateLimited: 0, tokens: { input: 0, output: 0 }, costUsd: 0, byModel: {} };
 
   constructor(options: LlmClientOptions) {
@@ -188,7 +193,8 @@ export class LlmClient {
     };
     this.budgetUsd = options.budgetUsd;
     this.signal = options.signal;
-    if (this.budgetUsd !== undefined && !priceFor(this.model)) {
+    this.price = options.price ?? priceFor(this.model);
+    if (this.budgetUsd !== undefined && !this.price) {
       this.warnings.push(
         `No price is known for model "${this.model}", so the budget cap cannot be enforced: call registerPrice("${this.model}", { input, output }) with USD per 1M tokens.`,
       );
@@ -256,8 +262,17 @@ export class LlmClient {
     await this.cache?.put(key, { ...entry, content: this.scrubReply(entry.content) });
   }
 
+  /** Milliseconds each answered request took (server latency plus transfer), in arrival order. */
+  latenciesMs(): number[] {
+    return [...this.latencies];
+  }
+
+  private costOf(usage: TokenUsage, batch = false): number {
+    return costOf(this.model, usage, { batch, ...(this.price ? { price: this.price } : {}) });
+  }
+
   private account(usage: TokenUsage, batch: boolean): number {
-    const cost = costOf(this.model, usage, { batch });
+    const cost = this.costOf(usage, batch);
     const s = this.stats_;
     s.tokens.input += usage.input;
     s.tokens.output += usage.output;
@@ -279,7 +294,7 @@ export class LlmClient {
   private estimate(req: ChatRequest): number {
     const input = approxTokens(req.messages.map((m) => m.content).join("\n"));
     const output = this.responsesSeen > 0 ? this.outputTokensSeen / this.responsesSeen : req.maxTokens ?? input;
-    return costOf(this.model, { input, output });
+    return this.costOf({ input, output });
   }
 
   private backoff(attempt: number): number {
@@ -300,7 +315,7 @@ export class LlmClient {
     }
     if (err instanceof OpenAI.APIError) {
       const status = err.status ?? 0;
-      const msg = this.scrub(err.message);
+      const msg = this.scrub(err.message).replace(/\.$/, ""); // the hint adds its own full stop
       if (status === 429 || status === 503) return { kind: "rate-limit", waitMs: retryAfterMs(err.headers), message: msg };
       if (status >= 500 || status === 408 || status === 409) return { kind: "retry", message: msg };
       if (status === 400 && /response_format|json_schema/i.test(err.message)) {
@@ -346,11 +361,13 @@ export class LlmClient {
         const late = this.pauseUntil - Date.now();
         if (late > 0) await sleep(late, this.signal);
         this.stats_.requests += 1;
+        const sent = performance.now();
         completion = await this.sdk.chat.completions.create(
           body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
           { signal: this.signal ?? null },
         );
         if (!completion || !Array.isArray(completion.choices)) throw new SyntaxError("response has no choices array");
+        this.latencies.push(performance.now() - sent);
       } catch (err) {
         failure = this.classify(err);
       } finally {

@@ -58,8 +58,9 @@ export function priceFor(model: string): Price | undefined {
   return best ? table.get(best) : undefined;
 }
 
-export function costOf(model: string, usage: TokenUsage, opts: { batch?: boolean } = {}): number {
-  const p = priceFor(model);
+/** Cost of a usage at the model's registered price, or at `opts.price` when given (an endpoint's own). */
+export function costOf(model: string, usage: TokenUsage, opts: { batch?: boolean; price?: Price } = {}): number {
+  const p = opts.price ?? priceFor(model);
   if (!p) return 0;
   const usd = (usage.input * p.input + usage.output * p.output) / 1_000_000;
   return opts.batch ? usd * BATCH_DISCOUNT : usd;
@@ -86,15 +87,17 @@ export function estimateCost(opts: {
   inputTokensPerRequest: number;
   outputTokensPerRequest: number;
   batch?: boolean;
+  /** The endpoint's own price, over the model's registered one. */
+  price?: Price;
 }): CostEstimate {
   const inputTokens = Math.round(opts.requests * opts.inputTokensPerRequest);
   const outputTokens = Math.round(opts.requests * opts.outputTokensPerRequest);
-  const priced = priceFor(opts.model) !== undefined;
+  const priced = opts.price !== undefined || priceFor(opts.model) !== undefined;
   return {
     model: opts.model,
     requests: opts.requests,
     inputTokens,
     outputTokens,
-    usd: priced ? costOf(opts.model, { input: inputTokens, output: outputTokens }, { batch: opts.batch ?? false }) : null,
+    usd: priced ? costOf(opts.model, { input: inputTokens, output: outputTokens }, { batch: opts.batch ?? false, ...(opts.price ? { price: opts.price } : {}) }) : null,
   };
 }

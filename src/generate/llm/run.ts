@@ -9,7 +9,7 @@ import { GenerateError, type GenerateHooks, type GenerateMode, type GenerateRequ
 import { canonicalJson, sha256, synthlabCacheDir } from "./cache.js";
 import { Checkpoint } from "./checkpoint.js";
 import { LlmClient, type Env } from "./client.js";
-import { DEFAULT_MODEL, approxTokens, estimateCost, type CostEstimate } from "./prices.js";
+import { DEFAULT_MODEL, approxTokens, estimateCost, type CostEstimate, type Price } from "./prices.js";
 
 export { DEFAULT_MODEL };
 
@@ -31,6 +31,8 @@ export interface LlmOptions {
   maxAttempts?: number;
   /** Batch API polling interval (ms, default 10 s). */
   pollIntervalMs?: number;
+  /** This endpoint's price (USD per 1M input / output tokens), over the model's registered one. */
+  price?: Price;
 }
 
 function opt<T>(o: Readonly<Record<string, unknown>>, name: string, check: (v: unknown) => v is T, what: string): T | undefined {
@@ -43,6 +45,8 @@ const isStr = (v: unknown): v is string => typeof v === "string";
 const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
 const isBoolOrStr = (v: unknown): v is boolean | string => typeof v === "boolean" || typeof v === "string";
 const isEnv = (v: unknown): v is Env => typeof v === "object" && v !== null;
+const isPrice = (v: unknown): v is Price =>
+  typeof v === "object" && v !== null && isNum((v as Record<string, unknown>)["input"]) && isNum((v as Record<string, unknown>)["output"]);
 const isStructured = (v: unknown): v is LlmOptions["structuredOutput"] => v === "auto" || v === "json_schema" || v === "prompt";
 
 export function readLlmOptions(request: GenerateRequest): LlmOptions {
@@ -63,6 +67,7 @@ export function readLlmOptions(request: GenerateRequest): LlmOptions {
   set("backoffBaseMs", opt(o, "backoffBaseMs", isNum, "a number of milliseconds"));
   set("maxAttempts", opt(o, "maxAttempts", isNum, "a number ≥ 1"));
   set("pollIntervalMs", opt(o, "pollIntervalMs", isNum, "a number of milliseconds"));
+  set("price", opt(o, "price", isPrice, "{ input, output } in USD per 1M tokens (numbers ≥ 0)"));
   return out;
 }
 
@@ -113,6 +118,7 @@ export function startRun(mode: GenerateMode, request: GenerateRequest, hooks: Ge
     ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
     ...(options.cache !== undefined ? { cache: options.cache } : {}),
     ...(request.budgetUsd !== undefined ? { budgetUsd: request.budgetUsd } : {}),
+    ...(options.price ? { price: options.price } : {}),
     ...(hooks.signal ? { signal: hooks.signal } : {}),
   });
   const paramsHash = sha256(
@@ -180,7 +186,7 @@ export function startRun(mode: GenerateMode, request: GenerateRequest, hooks: Ge
         cacheHits: s.cacheHits,
         retries: s.retries,
         ...extra,
-        extra: { rateLimited: s.rateLimited, byModel: s.byModel, runId, checkpoint: checkpoint.file, ...(extra.extra ?? {}) },
+        extra: { rateLimited: s.rateLimited, byModel: s.byModel, runId, checkpoint: checkpoint.file, latenciesMs: client.latenciesMs(), ...(extra.extra ?? {}) },
       };
     },
     provenance(promptHash) {
@@ -198,7 +204,7 @@ export function startRun(mode: GenerateMode, request: GenerateRequest, hooks: Ge
 
 /** Pre-run estimate, with a warning when it exceeds the budget. */
 export function planEstimate(run: LlmRun, requests: number, promptText: string, outputTokensPerRequest: number, budgetUsd?: number, batch = false): { estimate: CostEstimate; warning?: string } {
-  const estimate = estimateCost({ model: run.model, requests, inputTokensPerRequest: approxTokens(promptText), outputTokensPerRequest, batch });
+  const estimate = estimateCost({ model: run.model, requests, inputTokensPerRequest: approxTokens(promptText), outputTokensPerRequest, batch, ...(run.options.price ? { price: run.options.price } : {}) });
   if (budgetUsd !== undefined && estimate.usd !== null && estimate.usd > budgetUsd) {
     return {
       estimate,

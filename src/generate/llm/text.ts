@@ -213,6 +213,8 @@ export async function generateLlmText(request: GenerateRequest, hooks: GenerateH
   const mode = dedupMode(request.dedup);
   const keyCol = task === "summary" ? "document" : "text";
   if (request.batchApi) await prefetchWithBatchApi(run, streams, batchSize, request.seed, buildRequest, hooks);
+  // Copies of real example texts among the removed duplicates, per stream (each outcome covers all of its stream's rows so far).
+  const copiesOfReal = new Map<string, number>();
   const result = await runEngine({
     client: run.client,
     checkpoint: run.checkpoint,
@@ -221,7 +223,17 @@ export async function generateLlmText(request: GenerateRequest, hooks: GenerateH
     seed: request.seed,
     buildRequest,
     parse,
-    deduper: () => createRowDeduper([keyCol], { mode, real }),
+    deduper: (stream: string) => {
+      const d = createRowDeduper([keyCol], { mode, real });
+      return {
+        push: (rows: readonly Row[]) => d.push(rows),
+        outcome: () => {
+          const o = d.outcome();
+          copiesOfReal.set(stream, o.copiesOfReal);
+          return o;
+        },
+      };
+    },
     fallbackToPrompt: () => {
       if ((run.options.structuredOutput ?? "auto") !== "auto") return false;
       if (structured) warnings.push("The server does not support structured output (json_schema): the schema now goes in the prompt.");
@@ -250,7 +262,10 @@ export async function generateLlmText(request: GenerateRequest, hooks: GenerateH
     stats: run.stats(rows.length, {
       invalidRows: result.invalidRows,
       duplicatesRemoved: result.duplicatesRemoved,
-      extra: { task, quality, estimate, spansFixed, entitiesDropped, balanced, failedBatches: result.failedBatches, stoppedByBudget: result.stoppedByBudget },
+      extra: {
+        task, quality, estimate, spansFixed, entitiesDropped, balanced, failedBatches: result.failedBatches, stoppedByBudget: result.stoppedByBudget,
+        copiesOfRealRemoved: [...copiesOfReal.values()].reduce((a, b) => a + b, 0),
+      },
     }),
     warnings,
     provenance: run.provenance(sha256(canonicalJson(sample.messages)).slice(0, 16)),
