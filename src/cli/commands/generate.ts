@@ -5,58 +5,38 @@
  */
 import { basename, resolve } from "node:path";
 import { printableLine } from "../../display/untrusted.js";
-import { RunFailedError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { prepareOutputPath, runCommand } from "../../frontend/cli.js";
 import { generateCommand } from "../../frontend/commands/generate.js";
 import { generateProgress, stderrSink } from "../../frontend/progress.js";
-import { libraryOptions, stringArg } from "../../frontend/spec.js";
-import { resolveAvoid, resolveSchema, resolveTable } from "../../frontend/tables.js";
+import { prepareGenerate, refuseEmptyRun } from "../../frontend/generate.js";
+import { stringArg } from "../../frontend/spec.js";
 
 export function run(argv: string[]): Promise<number> {
   return runCommand(generateCommand, argv, async (args) => {
-    const options = libraryOptions(generateCommand, args);
-    const rows = options.rows ?? 100;
     const quiet = args.quiet === true;
     const out = stringArg(args, "out");
     if (!out) throw new UsageError("--out is required: a .csv or .jsonl path, or - for CSV on stdout.");
     if (out !== "-" && !/\.(csv|jsonl)$/i.test(out)) throw new UsageError(`--out ${out}: the file name must end in .csv or .jsonl (or use - for stdout).`);
     // The output folder is created (or found impossible) before any row is generated.
     if (out !== "-") prepareOutputPath("out", out);
-    const likeName = stringArg(args, "like");
-    const schemaName = stringArg(args, "schema");
-    const like = likeName !== undefined ? await resolveTable("like", likeName) : undefined;
-    const schema = schemaName !== undefined ? await resolveSchema("schema", schemaName) : undefined;
-    const avoidName = stringArg(args, "avoid");
-    const avoid = avoidName !== undefined ? await resolveAvoid(avoidName) : undefined;
+    const prepared = await prepareGenerate(args);
+    const { mode, rows } = prepared;
 
     const gen = await import("../../generate/index.js");
-    const mode = gen.pickMode({ mode: options.mode, schema, like, description: options.description });
     const started = Date.now();
     const progress = quiet ? undefined : generateProgress(out === "-" ? "rows" : basename(out), mode, rows, stderrSink(), false);
     let result;
     try {
-      result = await gen.generate({
-        ...options,
-        mode,
-        rows,
-        seed: options.seed ?? 0,
-        ...(schema ? { schema } : {}),
-        ...(like ? { like } : {}),
-        ...(avoid ? { avoid } : {}),
-        onProgress: (p) => progress?.update(p),
-      });
+      result = await gen.generate({ ...prepared.request, onProgress: (p) => progress?.update(p) });
     } catch (e) {
       // On a terminal the progress line is ended first; in a log the error stays the one line.
       if (process.stderr.isTTY) progress?.stopped();
       throw e;
     }
     progress?.done({ rows: result.frame.rowCount, target: rows, rowsPerSecond: result.stats.rowsPerSecond });
-    if (rows > 0 && result.frame.rowCount === 0) {
-      // Nothing usable came back (e.g. every model reply was invalid): a header-only file would look like success.
-      const invalid = result.stats.invalidRows ? `${result.stats.invalidRows} invalid rows` : "no rows";
-      const why = result.warnings.length ? ` (${printableLine(result.warnings[0]!.replace(/\s+/g, " "), 200)})` : "";
-      throw new RunFailedError(`no valid rows: the ${mode} run produced ${invalid}${why}; nothing written to ${out === "-" ? "stdout" : out}.`);
-    }
+    // A header-only file would look like success.
+    refuseEmptyRun(result, prepared, `nothing written to ${out === "-" ? "stdout" : out}`);
 
     const { writeFrameFile, writeFrameTo } = await import("../../generate/output.js");
     if (out === "-") await writeFrameTo(result.frame, process.stdout, "csv");
