@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadDataset } from "../../../src/datasets/index.js";
+import type { Corpus, Passage } from "../../../src/generate/grounded/types.js";
 
 export const DOCS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../docs");
 
@@ -49,4 +50,17 @@ export async function writeSpamCorpus(perGroup: number): Promise<SpamCorpus> {
   await fsp.writeFile(path.join(dir, "ham/messages.jsonl"), `${lines.join("\n")}\n`);
   hamText.forEach((t, i) => texts.set(`ham/messages.jsonl:${i + 1}`, t));
   return { dir, texts };
+}
+
+/** A corpus made in memory: one passage per text, as loadCorpus would make of one-paragraph .txt files. */
+export function memoryCorpus(texts: readonly string[], titles: readonly (string | undefined)[] = []): Corpus {
+  const passages: Passage[] = texts.map((text, i) => ({
+    id: `p${i + 1}`,
+    source: `doc${i + 1}.txt`,
+    start: 0,
+    end: text.length,
+    text,
+    ...(titles[i] ? { title: titles[i] } : {}),
+  }));
+  return { root: "/memory", passages, documents: texts.length, skipped: [] };
 }

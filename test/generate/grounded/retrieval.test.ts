@@ -2,21 +2,8 @@ import { promises as fsp } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCorpus } from "../../../src/generate/grounded/corpus.js";
 import { createRetriever, normalizeTerm, sStem, tokenize } from "../../../src/generate/grounded/retrieval.js";
-import type { Corpus, Passage, Retriever } from "../../../src/generate/grounded/types.js";
-import { DOCS_DIR, writeSpamCorpus, type SpamCorpus } from "./corpus-fixtures.js";
-
-/** A corpus made in memory: one passage per text, as loadCorpus would make of one-paragraph .txt files. */
-export function memoryCorpus(texts: readonly string[], titles: readonly (string | undefined)[] = []): Corpus {
-  const passages: Passage[] = texts.map((text, i) => ({
-    id: `p${i + 1}`,
-    source: `doc${i + 1}.txt`,
-    start: 0,
-    end: text.length,
-    text,
-    ...(titles[i] ? { title: titles[i] } : {}),
-  }));
-  return { root: "/memory", passages, documents: texts.length, skipped: [] };
-}
+import type { Corpus, Retriever } from "../../../src/generate/grounded/types.js";
+import { DOCS_DIR, memoryCorpus, writeSpamCorpus, type SpamCorpus } from "./corpus-fixtures.js";
 
 /**
  * Recall@k of queries made from each passage's own words: the `terms` rarest words (4+ letters)
