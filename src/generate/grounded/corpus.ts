@@ -31,8 +31,10 @@ export interface CorpusOptions {
   maxPassageChars?: number;
   /** .jsonl: the string field holding each record's text (default: the first of text, content, body). */
   textField?: string;
-  /** Refuse a corpus whose readable files add up to more than this many bytes (default 64 MiB). */
+  /** Refuse a corpus whose readable files add up to more than this many bytes (default: SYNTHLAB_CORPUS_MAX_MB, else 64 MiB). */
   maxBytes?: number;
+  /** Environment to read SYNTHLAB_CORPUS_MAX_MB from (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const DEFAULT_MAX_PASSAGE_CHARS = 1000;
@@ -530,9 +532,17 @@ function checkOptions(options: CorpusOptions): { maxChars: number; maxBytes: num
   if (!Number.isInteger(maxChars) || maxChars < 200 || maxChars > 20_000) {
     throw new CorpusError(`maxPassageChars must be a whole number from 200 to 20000, got ${String(maxChars)}.`);
   }
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_CORPUS_BYTES;
-  if (!(maxBytes > 0) || !Number.isFinite(maxBytes)) {
-    throw new CorpusError(`maxBytes must be a positive number of bytes, got ${String(maxBytes)}.`);
+  const fromEnv = (options.env ?? process.env)["SYNTHLAB_CORPUS_MAX_MB"]?.trim();
+  let maxBytes = DEFAULT_MAX_CORPUS_BYTES;
+  if (options.maxBytes !== undefined) {
+    maxBytes = options.maxBytes;
+    if (!(maxBytes > 0) || !Number.isFinite(maxBytes)) throw new CorpusError(`maxBytes must be a positive number of bytes, got ${String(maxBytes)}.`);
+  } else if (fromEnv) {
+    const mb = Number(fromEnv);
+    if (!(mb > 0) || !Number.isFinite(mb)) {
+      throw new CorpusError(`SYNTHLAB_CORPUS_MAX_MB must be a positive number of MiB, got ${JSON.stringify(fromEnv.slice(0, 40))}.`);
+    }
+    maxBytes = Math.floor(mb * 1024 * 1024);
   }
   if (options.textField !== undefined && (typeof options.textField !== "string" || !options.textField)) {
     throw new CorpusError(`textField must be the name of a string field of the .jsonl records, got ${JSON.stringify(options.textField)}.`);
@@ -566,7 +576,7 @@ export async function loadCorpus(dir: string, options: CorpusOptions = {}): Prom
   const total = entries.reduce((sum, f) => sum + ("size" in f ? f.size : 0), 0);
   if (total > maxBytes) {
     throw new CorpusError(
-      `Corpus ${dir} holds ${formatBytes(total)} of documents, above the ${formatBytes(maxBytes)} limit: use a smaller folder, or raise the limit with the corpus option maxBytes (bytes).`,
+      `Corpus ${dir} holds ${formatBytes(total)} of documents, above the ${formatBytes(maxBytes)} limit: use a smaller folder, or raise the limit with SYNTHLAB_CORPUS_MAX_MB=<MiB> (or loadCorpus's maxBytes option).`,
     );
   }
   const skipped: Skipped = [];

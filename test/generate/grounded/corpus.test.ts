@@ -234,8 +234,16 @@ describe("loadCorpus: files it cannot use, and bad input", () => {
     const unusable = await folder("unusable", { "a.pdf": "x", "b.txt": "", "c.csv": "a,b" });
     await expectRefusal(loadCorpus(unusable), /has no readable documents .*: a\.pdf: unsupported type \.pdf .*; b\.txt: empty file; c\.csv: unsupported type \.csv/);
     const big = await folder("big", { "a.txt": "x".repeat(3000), "b.md": "y".repeat(3000) });
-    await expectRefusal(loadCorpus(big, { maxBytes: 4096 }), /holds 5\.9 KiB of documents, above the 4\.0 KiB limit: use a smaller folder, or raise the limit with the corpus option maxBytes \(bytes\)\./);
+    await expectRefusal(
+      loadCorpus(big, { maxBytes: 4096 }),
+      /holds 5\.9 KiB of documents, above the 4\.0 KiB limit: use a smaller folder, or raise the limit with SYNTHLAB_CORPUS_MAX_MB=<MiB> \(or loadCorpus's maxBytes option\)\.$/,
+    );
     await expect(loadCorpus(big, { maxBytes: 10_000 })).resolves.toMatchObject({ documents: 2 });
+    // The limit from the environment (what magics and the CLI can set), in MiB; the option wins over it.
+    await expectRefusal(loadCorpus(big, { env: { SYNTHLAB_CORPUS_MAX_MB: "0.004" } }), /above the 4\.1 KiB limit/);
+    await expect(loadCorpus(big, { env: { SYNTHLAB_CORPUS_MAX_MB: "0.01" } })).resolves.toMatchObject({ documents: 2 });
+    await expect(loadCorpus(big, { maxBytes: 10_000, env: { SYNTHLAB_CORPUS_MAX_MB: "0.001" } })).resolves.toMatchObject({ documents: 2 });
+    await expectRefusal(loadCorpus(big, { env: { SYNTHLAB_CORPUS_MAX_MB: "lots" } }), /^SYNTHLAB_CORPUS_MAX_MB must be a positive number of MiB, got "lots"\.$/);
     await expectRefusal(loadCorpus(big, { maxPassageChars: 50 }), /maxPassageChars must be a whole number from 200 to 20000, got 50/);
     await expectRefusal(loadCorpus(big, { textField: "" }), /textField must be the name of a string field/);
   });
