@@ -43,7 +43,8 @@ export function sStem(term: string): string {
 
 /** One index term from one token, or null to drop it (a stop word, or a lone letter). */
 export function normalizeTerm(token: string): string | null {
-  const t = token.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
+  // Accents are dropped through NFKD; plain ASCII (most tokens) has none, so it skips that cost.
+  const t = (/^[\x00-\x7f]*$/.test(token) ? token : token.normalize("NFKD").replace(/\p{M}+/gu, "")).toLowerCase();
   if (t.length < 2 && !/\p{N}/u.test(t)) return null;
   if (STOP_WORDS.has(t)) return null;
   return /\p{N}/u.test(t) ? t : sStem(t);
