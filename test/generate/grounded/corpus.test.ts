@@ -97,6 +97,19 @@ describe("loadCorpus on the project's docs (Markdown) and an HTML page", () => {
     expect(passages[2]!.text).toBe("## Two ##\nMore.");
   });
 
+  it("Windows line ends: CRLF Markdown keeps exact offsets and its headings", async () => {
+    const md = "# Title\r\n\r\nFirst paragraph.\r\nStill first.\r\n\r\n## Next\r\n\r\nSecond one.\r\n";
+    const dir = await tempDir();
+    await fsp.mkdir(path.join(dir, "nested", "deeper"), { recursive: true });
+    await fsp.writeFile(path.join(dir, "nested", "deeper", "crlf.md"), md);
+    const corpus = await loadCorpus(dir).finally(() => fsp.rm(dir, { recursive: true, force: true }));
+    expect(corpus.passages.map((p) => [p.source, p.title, p.text])).toEqual([
+      ["nested/deeper/crlf.md", "Title", "# Title\r\n\r\nFirst paragraph.\r\nStill first."],
+      ["nested/deeper/crlf.md", "Next", "## Next\r\n\r\nSecond one."],
+    ]);
+    expectExactCover(corpus, () => md, 1000);
+  });
+
   it("HTML: visible text only, block breaks kept, entities decoded, <title> and headings as titles", async () => {
     const dir = await tempDir();
     const html = `<!doctype html><html><head><title>Coffee &amp; tea
