@@ -184,6 +184,8 @@ export class PoolNode {
   /** Rate-limit gate: nothing is sent to this node before this time. */
   pauseUntil = 0;
   coolUntil = 0;
+  /** Length of the latest cooldown (ms). */
+  lastCooldownMs = 0;
   /** Consecutive cooldowns without a success in between (the next one lasts longer). */
   strikes = 0;
   /** Consecutive server errors (5xx, malformed bodies) since the last success. */
@@ -341,6 +343,7 @@ export class EndpointPool {
     const ms = Math.min(this.cooldownMaxMs, this.cooldownMs * 2 ** node.strikes);
     node.strikes += 1;
     node.coolUntil = now + ms;
+    node.lastCooldownMs = ms;
     node.stats.cooldowns += 1;
     this.dispatch();
     return true;
