@@ -479,7 +479,12 @@ export class LlmClient {
               "check that the servers are running and reachable, or remove the dead ones from --endpoint / SYNTHLAB_ENDPOINTS."),
           );
         }
-        throw new LlmRequestError(`LLM request failed after ${errors} attempts: ${failure.message}.`);
+        // Unreachable (refused, reset, unknown host, timed out): name where, and the fix.
+        const unreachable = failure.fault === "down" && /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|timed out/i.test(failure.message);
+        const fix = !unreachable ? "" : this.pooled
+          ? ` at ${node.endpoint.url}: start the server there, or fix its --endpoint / SYNTHLAB_ENDPOINTS entry`
+          : ` at ${node.endpoint.url}: start the server there, or point OPENAI_BASE_URL (or --endpoint) at a running one`;
+        throw new LlmRequestError(`LLM request failed after ${errors} attempts: ${failure.message}${fix}.`);
       }
       this.stats_.retries += 1;
       await sleep(this.backoff(errors - 1), this.signal);

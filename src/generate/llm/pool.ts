@@ -360,9 +360,9 @@ export class EndpointPool {
     return this.nodes.some((n) => !tried.has(n) && !n.cooling(now));
   }
 
-  /** "a: connection refused; b: timed out": the last problem of each node, for the all-nodes-down line. */
+  /** "a (http://a:8000/v1): connection failed (…); b (…): timed out …": each node's last problem, for the all-nodes-down line. */
   problems(): string {
-    return this.nodes.map((n) => `${n.endpoint.name}: ${n.lastProblem || "no answer"}`).join("; ");
+    return this.nodes.map((n) => `${n.endpoint.name} (${n.endpoint.url}): ${n.lastProblem || "no answer"}`).join("; ");
   }
 
   /** Per-node figures, with throughput over `elapsedMs` of the run. */

@@ -208,7 +208,7 @@ describe("a pool of endpoints", () => {
     await b!.close();
     const c = poolClient([`${a!.url} name=left`, `${b!.url} name=right`], { maxRetries: 1, cooldownMs: 10 });
     const err = await c.chat(ask(1)).then(() => undefined, (e: Error) => e);
-    expect(err?.message).toMatch(/^All 2 endpoints failed the request 2 times over \(left: connection failed .*; right: connection failed .*\): check that the servers are running and reachable, or remove the dead ones from --endpoint \/ SYNTHLAB_ENDPOINTS\.$/);
+    expect(err?.message).toMatch(/^All 2 endpoints failed the request 2 times over \(left \(http:\/\/127\.0\.0\.1:\d+\/v1\): connection failed .*ECONNREFUSED.*; right \(http:\/\/127\.0\.0\.1:\d+\/v1\): connection failed .*\): check that the servers are running and reachable, or remove the dead ones from --endpoint \/ SYNTHLAB_ENDPOINTS\.$/);
     expect(err?.message).not.toContain("\n");
   });
 
@@ -223,6 +223,14 @@ describe("a pool of endpoints", () => {
     expect(c.pool.nodes[0]!.pauseUntil).toBeGreaterThan(Date.now() + 3000);
     expect(c.stats().endpoints![0]).toMatchObject({ rateLimited: 1, failures: 1 });
     expect(c.stats()).toMatchObject({ rateLimited: 1, retries: 1 });
+  });
+
+  it("one unreachable endpoint: the line names its URL and the fix", async () => {
+    const [a] = await nodes({});
+    await a!.close();
+    const single = new LlmClient({ model: "m", baseURL: a!.url, env: {}, cache: false, maxRetries: 1, backoffBaseMs: 1 });
+    const err = await single.chat(ask(1)).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toBe(`LLM request failed after 2 attempts: connection failed (Connection error: connect ECONNREFUSED ${a!.url.replace(/^http:\/\/|\/v1$/g, "")}) at ${a!.url}: start the server there, or point OPENAI_BASE_URL (or --endpoint) at a running one.`);
   });
 
   it("the Batch API is refused for a pool of several nodes with the fix", async () => {
