@@ -356,6 +356,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
   let counter = 0;
   let answered = 0;
   let dead = false;
+  let dying = false;
   const structured = options.structuredOutputs ?? "honour";
   // One seeded stream for the server's own draws (jitter, error rate), in request arrival order.
   const draws = rngFrom(`server|${options.seed ?? 0}`);
@@ -577,14 +578,18 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       const record = requests[requests.length - 1]!;
       route(req, raw)
         .then((out) => {
-          if (out === "hang" || dead) return;
+          if (out === "hang" || dead || dying) return;
           res.writeHead(out.status, out.headers);
           res.end(out.body);
           record.status = out.status;
-          if (isChat && out.status === 200 && ++answered === options.dieAfter) kill();
+          if (isChat && out.status === 200 && ++answered === options.dieAfter) {
+            // The last answer reaches the client (it counts as answered); nothing after it does.
+            dying = true;
+            res.once("finish", kill);
+          }
         })
         .catch((err: unknown) => {
-          if (dead) return;
+          if (dead || dying) return;
           res.writeHead(500, { "content-type": "application/json" });
           res.end(JSON.stringify({ error: { message: `test double failed: ${String(err)}`, type: "server_error" } }));
         })

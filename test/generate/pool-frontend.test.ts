@@ -11,6 +11,7 @@ import { run as generateCli } from "../../src/cli/commands/generate.js";
 import { parseCsv } from "../../src/data/csv.js";
 import { registerMagic, unregisterMagic } from "../../src/magics/index.js";
 import generateMagic from "../../src/magics/library/generate.js";
+import { progressText } from "../../src/frontend/progress.js";
 import { runCli } from "../support/cli.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../support/openai-server.js";
 import { makeContext } from "../magics/helpers.js";
@@ -92,6 +93,15 @@ describe("synthlab generate with a pool", () => {
     expect(r2.code).not.toBe(0);
     expect(r2.stderr.trim()).toMatch(/^synthlab generate: .*the environment variable NODE_C_KEY \(named by key=\) is not set; export NODE_C_KEY=<the node's API key>, or drop key= for a keyless server\.$/);
     expect(a.chatRequests()).toHaveLength(0);
+  });
+});
+
+describe("the progress line of a pool", () => {
+  it("counts the nodes, and those up when some are cooling down", () => {
+    const p = { rows: 10, target: 40, rowsPerSecond: 5 };
+    expect(progressText("s", "llm-rows", { ...p, nodes: { total: 4, cooling: 0 } })).toMatch(/ · 4 nodes$/);
+    expect(progressText("s", "llm-rows", { ...p, nodes: { total: 4, cooling: 1 } })).toMatch(/ · 3 of 4 nodes up$/);
+    expect(progressText("s", "llm-rows", p)).not.toMatch(/nodes/);
   });
 });
 

@@ -410,7 +410,12 @@ export class LlmClient {
    * healthy node has failed it does a failure count as a retry (with back-off); with one endpoint that
    * is every failure, as it always was.
    */
-  private async send<T>(estimateOf: () => number, call: (sdk: OpenAI) => Promise<T>): Promise<{ value: T; node: PoolNode }> {
+  private async send<T>(
+    estimateOf: () => number,
+    call: (sdk: OpenAI) => Promise<T>,
+    /** A caller's own reading of an error (e.g. "this server has no embeddings"), before the general one. */
+    classifyFirst?: (err: unknown) => Failure | undefined,
+  ): Promise<{ value: T; node: PoolNode }> {
     let errors = 0;
     let waits = 0;
     const tried = new Set<PoolNode>();
@@ -442,7 +447,7 @@ export class LlmClient {
         this.latencies.push(ms);
         this.pool.succeeded(node, ms);
       } catch (err) {
-        failure = this.classify(err, node);
+        failure = (this.signal?.aborted ? undefined : classifyFirst?.(err)) ?? this.classify(err, node);
         // The node's state changes before its slot is released, so no waiting request takes it meanwhile.
         if (failure.kind === "rate-limit") this.pool.pause(node, Date.now() + Math.min(failure.waitMs ?? this.backoff(waits), 120_000));
         else if (failure.kind === "retry") this.pool.failed(node, failure.fault, failure.message);

@@ -120,6 +120,20 @@ describe("a pool of endpoints", () => {
     expect(hooks.events.some((p) => p.nodes?.total === 3)).toBe(true);
   });
 
+  it("every LLM mode uses the pool with no change of its own: text and llm-program too", async () => {
+    const ss = await nodes({ latencyMs: 5 }, { latencyMs: 5 });
+    const dir = tempDir();
+    const text = poolRequest(ss.map((s) => s.url), dir, { rows: 24, textTask: "classification", labels: ["spam", "ham"], balanced: true, runId: "pool-text" });
+    delete text.schema;
+    const t = await createLlmGenerator("text").generate(text, recordingHooks());
+    expect(t.frame.rowCount).toBe(24);
+    expect(ss.every((s) => s.chatRequests().length > 0)).toBe(true);
+    expect(t.stats.endpoints?.map((e) => e.successes).reduce((a, b) => a + b)).toBe(t.stats.requests);
+    const program = await createLlmGenerator("llm-program").generate(poolRequest(ss.map((s) => s.url), dir, { rows: 30, runId: "pool-program" }), recordingHooks());
+    expect(program.frame.rowCount).toBe(30);
+    expect(program.stats.endpoints).toHaveLength(2);
+  });
+
   it("a node's own concurrency= overrides --concurrency for that node", async () => {
     const [a, b] = await nodes({ latencyMs: 30 }, { latencyMs: 30 });
     const c = poolClient([`${a!.url} concurrency=1`, b!.url], { concurrency: 3 });
@@ -145,6 +159,7 @@ describe("a pool of endpoints", () => {
     const dir = tempDir();
     const res = await createLlmGenerator("llm-rows").generate(poolRequest(ss.map((s) => s.url), dir, { concurrency: 3 }), recordingHooks());
     expect(ss[1]!.dead).toBe(true);
+    expect(ss[1]!.chatRequests().length).toBeGreaterThan(6); // requests were in flight on it when it died
     expect(res.frame.rowCount).toBe(120);
     const batches = checkpointBatches(dir);
     const ids = batches.map((b) => `${b.stream}/${b.index}`);
