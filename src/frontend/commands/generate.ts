@@ -35,7 +35,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
     { name: "concurrency", type: "integer", min: 1, max: 256, key: "concurrency", help: "parallel requests per endpoint (LLM modes)" },
     {
       name: "endpoint", type: "string", repeatable: true, metavar: "URL", key: "endpoints",
-      help: 'an OpenAI-compatible server of a pool used together, e.g. "http://gpu1:8000/v1 key=GPU1_KEY" (repeatable; key= names the environment variable holding its key; docs/llm.md)',
+      help: 'an OpenAI-compatible server of a pool used together, e.g. "http://gpu1:8000/v1 key=GPU1_KEY" (key= names the environment variable holding its key; docs/llm.md)',
     },
     { name: "batch-size", type: "integer", min: 1, max: 1000, key: "batchSize", help: "rows per request (llm-rows)" },
     { name: "examples", type: "integer", min: 0, max: 100, key: "examples", help: "few-shot real rows per request (llm-rows)" },
