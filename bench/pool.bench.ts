@@ -23,7 +23,7 @@ const CONCURRENCIES = process.env["POOL_BENCH_CONCURRENCY"] ? [Number(process.en
 const BATCH = 20;
 /** Waves of requests per run (each wave is one latency with every slot busy): 3 s of ideal time. */
 const WAVES = 30;
-const REPEATS = 3;
+const REPEATS = 5;
 
 // A node: the test double in its own process, printing its URL, living until stdin closes.
 if (process.argv.includes("--serve")) {
