@@ -108,6 +108,8 @@ const TOP_LEVEL_AWAIT_CODES = new Set([1375, 1378, 1431, 1432, 2854]);
 const LAST_EXPR_PREFIX = "tsLastExpr";
 const EMPTY_SLOT = "export {};\n";
 const SLOT_BLOCK = 64;
+/** The ES version Node 20 supports in full; its lib files are bundled (see bundleLibs). */
+const LIB = "lib.es2022.d.ts";
 
 
 /** Where @types/node comes from when the notebook's folder has none (a course folder). */
@@ -139,13 +141,54 @@ function typeRoots(ts: Ts, cwd: string): string[] {
   return roots;
 }
 
+/**
+ * The ES lib files of `lib` served as one file: the entry lib file's text becomes every lib file it
+ * references (depth first, the order TypeScript itself loads them), and those files become empty.
+ *
+ * Why: TypeScript makes a new type checker for every cell, and creating one walks every file of
+ * the program and merges the globals of each lib file again (`Array`, `String`, … are declared in
+ * a dozen lib files each, so their symbols are cloned and merged per checker). In one file the
+ * binder merges those declarations once, when the file is parsed, and the 55 lib files of ES2022
+ * stop costing anything per cell (measured: program + checker ≈ 4.7 → 1.9 ms of CPU per cell
+ * without @types/node). The types are the same declarations in the same order.
+ * A `/// <reference lib>` elsewhere (@types/node asks for es2020, a package for dom) still works:
+ * a lib already in the bundle is served empty, any other lib as usual.
+ */
+export interface LibBundle {
+  /** The lib file whose text is the whole bundle. */
+  entry: string;
+  text: string;
+  /** Lib files whose declarations are in the bundle: served as empty files. */
+  emptied: Set<string>;
+}
+
+export function bundleLibs(ts: Ts, libDir: string, entryName: string): LibBundle {
+  const libMap = (ts as unknown as { libMap?: Map<string, string> }).libMap;
+  const fileOf = (ref: string): string => path.join(libDir, libMap?.get(ref.toLowerCase()) ?? `lib.${ref.toLowerCase()}.d.ts`);
+  const entry = path.join(libDir, entryName);
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = ts.sys.readFile(file);
+    if (text === undefined) throw new Error(`internal: TypeScript's lib file ${file} is missing.`);
+    for (const ref of ts.preProcessFile(text, false, false).libReferenceDirectives) visit(fileOf(ref.fileName));
+    // Reference lines are dropped (their files are in the bundle); positions in lib files are never shown.
+    parts.push(text.replace(/^\/\/\/ *<reference [^\n]*$/gm, ""));
+  };
+  visit(entry);
+  seen.delete(entry);
+  return { entry, text: `/// <reference no-default-lib="true"/>\n${parts.join("\n")}`, emptied: seen };
+}
+
 function compilerOptions(ts: Ts, cwd: string): TS.CompilerOptions {
   return {
     // CommonJS emit: cells run as functions of (exports, require, …). Resolution is ours (bundler-style).
     module: ts.ModuleKind.CommonJS,
     moduleResolution: ts.ModuleResolutionKind.Node10,
     target: ts.ScriptTarget.ES2022,
-    lib: ["lib.es2022.d.ts"],
+    lib: [LIB],
     esModuleInterop: true,
     newLine: ts.NewLineKind.LineFeed,
     experimentalDecorators: true,
@@ -221,10 +264,12 @@ class NotebookCompiler implements CellConverter {
   /** Local modules emitted, by file name, with the version they had. */
   private readonly emittedLocal = new Map<string, string>();
   private readonly localVersions = new Map<string, string>();
+  private readonly libs: LibBundle;
 
   constructor(private readonly cwd: string) {
     const ts = this.ts;
     this.options = compilerOptions(ts, cwd);
+    this.libs = bundleLibs(ts, path.dirname(ts.getDefaultLibFilePath(this.options)), LIB);
     // The @types packages to include, found once (TypeScript would rescan their package.json files for every program).
     this.options.types = ts.getAutomaticTypeDirectiveNames(this.options, ts.sys);
     this.resolutionOptions = {
@@ -305,6 +350,13 @@ class NotebookCompiler implements CellConverter {
     const ts = this.ts;
     const v = this.virtual.get(fileName);
     if (v) return ts.ScriptSnapshot.fromString(v.text);
+    if (fileName === this.libs.entry || this.libs.emptied.has(fileName)) {
+      const known = this.snapshots.get(fileName);
+      if (known) return known.snapshot;
+      const snapshot = ts.ScriptSnapshot.fromString(fileName === this.libs.entry ? this.libs.text : "");
+      this.snapshots.set(fileName, { version: "0", snapshot });
+      return snapshot;
+    }
     const version = this.versionOf(fileName);
     const known = this.snapshots.get(fileName);
     if (known && known.version === version) return known.snapshot;
