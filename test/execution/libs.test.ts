@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { bundleLibs, createCellConverter, type CellConverter } from "../../src/kernel/execution/converter.js";
+import { bundleLibs, bundleTypes, createCellConverter, type CellConverter } from "../../src/kernel/execution/converter.js";
 import { GLOBALS_DTS, GLOBALS_MODULE } from "../../src/kernel/execution/globals.js";
 import { typescript } from "../../src/kernel/execution/tsengine.js";
 
@@ -33,6 +33,23 @@ describe("bundleLibs", () => {
     expect(bundle.text).toContain("replaceAll(");
     // es5 (referenced deepest) comes before es2021, as TypeScript loads them.
     expect(bundle.text.indexOf("interface Array<T>")).toBeLessThan(bundle.text.indexOf("replaceAll("));
+  });
+});
+
+describe("bundleTypes", () => {
+  it("inlines @types/node's script files into its entry and keeps its module files separate", () => {
+    const ts = typescript();
+    const resolved = ts.resolveTypeReferenceDirective("node", path.join(process.cwd(), "x.ts"), {}, ts.sys).resolvedTypeReferenceDirective;
+    const entry = resolved!.resolvedFileName!;
+    const root = entry.slice(0, entry.lastIndexOf(`${path.sep}node${path.sep}`) + 6);
+    const bundle = bundleTypes(ts, entry);
+    // fs.d.ts is a script (`declare module "fs" { … }`): inlined, so served empty.
+    expect(bundle.emptied.has(path.join(root, "fs.d.ts"))).toBe(true);
+    expect(bundle.text).toMatch(/declare module "fs" \{/);
+    // web-globals/fetch.d.ts imports undici-types (a module): it stays a file of its own.
+    expect(bundle.emptied.has(path.join(root, "web-globals", "fetch.d.ts"))).toBe(false);
+    expect(bundle.text).toContain(`/// <reference path="${path.join(root, "web-globals", "fetch.d.ts")}" />`);
+    expect(bundle.emptied.has(entry)).toBe(false);
   });
 });
 
@@ -63,7 +80,9 @@ describe("cells type-check against the bundled libs", () => {
     expect(messages(c, "Math.max('a')").join("\n")).toMatch(/not assignable to parameter of type 'number'/);
   });
 
-  it("has Node's globals and modules", () => {
+  it("has Node's globals and modules (also those from @types/node's module files)", () => {
+    expect(messages(c, "const r: Promise<Response> = fetch('http://localhost');\nnew DOMException('x').name;")).toEqual([]);
+    expect(messages(c, "setTimeout(() => {}, 1).unref();\nconst c: number = setTimeout(() => {}, 1);").join("\n")).toMatch(/Timeout' is not assignable to type 'number'/);
     expect(messages(c, "const home: string | undefined = process.env.HOME;\nBuffer.from('x').length + structuredClone(1);")).toEqual([]);
     expect(messages(c, "import fs from 'fs';\nconst text: string = fs.readFileSync('x', 'utf8');")).toEqual([]);
     expect(messages(c, "import { join } from 'node:path';\nconst p: number = join('a');").join("\n")).toMatch(/not assignable to type 'number'/);

@@ -182,6 +182,40 @@ export function bundleLibs(ts: Ts, libDir: string, entryName: string): LibBundle
   return { entry, text: `/// <reference no-default-lib="true"/>\n${parts.join("\n")}`, emptied: seen };
 }
 
+/** A top-level import/export (or `declare global`) makes a .d.ts a module; DefinitelyTyped puts top-level statements at column 0. */
+const MODULE_SYNTAX = /^(import|export|declare global)\b/m;
+
+/**
+ * An @types package's entry served as one file, for the same reason as bundleLibs: @types/node is
+ * about 100 files, most of them scripts of `declare module "fs" { … }` blocks. The entry's text
+ * becomes the script files it references (depth first, as TypeScript loads them), which are
+ * served empty. Module files (top-level import/export: they import other packages, or augment
+ * globals) stay separate files, referenced by path from the bundle; so do lib references.
+ */
+export function bundleTypes(ts: Ts, entry: string): LibBundle {
+  const seen = new Set<string>([entry]);
+  const keep: string[] = [];
+  const parts: string[] = [];
+  const inline = (file: string, text: string): void => {
+    for (const ref of ts.preProcessFile(text, false, false).referencedFiles) {
+      const target = path.resolve(path.dirname(file), ref.fileName);
+      if (seen.has(target)) continue;
+      seen.add(target);
+      const body = ts.sys.readFile(target);
+      if (body === undefined || MODULE_SYNTAX.test(body)) {
+        seen.delete(target); // Not inlined: TypeScript loads it (or reports it missing) itself.
+        keep.push(`/// <reference path="${target}" />`);
+      } else inline(target, body);
+    }
+    parts.push(text.replace(/^\/\/\/ *<reference path=[^\n]*$/gm, ""));
+  };
+  const text = ts.sys.readFile(entry);
+  if (text === undefined) throw new Error(`internal: type definitions ${entry} are missing.`);
+  inline(entry, text);
+  seen.delete(entry);
+  return { entry, text: `${keep.join("\n")}\n${parts.join("\n")}`, emptied: seen };
+}
+
 function compilerOptions(ts: Ts, cwd: string): TS.CompilerOptions {
   return {
     // CommonJS emit: cells run as functions of (exports, require, …). Resolution is ours (bundler-style).
@@ -264,12 +298,13 @@ class NotebookCompiler implements CellConverter {
   /** Local modules emitted, by file name, with the version they had. */
   private readonly emittedLocal = new Map<string, string>();
   private readonly localVersions = new Map<string, string>();
-  private readonly libs: LibBundle;
+  /** Files served as bundles (their entry) or empty (bundled into an entry): bundleLibs, bundleTypes. */
+  private readonly bundles = new Map<string, string>();
 
   constructor(private readonly cwd: string) {
     const ts = this.ts;
     this.options = compilerOptions(ts, cwd);
-    this.libs = bundleLibs(ts, path.dirname(ts.getDefaultLibFilePath(this.options)), LIB);
+    this.addBundle(bundleLibs(ts, path.dirname(ts.getDefaultLibFilePath(this.options)), LIB));
     // The @types packages to include, found once (TypeScript would rescan their package.json files for every program).
     this.options.types = ts.getAutomaticTypeDirectiveNames(this.options, ts.sys);
     this.resolutionOptions = {
@@ -302,6 +337,13 @@ class NotebookCompiler implements CellConverter {
         refs.map((ref) => this.resolveTypeReference(ref, containingFile, redirected, options, sourceFile)),
     };
     this.ls = ts.createLanguageService(host, ts.createDocumentRegistry());
+  }
+
+  /** Serve a bundle, unless one of its files was already served as itself (it would be declared twice). */
+  private addBundle(bundle: LibBundle): void {
+    if (this.snapshots.has(bundle.entry) || [...bundle.emptied].some((f) => this.snapshots.has(f) || this.bundles.has(f))) return;
+    this.bundles.set(bundle.entry, bundle.text);
+    for (const f of bundle.emptied) this.bundles.set(f, "");
   }
 
   private rootFiles(): string[] {
@@ -350,10 +392,11 @@ class NotebookCompiler implements CellConverter {
     const ts = this.ts;
     const v = this.virtual.get(fileName);
     if (v) return ts.ScriptSnapshot.fromString(v.text);
-    if (fileName === this.libs.entry || this.libs.emptied.has(fileName)) {
+    const bundled = this.bundles.get(fileName);
+    if (bundled !== undefined) {
       const known = this.snapshots.get(fileName);
       if (known) return known.snapshot;
-      const snapshot = ts.ScriptSnapshot.fromString(fileName === this.libs.entry ? this.libs.text : "");
+      const snapshot = ts.ScriptSnapshot.fromString(bundled);
       this.snapshots.set(fileName, { version: "0", snapshot });
       return snapshot;
     }
@@ -382,6 +425,10 @@ class NotebookCompiler implements CellConverter {
     if (cached) return cached;
     const r = ts.resolveTypeReferenceDirective(name, containingFile, options, ts.sys, redirected, this.typeResolutionCache, mode);
     this.typeResolutions.set(key, r);
+    const entry = r.resolvedTypeReferenceDirective?.resolvedFileName;
+    if (entry?.endsWith(".d.ts") && /[\\/]node_modules[\\/]@types[\\/]/.test(entry) && !this.bundles.has(entry)) {
+      this.addBundle(bundleTypes(ts, entry));
+    }
     return r;
   }
 
