@@ -236,6 +236,9 @@ function compilerOptions(ts: Ts, cwd: string): TS.CompilerOptions {
     // Nothing is written; outDir keeps emitted names of local .js modules apart from their sources.
     rootDir: cwd,
     outDir: path.join(cwd, "__synthlab_out__"),
+    // Nothing is written, so TypeScript's check that no output overwrites an input (it computes
+    // the output paths of every file, for every cell's program) is skipped, as transpileModule does.
+    suppressOutputPathCheck: true,
   };
 }
 
