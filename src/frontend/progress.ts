@@ -19,6 +19,7 @@ export function progressText(name: string, mode: string, p: Progress, done = fal
   if (p.cacheHits) parts.push(`${count(p.cacheHits)} cache hits`);
   if (p.retries !== undefined) parts.push(`${count(p.retries)} retries`);
   if (p.invalidRows !== undefined) parts.push(`${count(p.invalidRows)} invalid`);
+  if (p.nodes) parts.push(p.nodes.cooling ? `${p.nodes.total - p.nodes.cooling} of ${p.nodes.total} nodes up` : `${p.nodes.total} nodes`);
   if (p.phase && !done) parts.push(p.phase);
   return parts.join(" · ");
 }

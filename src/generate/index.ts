@@ -16,6 +16,7 @@ import {
   type GenerateResult,
   type GenerateStats,
   type GenerateHooks,
+  type EndpointStats,
   type Generator,
   type Progress,
   type Provenance,
@@ -133,6 +134,7 @@ export class GenerationRun implements GenerateResult {
     if (s.invalidRows !== undefined) extra.push(`invalid rows ${s.invalidRows}`);
     if (s.duplicatesRemoved !== undefined) extra.push(`duplicates removed ${s.duplicatesRemoved}`);
     if (extra.length) lines.push(extra.join(", "));
+    for (const e of s.endpoints ?? []) lines.push(endpointLine(e));
     for (const w of this.warnings) lines.push(`warning: ${printableLine(w)}`);
     return lines;
   }
@@ -182,6 +184,18 @@ export function exampleSchema(name: string): Schema {
   return s;
 }
 
+/** "node gpu1 (http://gpu1:8000/v1): 120 requests, 118 answered, 2 failed, 1 cooldown, 15,000 tokens, mean 103 ms, 1,180 rows, 9.8/s". */
+export function endpointLine(e: EndpointStats): string {
+  const n = (x: number) => Math.round(x).toLocaleString("en-US");
+  const parts = [`${n(e.requests)} requests`, `${n(e.successes)} answered`];
+  if (e.failures) parts.push(`${n(e.failures)} failed`);
+  if (e.rateLimited) parts.push(`${n(e.rateLimited)} rate-limited`);
+  if (e.rerouted) parts.push(`${n(e.rerouted)} re-routed`);
+  if (e.cooldowns) parts.push(`${n(e.cooldowns)} cooldown${e.cooldowns === 1 ? "" : "s"}`);
+  parts.push(`${n(e.tokens.input + e.tokens.output)} tokens`, `mean ${n(e.meanLatencyMs)} ms`, `${n(e.rows)} rows`, `${e.completionsPerSecond.toFixed(1)} answers/s`);
+  return `node ${printableLine(e.name, 60)} (${printableLine(e.url, 120)}): ${parts.join(", ")}`;
+}
+
 /** Picks the mode when none is given: a real table → copula; a schema → offline; only a description → llm-rows. */
 export function pickMode(options: Pick<GenerateOptions, "mode" | "schema" | "like" | "description">): GenerateMode {
   if (options.mode !== undefined) {
@@ -199,17 +213,21 @@ export function pickMode(options: Pick<GenerateOptions, "mode" | "schema" | "lik
 /**
  * For an LLM mode, fails at once with the one-line "no provider" error when neither an API key nor
  * a base URL is set (in `options.apiKey` / `options.baseURL` / `options.env`, else the environment),
- * so callers can check before drawing progress. Other modes need nothing.
+ * or with the one line naming a bad endpoint of a pool (`endpoints`, else SYNTHLAB_ENDPOINTS: an
+ * unset key variable, a literal key), so callers can check before drawing progress. Other modes need nothing.
  */
-export async function checkLlmProvider(mode: GenerateMode, options: Readonly<Record<string, unknown>> = {}): Promise<void> {
+export async function checkLlmProvider(
+  mode: GenerateMode, options: Readonly<Record<string, unknown>> = {}, endpoints?: GenerateRequest["endpoints"],
+): Promise<void> {
   if (!LLM_MODES.has(mode)) return;
-  const { resolveProvider } = await import("./llm/provider.js");
+  const { resolveNodes } = await import("./llm/pool.js");
   const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
   const env = typeof options["env"] === "object" && options["env"] !== null ? (options["env"] as Record<string, string | undefined>) : undefined;
-  resolveProvider({
+  resolveNodes({
     ...(str(options["apiKey"]) !== undefined ? { apiKey: str(options["apiKey"])! } : {}),
     ...(str(options["baseURL"]) !== undefined ? { baseURL: str(options["baseURL"])! } : {}),
     ...(env ? { env } : {}),
+    ...(endpoints ? { endpoints } : {}),
   });
 }
 

@@ -38,7 +38,14 @@ export interface GenerateRequest {
   model?: string;
   /** Stop cleanly once this many US dollars have been spent. */
   budgetUsd?: number;
+  /** Requests in flight at once, per endpoint (each node of a pool has its own slots). */
   concurrency?: number;
+  /**
+   * A pool of OpenAI-compatible endpoints used together (docs/llm.md, "A pool of endpoints"): each a
+   * string `URL [key=ENV_VAR] [concurrency=N] [name=NAME] [price=IN/OUT]` or an EndpointSpec. Default:
+   * SYNTHLAB_ENDPOINTS, else the one endpoint of OPENAI_BASE_URL / OPENAI_API_KEY.
+   */
+  endpoints?: readonly (string | EndpointSpec)[];
   /** Rows per request (llm-rows). */
   batchSize?: number;
   /** Add a `_meta` provenance column (method, model, prompt hash, seed, run id). */
@@ -90,6 +97,8 @@ export interface Progress {
   cacheHits?: number;
   /** Short human phrase, e.g. "fitting copula". */
   phase?: string;
+  /** A pool of endpoints: its nodes, and how many are cooling down after failures. */
+  nodes?: { total: number; cooling: number };
 }
 
 export interface GenerateHooks {
@@ -109,8 +118,50 @@ export interface GenerateStats {
   retries?: number;
   invalidRows?: number;
   duplicatesRemoved?: number;
+  /** Per node of a pool of endpoints (absent for the single-endpoint configuration). */
+  endpoints?: EndpointStats[];
   /** Anything else mode-specific (e.g. text quality figures). */
   extra?: Record<string, unknown>;
+}
+
+/** One node of a pool of endpoints. Its key is never here: `keyEnv` names the environment variable holding it. */
+export interface EndpointSpec {
+  /** Base URL including /v1, e.g. http://gpu1:8000/v1. */
+  url: string;
+  /** Name of the environment variable holding this node's API key (none: a keyless server). */
+  keyEnv?: string;
+  /** This node's slots (default: the run's concurrency). */
+  concurrency?: number;
+  /** Shown in statistics (default: host:port). */
+  name?: string;
+  /** This node's price, USD per 1M input / output tokens (default: the model's). */
+  price?: { input: number; output: number };
+}
+
+/** What one node of a pool did in a run. */
+export interface EndpointStats {
+  name: string;
+  url: string;
+  concurrency: number;
+  /** HTTP requests sent to it (every attempt). */
+  requests: number;
+  /** Requests it answered. */
+  successes: number;
+  /** Attempts that failed on it (refused, reset, timed out, 5xx, malformed, rate-limited). */
+  failures: number;
+  rateLimited: number;
+  /** Failed attempts re-sent at once to another node (not counted against the request's retries). */
+  rerouted: number;
+  /** Times it was cooled down after failures. */
+  cooldowns: number;
+  tokens: { input: number; output: number };
+  costUsd: number;
+  /** Mean latency of its answered requests (ms). */
+  meanLatencyMs: number;
+  /** Rows of accepted batches it answered (llm-rows, text). */
+  rows: number;
+  /** Answered requests per second of the run. */
+  completionsPerSecond: number;
 }
 
 export interface Provenance {

@@ -10,7 +10,8 @@
  * /v1/files/:id/content, POST /v1/batches, GET /v1/batches/:id, GET /v1/models.
  *
  * Server-wide knobs (for comparisons of several servers): latency and its seeded jitter, an error
- * rate (HTTP 500), a share of broken rows (output quality), and the model names served (else 404).
+ * rate (HTTP 500), a share of broken rows (output quality), the model names served (else 404), and
+ * death after N answers (`dieAfter`, or `kill()`: a node of a pool killed mid-run).
  * Misbehaviour is scripted per chat request in arrival order (`server.script(...)`): latency,
  * HTTP errors with retry-after, malformed bodies, truncated or filtered output, wrong types,
  * duplicate rows, copies of the prompt's example rows, arbitrary content (programs, malicious
@@ -48,6 +49,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   body: string;
   at: number;
+  /** The HTTP status written back; absent while in flight, or when the connection was cut first. */
+  status?: number;
 }
 
 export interface OpenAiServerOptions {
@@ -73,6 +76,11 @@ export interface OpenAiServerOptions {
   models?: readonly string[];
   /** Seed of the jitter, error and bad-row draws (default 0). */
   seed?: number;
+  /**
+   * A node killed mid-run: after answering this many chat completions the server dies at once: it
+   * stops listening (later connections are refused) and cuts every open connection, requests in flight included.
+   */
+  dieAfter?: number;
 }
 
 export interface OpenAiTestServer {
@@ -87,7 +95,11 @@ export interface OpenAiTestServer {
   readonly maxInFlight: number;
   /** TCP connections accepted so far (keep-alive reuse shows as few connections). */
   readonly connections: number;
+  /** Whether the server has died (`dieAfter`, or `kill()`). */
+  readonly dead: boolean;
   resetCounters(): void;
+  /** Dies at once, as a killed process would: stops listening and cuts every connection, requests in flight included. */
+  kill(): void;
   close(): Promise<void>;
 }
 
@@ -342,6 +354,9 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
   let inFlight = 0;
   let maxInFlight = 0;
   let counter = 0;
+  let answered = 0;
+  let dead = false;
+  let dying = false;
   const structured = options.structuredOutputs ?? "honour";
   // One seeded stream for the server's own draws (jitter, error rate), in request arrival order.
   const draws = rngFrom(`server|${options.seed ?? 0}`);
@@ -560,13 +575,21 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
         maxInFlight = Math.max(maxInFlight, inFlight);
       }
       pending.add(res);
+      const record = requests[requests.length - 1]!;
       route(req, raw)
         .then((out) => {
-          if (out === "hang") return;
+          if (out === "hang" || dead || dying) return;
           res.writeHead(out.status, out.headers);
           res.end(out.body);
+          record.status = out.status;
+          if (isChat && out.status === 200 && ++answered === options.dieAfter) {
+            // The last answer reaches the client (it counts as answered); nothing after it does.
+            dying = true;
+            res.once("finish", kill);
+          }
         })
         .catch((err: unknown) => {
+          if (dead || dying) return;
           res.writeHead(500, { "content-type": "application/json" });
           res.end(JSON.stringify({ error: { message: `test double failed: ${String(err)}`, type: "server_error" } }));
         })
@@ -576,6 +599,13 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       res.on("close", () => pending.delete(res));
     });
   });
+  function kill(): void {
+    if (dead) return;
+    dead = true;
+    server.close();
+    for (const res of pending) res.destroy();
+    server.closeAllConnections();
+  }
   server.keepAliveTimeout = 30_000;
   let connections = 0;
   server.on("connection", () => { connections += 1; });
@@ -589,10 +619,13 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     chatRequests: () => requests.filter((r) => r.path === "/v1/chat/completions"),
     get maxInFlight() { return maxInFlight; },
     get connections() { return connections; },
+    get dead() { return dead; },
     resetCounters: () => { requests.length = 0; maxInFlight = 0; },
+    kill,
     close: async () => {
       for (const res of pending) res.destroy();
       server.closeAllConnections();
+      if (!server.listening) return;
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -2,8 +2,9 @@
  * The API key must never leak: with OPENAI_API_KEY set to a fresh random value and OPENAI_BASE_URL
  * pointing at the local OpenAI-compatible test double (test/support/openai-server.ts, a real HTTP
  * server that requires that key), notebooks 01 and 03 run through the built CLI (`synthlab run
- * --out --html`), notebook 03 also through the installed kernel with real Jupyter (nbclient), and a
- * small notebook lists the environment with %env. Then every saved notebook, HTML page, cache file
+ * --out --html`), notebook 03 also through the installed kernel with real Jupyter (nbclient), a
+ * small notebook lists the environment with %env, and one runs %%generate over a pool of two
+ * --endpoint nodes whose key= name the variables holding the key. Then every saved notebook, HTML page, cache file
  * and captured stdout/stderr is scanned for the key. The server's own record shows the key was really
  * used (every request carried it), so an empty scan is not an accident of LLM code never running.
  */
@@ -144,6 +145,23 @@ describe("the API key never appears in outputs, pages, caches or logs", () => {
     expect(text).toContain("true"); // the variable is set in the kernel, so the masking is what hides it
   }, 90_000);
 
+  it("a pool of endpoints (--endpoint with key= naming variables) runs in a notebook, keys still hidden", async () => {
+    const before = server.chatRequests().length;
+    const cell = `%%generate pooled --mode llm-rows --schema coffee-shop --rows 8 --batch-size 4 --endpoint "${server.url} key=OPENAI_API_KEY name=first" --endpoint "${server.url} key=POOL_NODE_KEY name=second"\nCoffee sales`;
+    const nb = {
+      nbformat: 4, nbformat_minor: 5,
+      metadata: { kernelspec: { name: "synthlab", display_name: "TypeScript (synthlab)", language: "typescript" } },
+      cells: [{ cell_type: "code", id: "pool-0", metadata: {}, source: cell, outputs: [], execution_count: null }],
+    };
+    await writeFile(join(dir, "pool.ipynb"), JSON.stringify(nb));
+    const r = await exec("run pool", process.execPath, [bin, "run", join(dir, "pool.ipynb"), "--out", join(dir, "out/pool.ipynb"), "--html", join(dir, "out/pool.html")], { POOL_NODE_KEY: key });
+    expect(r.code, r.stderr).toBe(0);
+    const text = await outputsText(join(dir, "out/pool.ipynb"));
+    expect(text).toMatch(/node first \(http:\/\/127\.0\.0\.1:\d+\/v1\): \d+ requests/);
+    expect(text).toMatch(/node second /);
+    expect(server.chatRequests().length).toBeGreaterThan(before);
+  }, 90_000);
+
   it("notebook 03 on the installed kernel with real Jupyter (nbclient)", async () => {
     const install = await exec("kernel install", process.execPath, [bin, "kernel", "install", "--prefix", join(dir, "prefix")]);
     expect(install.code, install.stderr).toBe(0);
@@ -166,7 +184,7 @@ describe("the API key never appears in outputs, pages, caches or logs", () => {
     const files = await filesUnder(dir);
     const names = files.map((f) => f.slice(dir.length + 1));
     // The scan covers what the runs wrote: the notebooks and pages, and a non-empty LLM cache.
-    for (const f of ["out/03.ipynb", "out/03.html", "out/01.ipynb", "out/01.html", "out/env.ipynb", "out/env.html"]) expect(names).toContain(f);
+    for (const f of ["out/03.ipynb", "out/03.html", "out/01.ipynb", "out/01.html", "out/env.ipynb", "out/env.html", "out/pool.ipynb", "out/pool.html"]) expect(names).toContain(f);
     expect(names.filter((n) => n.startsWith("cache/")).length).toBeGreaterThan(0);
     const found: string[] = [];
     for (const f of files) {
@@ -186,6 +204,6 @@ describe("the API key never appears in outputs, pages, caches or logs", () => {
     }
     expect(found).toEqual([]);
     expect(server.requests.every((r) => r.headers.authorization === `Bearer ${key}`)).toBe(true);
-    expect(logs.length).toBeGreaterThanOrEqual(4);
+    expect(logs.length).toBeGreaterThanOrEqual(5);
   });
 });

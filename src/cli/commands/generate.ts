@@ -42,6 +42,7 @@ export function run(argv: string[]): Promise<number> {
     if (out === "-") await writeFrameTo(result.frame, process.stdout, "csv");
     else await writeFrameFile(result.frame, resolve(out));
     if (!quiet) {
+      for (const e of result.stats.endpoints ?? []) process.stderr.write(`${gen.endpointLine(e)}\n`);
       for (const w of result.warnings) process.stderr.write(`warning: ${printableLine(w)}\n`);
       process.stderr.write(`wrote ${result.frame.rowCount} rows to ${out === "-" ? "stdout" : out} in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
     }

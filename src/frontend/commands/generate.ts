@@ -32,7 +32,11 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
     { name: "description", short: "d", type: "string", metavar: "TEXT", only: "cli", key: "description", help: "what the data is (LLM modes; in a notebook, the cell body)" },
     { name: "model", type: "string", key: "model", help: "LLM model name (LLM modes)" },
     { name: "budget", type: "number", min: 0, minExclusive: true, metavar: "USD", key: "budgetUsd", help: "stop cleanly after spending this many US dollars (LLM modes)" },
-    { name: "concurrency", type: "integer", min: 1, max: 256, key: "concurrency", help: "parallel requests (LLM modes)" },
+    { name: "concurrency", type: "integer", min: 1, max: 256, key: "concurrency", help: "parallel requests per endpoint (LLM modes)" },
+    {
+      name: "endpoint", type: "string", repeatable: true, metavar: "URL", key: "endpoints",
+      help: 'an OpenAI-compatible server of a pool used together, e.g. "http://gpu1:8000/v1 key=GPU1_KEY" (key= names the environment variable holding its key; docs/llm.md)',
+    },
     { name: "batch-size", type: "integer", min: 1, max: 1000, key: "batchSize", help: "rows per request (llm-rows)" },
     { name: "examples", type: "integer", min: 0, max: 100, key: "examples", help: "few-shot real rows per request (llm-rows)" },
     { name: "temperature", type: "number", min: 0, max: 2, key: "temperature", help: "sampling temperature (LLM modes)" },
@@ -83,7 +87,8 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       "synthlab generate --like coffee-sales --rows 2000 --out synth.jsonl",
       "synthlab generate --mode cart --like coffee-sales --order *,money --rows 2000 --out synth.csv",
       'synthlab generate --like coffee-sales --rows 600 --condition "coffee_name=Latte:300,Cocoa:300" --out synth.csv',
+      'synthlab generate --mode llm-rows --schema coffee-shop --rows 5000 --endpoint "http://gpu1:8000/v1 key=GPU1_KEY" --endpoint http://gpu2:8000/v1 --out synth.csv',
     ],
-    epilog: "LLM modes read OPENAI_API_KEY / OPENAI_BASE_URL (see docs/llm.md).",
+    epilog: "LLM modes read OPENAI_API_KEY / OPENAI_BASE_URL, or a pool of servers from --endpoint / SYNTHLAB_ENDPOINTS (see docs/llm.md).",
   },
 };

@@ -1,7 +1,9 @@
 /**
  * The one LLM client: every request of every LLM mode goes through `LlmClient.chat`.
  *
- * It owns what the SDK would otherwise hide: the concurrency limit, rate-limit back-off that
+ * It talks to one endpoint, or to a pool of them (./pool.ts: routing by measured latency, per-node
+ * slots, cooldown of failing nodes, re-routing of their requests). It owns what the SDK would
+ * otherwise hide: the concurrency limit, rate-limit back-off that
  * honours retry-after / retry-after-ms, bounded retries with jittered exponential back-off (the
  * SDK's own retries are off, maxRetries: 0, so counts are ours), the on-disk cache, token and cost
  * accounting, and the budget cap. Secrets never leave it: errors are scrubbed, the key is not
@@ -19,7 +21,8 @@ import {
 import { scrubSecrets } from "../../secrets.js";
 import { approxTokens, costOf, priceFor, type Price, type TokenUsage } from "./prices.js";
 import { nodeHttpFetch } from "./transport.js";
-import { resolveProvider, type Env, type Provider } from "./provider.js";
+import type { Env, Provider } from "./provider.js";
+import { EndpointPool, resolveNodes, type EndpointSpec, type EndpointStats, type NodeFault, type PoolNode } from "./pool.js";
 import { printableLine } from "../../display/untrusted.js";
 
 export type { Env } from "./provider.js";
@@ -41,6 +44,8 @@ export interface ChatRequest {
 
 export interface ChatResponse {
   content: string;
+  /** The node that answered (a pool's node name); absent for a cache hit. */
+  node?: string;
   finishReason: string;
   usage: TokenUsage;
   costUsd: number;
@@ -53,10 +58,14 @@ export interface LlmClientOptions {
   model: string;
   apiKey?: string;
   baseURL?: string;
-  /** Environment to read OPENAI_API_KEY / OPENAI_BASE_URL / SYNTHLAB_CACHE_DIR from (default process.env). */
+  /** A pool of endpoints used together (pool.ts; strings `URL key=ENV_VAR ...` or objects); default SYNTHLAB_ENDPOINTS. */
+  endpoints?: readonly (string | EndpointSpec)[];
+  /** Environment to read OPENAI_API_KEY / OPENAI_BASE_URL / SYNTHLAB_ENDPOINTS / node keys / SYNTHLAB_CACHE_DIR from (default process.env). */
   env?: Env;
-  /** Requests in flight at once (default 8). */
+  /** Requests in flight at once, per endpoint (default 8). */
   concurrency?: number;
+  /** First cooldown of a failing node of a pool (ms, default 1000; doubles on repeated failure). */
+  cooldownMs?: number;
   /** Retries for 5xx, timeouts, connection errors and malformed bodies (default 4). */
   maxRetries?: number;
   /** Waits after 429 / 503 before giving up (default 10). */
@@ -89,31 +98,16 @@ export interface LlmStats {
   cacheHits: number;
   retries: number;
   rateLimited: number;
+  /** Failed attempts re-sent at once to another node of the pool (not counted in `retries`). */
+  rerouted: number;
   tokens: TokenUsage;
   costUsd: number;
   byModel: Record<string, ModelUsage>;
+  /** Per node, when the endpoints were configured as a pool. */
+  endpoints?: EndpointStats[];
 }
 
 export { NO_PROVIDER_MESSAGE, OPENAI_BASE_URL, resolveProvider, type Provider } from "./provider.js";
-
-/** A counting semaphore: at most `limit` holders at once, FIFO. */
-class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async acquire(): Promise<void> {
-    if (this.active < this.limit) {
-      this.active += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next(); // hand the slot over directly
-    else this.active -= 1;
-  }
-}
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -144,23 +138,30 @@ export function retryAfterMs(headers: { get(name: string): string | null } | und
 
 type Failure =
   | { kind: "rate-limit"; waitMs: number | undefined; message: string }
-  | { kind: "retry"; message: string }
+  | { kind: "retry"; message: string; fault: NodeFault }
   | { kind: "fatal"; error: LlmError };
+
+/** The cache key's and run id's stand-in for a base URL when the endpoints form a pool (docs/llm.md). */
+export const POOL_IDENTITY = "pool";
 
 export class LlmClient {
   readonly model: string;
+  /** The first (or only) endpoint. */
   readonly provider: Provider;
-  /** Requests in flight at once. */
+  /** What cache keys and run ids name as the server: the base URL of a single endpoint, POOL_IDENTITY for a pool. */
+  readonly identity: string;
+  /** Requests in flight at once, over all endpoints. */
   readonly concurrency: number;
   readonly warnings: string[] = [];
-  private readonly sdk: OpenAI;
+  readonly pool: EndpointPool;
+  private readonly pooled: boolean;
+  private readonly sdks: OpenAI[];
+  /** Every node's key, for scrubbing. */
+  private readonly secrets: string[];
   private readonly cache: CompletionCache | undefined;
-  private readonly semaphore: Semaphore;
   private readonly opts: Required<Pick<LlmClientOptions, "maxRetries" | "maxRateLimitRetries" | "timeoutMs" | "backoffBaseMs" | "backoffMaxMs">>;
   private readonly budgetUsd: number | undefined;
   private readonly signal: AbortSignal | undefined;
-  /** Rate-limit gate shared by all requests: nobody sends before this time. */
-  private pauseUntil = 0;
   /** Cost reserved by requests in flight, so concurrent requests cannot jointly overshoot the budget. */
   private reservedUsd = 0;
   private outputTokensSeen = 0;
@@ -168,13 +169,21 @@ export class LlmClient {
   /** Wall time of each answered HTTP request (ms), for latency percentiles. */
   private readonly latencies: number[] = [];
   private readonly price: Price | undefined;
-  private readonly stats_: LlmStats = { requests: 0, cacheHits: 0, retries: 0, rateLimited: 0, tokens: { input: 0, output: 0 }, costUsd: 0, byModel: {} };
+  private readonly stats_: LlmStats = { requests: 0, cacheHits: 0, retries: 0, rateLimited: 0, rerouted: 0, tokens: { input: 0, output: 0 }, costUsd: 0, byModel: {} };
+  /** Which node answered each request of this run (pools only), to credit it with the rows it produced. */
+  private readonly answeredBy = new Map<string, PoolNode>();
+  private firstSentAt: number | undefined;
 
   constructor(options: LlmClientOptions) {
     if (!options.model) throw new LlmConfigError("No model given: pass --model (e.g. gpt-4o-mini, or the name your local server serves).");
     this.model = options.model;
-    this.provider = resolveProvider(options);
     const env = options.env ?? process.env;
+    const set = resolveNodes(options);
+    const first = set.nodes[0]!;
+    this.pooled = set.pooled;
+    this.provider = { apiKey: first.apiKey, baseURL: first.url, hasKey: first.hasKey };
+    this.identity = set.pooled ? POOL_IDENTITY : first.url;
+    this.secrets = set.nodes.filter((n) => n.hasKey).map((n) => n.apiKey);
     const concurrency = options.concurrency ?? 8;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new LlmConfigError(`concurrency must be a whole number ≥ 1, got ${String(concurrency)}.`);
@@ -182,8 +191,8 @@ export class LlmClient {
     if (options.budgetUsd !== undefined && !(options.budgetUsd >= 0)) {
       throw new LlmConfigError(`budget must be a non-negative number of US dollars, got ${String(options.budgetUsd)}.`);
     }
-    this.concurrency = concurrency;
-    this.semaphore = new Semaphore(concurrency);
+    this.pool = new EndpointPool(set, { concurrency, ...(options.cooldownMs !== undefined ? { cooldownMs: options.cooldownMs } : {}) });
+    this.concurrency = this.pool.capacity;
     this.opts = {
       maxRetries: options.maxRetries ?? 4,
       maxRateLimitRetries: options.maxRateLimitRetries ?? 10,
@@ -201,18 +210,24 @@ export class LlmClient {
     }
     const cacheOpt = options.cache ?? true;
     this.cache = cacheOpt === false ? undefined : new CompletionCache(typeof cacheOpt === "string" ? cacheOpt : synthlabCacheDir("llm", env));
-    this.sdk = new OpenAI({
-      apiKey: this.provider.apiKey,
-      baseURL: this.provider.baseURL,
-      maxRetries: 0, // retry policy and counts are ours
-      timeout: this.opts.timeoutMs,
-      ...(options.transport === "fetch" ? {} : { fetch: nodeHttpFetch as typeof fetch }),
-    });
+    this.sdks = set.nodes.map(
+      (n) =>
+        new OpenAI({
+          apiKey: n.apiKey,
+          baseURL: n.url,
+          maxRetries: 0, // retry policy and counts are ours
+          timeout: this.opts.timeoutMs,
+          ...(options.transport === "fetch" ? {} : { fetch: nodeHttpFetch as typeof fetch }),
+        }),
+    );
   }
 
-  /** The raw SDK (for the Batch API's file and batch endpoints). */
+  /** The raw SDK of the one endpoint (for the Batch API's file and batch endpoints). */
   get openai(): OpenAI {
-    return this.sdk;
+    if (this.sdks.length > 1) {
+      throw new LlmConfigError("The Batch API submits a job to one server: run --batch-api with one endpoint, or drop --batch-api to use the pool.");
+    }
+    return this.sdks[0]!;
   }
 
   get cacheEnabled(): boolean {
@@ -232,24 +247,42 @@ export class LlmClient {
     return body;
   }
 
-  /** Content address of a request: base URL + the body (model, messages, format, sampling). Never the key. */
+  /**
+   * Content address of a request: the server's identity + the body (model, messages, format, sampling).
+   * Never the key. A pool's identity is POOL_IDENTITY whatever its nodes: an answer from any node is a
+   * hit on a re-run, whichever node would get the request, and with nodes added or removed.
+   */
   key(req: ChatRequest): string {
-    return sha256(canonicalJson({ v: 1, baseURL: this.provider.baseURL, body: this.body(req) }));
+    return sha256(canonicalJson({ v: 1, baseURL: this.identity, body: this.body(req) }));
   }
 
   stats(): LlmStats {
     const s = this.stats_;
-    return { ...s, tokens: { ...s.tokens }, byModel: Object.fromEntries(Object.entries(s.byModel).map(([k, v]) => [k, { ...v }])) };
+    const out: LlmStats = { ...s, tokens: { ...s.tokens }, byModel: Object.fromEntries(Object.entries(s.byModel).map(([k, v]) => [k, { ...v }])) };
+    if (this.pooled) out.endpoints = this.pool.stats(this.firstSentAt === undefined ? 0 : Date.now() - this.firstSentAt);
+    return out;
   }
 
-  /** Scrubs our secret (and key-shaped strings) from server text, and bounds it to one printable line. */
+  /** A pool's nodes and how many are cooling down (undefined for a single endpoint), for progress lines. */
+  nodeHealth(): { total: number; cooling: number } | undefined {
+    if (!this.pooled) return undefined;
+    return { total: this.pool.nodes.length, cooling: this.pool.nodes.length - this.pool.healthy().length };
+  }
+
+  /** Credits the node that answered request `key` with `rows` accepted rows (pool statistics). */
+  creditRows(key: string, rows: number): void {
+    const node = this.answeredBy.get(key);
+    if (node) node.stats.rows += rows;
+  }
+
+  /** Scrubs our secrets (and key-shaped strings) from server text, and bounds it to one printable line. */
   scrub(text: string): string {
-    return printableLine(scrubSecrets(text, this.provider.hasKey ? [this.provider.apiKey] : []), 500);
+    return printableLine(scrubSecrets(text, this.secrets), 500);
   }
 
-  /** A model reply without our key (a server may echo it): applied before the reply is cached or used. */
+  /** A model reply without our keys (a server may echo one): applied before the reply is cached or used. */
   scrubReply(content: string): string {
-    return this.provider.hasKey ? scrubSecrets(content, [this.provider.apiKey], { shapes: false }) : content;
+    return this.secrets.length ? scrubSecrets(content, this.secrets, { shapes: false }) : content;
   }
 
   async cached(key: string): Promise<CachedCompletion | undefined> {
@@ -267,12 +300,17 @@ export class LlmClient {
     return [...this.latencies];
   }
 
-  private costOf(usage: TokenUsage, batch = false): number {
-    return costOf(this.model, usage, { batch, ...(this.price ? { price: this.price } : {}) });
+  private costOf(usage: TokenUsage, batch = false, price = this.price): number {
+    return costOf(this.model, usage, { batch, ...(price ? { price } : {}) });
   }
 
-  private account(usage: TokenUsage, batch: boolean): number {
-    const cost = this.costOf(usage, batch);
+  private account(usage: TokenUsage, batch: boolean, node?: PoolNode): number {
+    const cost = this.costOf(usage, batch, node?.endpoint.price ?? this.price);
+    if (node) {
+      node.stats.tokens.input += usage.input;
+      node.stats.tokens.output += usage.output;
+      node.stats.costUsd += cost;
+    }
     const s = this.stats_;
     s.tokens.input += usage.input;
     s.tokens.output += usage.output;
@@ -302,36 +340,38 @@ export class LlmClient {
     return exp / 2 + Math.random() * (exp / 2); // "equal jitter": spreads retries of concurrent requests
   }
 
-  private classify(err: unknown): Failure {
+  private classify(err: unknown, node: PoolNode): Failure {
     if (err instanceof OpenAI.APIUserAbortError || this.signal?.aborted) {
       return { kind: "fatal", error: new LlmError("Generation was interrupted.") };
     }
-    if (err instanceof OpenAI.APIConnectionTimeoutError) return { kind: "retry", message: `timed out after ${this.opts.timeoutMs} ms` };
+    if (err instanceof OpenAI.APIConnectionTimeoutError) return { kind: "retry", message: `timed out after ${this.opts.timeoutMs} ms`, fault: "down" };
     if (err instanceof OpenAI.APIConnectionError) {
       // The SDK says only "Connection error."; the transport's reason (refused, reset, reply too large) is the cause.
       const cause = (err as { cause?: unknown }).cause;
       const why = cause instanceof Error && cause.message ? `${err.message.replace(/\.$/, "")}: ${cause.message}` : err.message;
-      return { kind: "retry", message: `connection failed (${this.scrub(String(why))})` };
+      return { kind: "retry", message: `connection failed (${this.scrub(String(why))})`, fault: "down" };
     }
     if (err instanceof OpenAI.APIError) {
       const status = err.status ?? 0;
       const msg = this.scrub(err.message).replace(/\.$/, ""); // the hint adds its own full stop
       if (status === 429 || status === 503) return { kind: "rate-limit", waitMs: retryAfterMs(err.headers), message: msg };
-      if (status >= 500 || status === 408 || status === 409) return { kind: "retry", message: msg };
+      if (status >= 500 || status === 408 || status === 409) return { kind: "retry", message: msg, fault: "error" };
       if (status === 400 && /response_format|json_schema/i.test(err.message)) {
         return { kind: "fatal", error: new StructuredOutputUnsupportedError(`The server rejected structured output (${msg}).`, status) };
       }
+      const where = this.pooled ? ` (endpoint ${node.endpoint.name})` : "";
       const hint =
-        status === 401 ? " Check OPENAI_API_KEY (and OPENAI_BASE_URL)." :
-        status === 404 ? ` Check the model name ("${this.model}") and OPENAI_BASE_URL.` : "";
+        status === 401 ? (this.pooled ? ` Check the key of endpoint ${node.endpoint.name} (the variable its key= names).` : " Check OPENAI_API_KEY (and OPENAI_BASE_URL).") :
+        status === 404 ? ` Check the model name ("${this.model}") and ${this.pooled ? `endpoint ${node.endpoint.name}` : "OPENAI_BASE_URL"}.` : "";
+      if (where && status !== 401 && status !== 404) return { kind: "fatal", error: new LlmRequestError(`LLM request failed${where}: ${msg}.${hint}`, status) };
       return { kind: "fatal", error: new LlmRequestError(`LLM request failed: ${msg}.${hint}`, status) };
     }
     // A 200 with a body that is not JSON surfaces as a SyntaxError from the SDK's parser: retry it.
-    if (err instanceof SyntaxError) return { kind: "retry", message: `malformed response body (${this.scrub(err.message)})` };
+    if (err instanceof SyntaxError) return { kind: "retry", message: `malformed response body (${this.scrub(err.message)})`, fault: "error" };
     return { kind: "fatal", error: new LlmRequestError(`LLM request failed: ${this.scrub(err instanceof Error ? err.message : String(err))}`) };
   }
 
-  /** One chat completion: from the cache, else from the server under the retry and budget policy. */
+  /** One chat completion: from the cache, else from a server under the routing, retry and budget policy. */
   async chat(req: ChatRequest): Promise<ChatResponse> {
     const key = this.key(req);
     const hit = await this.cache?.get(key);
@@ -339,73 +379,120 @@ export class LlmClient {
       this.stats_.cacheHits += 1;
       return { content: this.scrubReply(hit.content), finishReason: hit.finishReason, usage: hit.usage, costUsd: 0, cached: true, key };
     }
-    const body = this.body(req);
+    const body = this.body(req) as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
+    const { value: completion, node } = await this.send(
+      () => this.estimate(req),
+      async (sdk) => {
+        const c = await sdk.chat.completions.create(body, { signal: this.signal ?? null });
+        if (!c || !Array.isArray(c.choices)) throw new SyntaxError("response has no choices array");
+        return c;
+      },
+    );
+    const choice = completion.choices[0];
+    const usage: TokenUsage = {
+      input: completion.usage?.prompt_tokens ?? approxTokens(req.messages.map((m) => m.content).join("\n")),
+      output: completion.usage?.completion_tokens ?? approxTokens(choice?.message?.content ?? ""),
+    };
+    const costUsd = this.account(usage, false, node);
+    const content = this.scrubReply(choice?.message?.content ?? "");
+    const finishReason = choice?.finish_reason ?? "stop";
+    if (this.pooled) this.answeredBy.set(key, node);
+    // Cache before the caller checkpoints, so a crash in between never repeats a paid request.
+    await this.cache?.put(key, { v: 1, model: this.model, content, finishReason, usage, createdAt: new Date().toISOString() });
+    return { content, finishReason, usage, costUsd, cached: false, key, ...(this.pooled ? { node: node.endpoint.name } : {}) };
+  }
+
+  /**
+   * One request under the policy every endpoint call shares: budget reservation, a slot on the node
+   * the pool routes it to, rate-limit waits per node, and retries. A retryable failure (refused, reset,
+   * timed out, 5xx, malformed) is re-sent at once to another healthy node the request has not failed
+   * on yet, without using one of its retries: the node failed, not the request. Only when every
+   * healthy node has failed it does a failure count as a retry (with back-off); with one endpoint that
+   * is every failure, as it always was.
+   */
+  private async send<T>(
+    estimateOf: () => number,
+    call: (sdk: OpenAI) => Promise<T>,
+    /** A caller's own reading of an error (e.g. "this server has no embeddings"), before the general one. */
+    classifyFirst?: (err: unknown) => Failure | undefined,
+  ): Promise<{ value: T; node: PoolNode }> {
     let errors = 0;
     let waits = 0;
+    const tried = new Set<PoolNode>();
     for (;;) {
       if (this.signal?.aborted) throw new LlmError("Generation was interrupted.");
-      const gate = this.pauseUntil - Date.now();
-      if (gate > 0) await sleep(gate, this.signal);
-      const estimate = this.estimate(req);
+      const estimate = estimateOf();
       if (this.budgetUsd !== undefined && this.stats_.costUsd + this.reservedUsd + estimate > this.budgetUsd) {
         throw new BudgetExceededError(
           `Budget of $${this.budgetUsd.toFixed(4)} reached ($${this.stats_.costUsd.toFixed(4)} spent): stopped before the next request; raise --budget to continue.`,
         );
       }
       this.reservedUsd += estimate;
-      await this.semaphore.acquire();
-      let completion: OpenAI.Chat.Completions.ChatCompletion | undefined;
-      let failure: Failure | undefined;
+      let node: PoolNode;
       try {
-        // Re-check the gate: a 429 may have arrived while we queued for a slot.
-        const late = this.pauseUntil - Date.now();
-        if (late > 0) await sleep(late, this.signal);
-        this.stats_.requests += 1;
-        const sent = performance.now();
-        completion = await this.sdk.chat.completions.create(
-          body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
-          { signal: this.signal ?? null },
-        );
-        if (!completion || !Array.isArray(completion.choices)) throw new SyntaxError("response has no choices array");
-        this.latencies.push(performance.now() - sent);
+        node = await this.pool.acquire(tried, this.signal);
       } catch (err) {
-        failure = this.classify(err);
+        this.reservedUsd -= estimate;
+        throw err;
+      }
+      let value: T | undefined;
+      let failure: Failure | undefined;
+      const sent = performance.now();
+      try {
+        this.stats_.requests += 1;
+        node.stats.requests += 1;
+        this.firstSentAt ??= Date.now();
+        value = await call(this.sdks[node.index]!);
+        const ms = performance.now() - sent;
+        this.latencies.push(ms);
+        this.pool.succeeded(node, ms);
+      } catch (err) {
+        failure = (this.signal?.aborted ? undefined : classifyFirst?.(err)) ?? this.classify(err, node);
+        // The node's state changes before its slot is released, so no waiting request takes it meanwhile.
+        if (failure.kind === "rate-limit") this.pool.pause(node, Date.now() + Math.min(failure.waitMs ?? this.backoff(waits), 120_000));
+        else if (failure.kind === "retry") this.pool.failed(node, failure.fault, failure.message);
       } finally {
-        this.semaphore.release();
+        this.pool.release(node);
         this.reservedUsd -= estimate;
       }
-      if (failure || !completion) {
-        // Back off outside the semaphore, so other requests keep their slots.
-        const f = failure ?? { kind: "retry" as const, message: "empty response" };
-        if (f.kind === "fatal") throw f.error;
-        if (f.kind === "rate-limit") {
-          this.stats_.rateLimited += 1;
-          if (waits++ >= this.opts.maxRateLimitRetries) {
-            throw new LlmRequestError(`LLM server kept rate-limiting (${f.message}) after ${waits} waits: lower --concurrency or try later.`, 429);
-          }
-          this.stats_.retries += 1;
-          const wait = Math.min(f.waitMs ?? this.backoff(waits - 1), 120_000);
-          this.pauseUntil = Math.max(this.pauseUntil, Date.now() + wait);
-        } else {
-          if (errors++ >= this.opts.maxRetries) {
-            throw new LlmRequestError(`LLM request failed after ${errors} attempts: ${f.message}.`);
-          }
-          this.stats_.retries += 1;
-          await sleep(this.backoff(errors - 1), this.signal);
+      if (!failure) return { value: value as T, node };
+      // Back off outside the slot, so other requests keep theirs.
+      if (failure.kind === "fatal") {
+        node.stats.failures += 1;
+        throw failure.error;
+      }
+      if (failure.kind === "rate-limit") {
+        node.stats.failures += 1;
+        this.stats_.rateLimited += 1;
+        if (waits++ >= this.opts.maxRateLimitRetries) {
+          throw new LlmRequestError(`LLM server kept rate-limiting (${failure.message}) after ${waits} waits: lower --concurrency or try later.`, 429);
         }
+        this.stats_.retries += 1;
+        continue; // the pause above holds this node only: the others keep taking requests
+      }
+      tried.add(node);
+      if (this.pool.nodes.length > 1 && this.pool.hasUntried(tried)) {
+        this.stats_.rerouted += 1;
+        node.stats.rerouted += 1;
         continue;
       }
-      const choice = completion.choices[0];
-      const usage: TokenUsage = {
-        input: completion.usage?.prompt_tokens ?? approxTokens(req.messages.map((m) => m.content).join("\n")),
-        output: completion.usage?.completion_tokens ?? approxTokens(choice?.message?.content ?? ""),
-      };
-      const costUsd = this.account(usage, false);
-      const content = this.scrubReply(choice?.message?.content ?? "");
-      const finishReason = choice?.finish_reason ?? "stop";
-      // Cache before the caller checkpoints, so a crash in between never repeats a paid request.
-      await this.cache?.put(key, { v: 1, model: this.model, content, finishReason, usage, createdAt: new Date().toISOString() });
-      return { content, finishReason, usage, costUsd, cached: false, key };
+      tried.clear();
+      if (errors++ >= this.opts.maxRetries) {
+        if (this.pool.nodes.length > 1) {
+          throw new LlmRequestError(
+            this.scrub(`All ${this.pool.nodes.length} endpoints failed the request ${errors} times over (${this.pool.problems()}): ` +
+              "check that the servers are running and reachable, or remove the dead ones from --endpoint / SYNTHLAB_ENDPOINTS."),
+          );
+        }
+        // Unreachable (refused, reset, unknown host, timed out): name where, and the fix.
+        const unreachable = failure.fault === "down" && /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|timed out/i.test(failure.message);
+        const fix = !unreachable ? "" : this.pooled
+          ? ` at ${node.endpoint.url}: start the server there, or fix its --endpoint / SYNTHLAB_ENDPOINTS entry`
+          : ` at ${node.endpoint.url}: start the server there, or point OPENAI_BASE_URL (or --endpoint) at a running one`;
+        throw new LlmRequestError(`LLM request failed after ${errors} attempts: ${failure.message}${fix}.`);
+      }
+      this.stats_.retries += 1;
+      await sleep(this.backoff(errors - 1), this.signal);
     }
   }
 }

@@ -145,6 +145,7 @@ export async function runEngine(opts: EngineOptions): Promise<EngineResult> {
       const parsed = opts.parse(res.content, ctx);
       invalid += parsed.invalid;
       if (parsed.errors.length === 0 && parsed.rows.length > 0) {
+        opts.client.creditRows(res.key, parsed.rows.length);
         return { kind: "batch", stream: ctx.stream, index: ctx.index, keys, rows: parsed.rows, invalidRows: invalid, failed: false, usage, promptHash: firstHash, seed: ctx.seed };
       }
       // One correction turn quoting the errors.
@@ -164,6 +165,7 @@ export async function runEngine(opts: EngineOptions): Promise<EngineResult> {
       if (parsed2) invalid += parsed2.invalid;
       const best = parsed2 && parsed2.rows.length >= parsed.rows.length ? parsed2 : parsed;
       if (best.rows.length > 0) {
+        opts.client.creditRows(best === parsed2 ? res2.key : res.key, best.rows.length);
         return { kind: "batch", stream: ctx.stream, index: ctx.index, keys, rows: best.rows, invalidRows: invalid, failed: false, usage, promptHash: firstHash, seed: ctx.seed };
       }
     }

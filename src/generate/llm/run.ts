@@ -33,6 +33,8 @@ export interface LlmOptions {
   pollIntervalMs?: number;
   /** This endpoint's price (USD per 1M input / output tokens), over the model's registered one. */
   price?: Price;
+  /** First cooldown of a failing node of a pool of endpoints (ms, default 1000). */
+  cooldownMs?: number;
 }
 
 function opt<T>(o: Readonly<Record<string, unknown>>, name: string, check: (v: unknown) => v is T, what: string): T | undefined {
@@ -68,6 +70,7 @@ export function readLlmOptions(request: GenerateRequest): LlmOptions {
   set("maxAttempts", opt(o, "maxAttempts", isNum, "a number ≥ 1"));
   set("pollIntervalMs", opt(o, "pollIntervalMs", isNum, "a number of milliseconds"));
   set("price", opt(o, "price", isPrice, "{ input, output } in USD per 1M tokens (numbers ≥ 0)"));
+  set("cooldownMs", opt(o, "cooldownMs", isNum, "a number of milliseconds"));
   return out;
 }
 
@@ -110,6 +113,8 @@ export function startRun(mode: GenerateMode, request: GenerateRequest, hooks: Ge
     model,
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
     ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
+    ...(request.endpoints !== undefined ? { endpoints: request.endpoints } : {}),
+    ...(options.cooldownMs !== undefined ? { cooldownMs: options.cooldownMs } : {}),
     env,
     ...(request.concurrency !== undefined ? { concurrency: request.concurrency } : {}),
     ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
@@ -125,7 +130,8 @@ export function startRun(mode: GenerateMode, request: GenerateRequest, hooks: Ge
     canonicalJson({
       mode,
       model,
-      baseURL: client.provider.baseURL,
+      // A pool's identity, not a node's URL: a run resumes whichever nodes the pool has now.
+      baseURL: client.identity,
       rows: request.rows,
       seed: request.seed,
       description: request.description ?? "",
@@ -169,6 +175,7 @@ export function startRun(mode: GenerateMode, request: GenerateRequest, hooks: Ge
         retries: s.retries,
         requests: s.requests,
         cacheHits: s.cacheHits,
+        ...(client.nodeHealth() ? { nodes: client.nodeHealth()! } : {}),
         ...(extra.invalidRows !== undefined ? { invalidRows: extra.invalidRows } : {}),
         ...(extra.phase !== undefined ? { phase: extra.phase } : {}),
       });
@@ -185,8 +192,9 @@ export function startRun(mode: GenerateMode, request: GenerateRequest, hooks: Ge
         requests: s.requests,
         cacheHits: s.cacheHits,
         retries: s.retries,
+        ...(s.endpoints ? { endpoints: s.endpoints } : {}),
         ...extra,
-        extra: { rateLimited: s.rateLimited, byModel: s.byModel, runId, checkpoint: checkpoint.file, latenciesMs: client.latenciesMs(), ...(extra.extra ?? {}) },
+        extra: { rateLimited: s.rateLimited, ...(s.endpoints ? { rerouted: s.rerouted } : {}), byModel: s.byModel, runId, checkpoint: checkpoint.file, latenciesMs: client.latenciesMs(), ...(extra.extra ?? {}) },
       };
     },
     provenance(promptHash) {

@@ -21,7 +21,7 @@ export default defineMagic(generateCommand, async (args, body, ctx) => {
 
   const gen = await import("../../generate/index.js");
   // No key and no base URL: say so before a progress bar is drawn (it would only show "0 / N · stopped").
-  await gen.checkLlmProvider(mode);
+  await gen.checkLlmProvider(mode, {}, prepared.request.endpoints);
 
   const progress = generateProgress(name, mode, rows, { display: (bundle, o) => ctx.io.display(bundle, o) });
   let run;
