@@ -53,6 +53,21 @@ describe("bundleTypes", () => {
   });
 });
 
+describe("bundleTypes on a package whose entry is a module", () => {
+  it("inlines nothing (a script's globals would become the module's own names)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "synthlab-types-"));
+    try {
+      writeFileSync(path.join(dir, "index.d.ts"), '/// <reference path="globals.d.ts" />\ndeclare const x: number;\nexport = x;\n');
+      writeFileSync(path.join(dir, "globals.d.ts"), "declare var fromGlobals: string;\n");
+      const bundle = bundleTypes(typescript(), path.join(dir, "index.d.ts"));
+      expect(bundle.emptied.size).toBe(0);
+      expect(bundle.text).toContain('/// <reference path="globals.d.ts" />');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("cells type-check against the bundled libs", () => {
   let dir: string;
   let c: CellConverter;

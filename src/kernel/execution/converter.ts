@@ -211,6 +211,8 @@ export function bundleTypes(ts: Ts, entry: string): LibBundle {
   };
   const text = ts.sys.readFile(entry);
   if (text === undefined) throw new Error(`internal: type definitions ${entry} are missing.`);
+  // An entry that is a module (`export = …`) keeps its files: inlined scripts would lose their globals to its scope.
+  if (MODULE_SYNTAX.test(text)) return { entry, text, emptied: new Set() };
   inline(entry, text);
   seen.delete(entry);
   return { entry, text: `${keep.join("\n")}\n${parts.join("\n")}`, emptied: seen };
