@@ -49,9 +49,10 @@ describe("interrupts", () => {
   });
 
   it("an interrupt that comes while the cell is being compiled stops it before its code runs", async () => {
-    // execute() first awaits the magics, then compiles; the interrupt lands in between. Once the
-    // code runs, a loop would no longer see it (SIGINT stops only running code), so the host checks.
-    const pending = run('Reflect.set(globalThis, "ranAfterInterrupt", true);\n1');
+    // A cell with a % (here a modulo) may be a magic cell: execute() first awaits the magics, then
+    // compiles; the interrupt lands in between. Once the code runs, a loop would no longer see it
+    // (SIGINT stops only running code), so the host checks.
+    const pending = run('Reflect.set(globalThis, "ranAfterInterrupt", true);\n5 % 2');
     host.interrupt();
     expect(await pending).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
     expect(Reflect.get(globalThis, "ranAfterInterrupt")).toBeUndefined();
@@ -87,6 +88,23 @@ describe("interrupts", () => {
     setTimeout(() => host.interrupt(), 200);
     expect(await pending).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
   });
+
+  it("an interrupt while the magics are still loading stops a magic cell (it does not run, nor report ok)", async () => {
+    // A fresh host loads its magics on the first cell that may be a magic cell; the interrupt lands meanwhile.
+    const fresh = await createExecutionHost({ cwd: path.resolve("notebooks") });
+    try {
+      const io = new RecordingIO();
+      const pending = fresh.execute(request("%lsmagic"), io);
+      fresh.interrupt();
+      expect(await pending).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
+      expect(io.events).toEqual([]);
+      // A TypeScript cell (no %) does not wait for the magics at all.
+      const ts = await fresh.execute(request("6 * 7"), new RecordingIO());
+      expect(ts).toEqual({ status: "ok", result: { "text/plain": "42" } });
+    } finally {
+      await fresh.shutdown();
+    }
+  }, 120_000);
 
   it("an interrupt while idle does not leak into the next cell", async () => {
     host.interrupt();

@@ -105,6 +105,16 @@ describe("history", () => {
     expect(b.query({ type: "range", session: -1, start: 0, stop: null }).map((e) => e.input)).toEqual(["first", "second"]);
   });
 
+  it("keeps saving when its folder is removed while the kernel runs (the folder is made once, then again if gone)", () => {
+    const dir = join(tmp(), "gone");
+    const file = join(dir, "history.jsonl");
+    const a = new HistoryStore(file);
+    a.addInput(1, "before");
+    rmSync(dir, { recursive: true, force: true });
+    a.addInput(2, "after");
+    expect(new HistoryStore(file).query({ type: "tail", n: 5 }).map((e) => e.input)).toEqual(["after"]);
+  });
+
   it("a session that ran no cells still takes its number", () => {
     const file = join(tmp(), "history.jsonl");
     const a = new HistoryStore(file);

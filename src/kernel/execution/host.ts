@@ -192,8 +192,13 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     }
     try {
       let value: unknown;
-      const magics = await this.magics();
+      // Every magic line starts with %: a cell without one does not wait for the magics, which the
+      // warm-up loads after the TypeScript engine (a first cell sent early waits for less).
+      const magics = code.includes("%") ? await this.magics() : undefined;
       if (magics && magics.isMagicCode(code)) {
+        // An interrupt that came while the magics loaded: stop here (a magic that then returned at
+        // once would win the race below against the already rejected `interrupted`).
+        if (active.controller.signal.aborted) return interruptOutcome();
         try {
           const ctx = this.magicContext(out, active, label);
           const result = await Promise.race([magics.runMagicCell(code, ctx), active.interrupted]);

@@ -85,11 +85,21 @@ export class HistoryStore {
     return q.n !== null && q.n > 0 ? found.slice(-q.n) : found;
   }
 
+  private dirReady = false;
+
   private append(record: Record<string, unknown>): void {
     if (!this.writable || !this.file) return;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      appendFileSync(this.file, JSON.stringify(record) + "\n");
+      // The folder is made once, not for every entry (two per cell); made again if it went away.
+      if (!this.dirReady) mkdirSync(dirname(this.file), { recursive: true });
+      this.dirReady = true;
+      try {
+        appendFileSync(this.file, JSON.stringify(record) + "\n");
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+        mkdirSync(dirname(this.file), { recursive: true });
+        appendFileSync(this.file, JSON.stringify(record) + "\n");
+      }
     } catch (err) {
       // History is a convenience: keep the kernel running in memory-only mode.
       this.writable = false;
