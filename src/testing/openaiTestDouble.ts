@@ -82,7 +82,7 @@ export interface OpenAiServerOptions {
   /** Seed of the jitter, error and bad-row draws (default 0). */
   seed?: number;
   /**
-   * A node killed mid-run: after answering this many chat completions the server dies at once: it
+   * A node killed mid-run: after answering this many chat completions and embedding requests the server dies at once: it
    * stops listening (later connections are refused) and cuts every open connection, requests in flight included.
    */
   dieAfter?: number;
@@ -654,7 +654,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
           res.writeHead(out.status, out.headers);
           res.end(out.body);
           record.status = out.status;
-          if (isChat && out.status === 200 && ++answered === options.dieAfter) {
+          if ((isChat || path === "/v1/embeddings") && out.status === 200 && ++answered === options.dieAfter) {
             // The last answer reaches the client (it counts as answered); nothing after it does.
             dying = true;
             res.once("finish", kill);

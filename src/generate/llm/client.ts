@@ -448,7 +448,7 @@ export class LlmClient {
     estimateOf: () => number,
     call: (sdk: OpenAI) => Promise<T>,
     /** A caller's own reading of an error (e.g. "this server has no embeddings"), before the general one. */
-    classifyFirst?: (err: unknown) => Failure | undefined,
+    classifyFirst?: (err: unknown, node: PoolNode) => Failure | undefined,
   ): Promise<{ value: T; node: PoolNode }> {
     let errors = 0;
     let waits = 0;
@@ -481,7 +481,7 @@ export class LlmClient {
         this.latencies.push(ms);
         this.pool.succeeded(node, ms);
       } catch (err) {
-        failure = (this.signal?.aborted ? undefined : classifyFirst?.(err)) ?? this.classify(err, node);
+        failure = (this.signal?.aborted ? undefined : classifyFirst?.(err, node)) ?? this.classify(err, node);
         // The node's state changes before its slot is released, so no waiting request takes it meanwhile.
         if (failure.kind === "rate-limit") this.pool.pause(node, Date.now() + Math.min(failure.waitMs ?? this.backoff(waits), 120_000));
         else if (failure.kind === "retry") this.pool.failed(node, failure.fault, failure.message);
@@ -535,7 +535,7 @@ export class LlmClient {
     return model ?? (this.provider.baseURL === OPENAI_BASE_URL ? DEFAULT_OPENAI_EMBEDDING_MODEL : this.model);
   }
 
-  /** Content address of one text's embedding: the server's identity (base URL, or the pool), model and text. Never the key. */
+  /** Content address of one text's embedding: base URL (a pool's identity), model and text. Never the key. */
   embeddingKey(text: string, model: string): string {
     return sha256(canonicalJson({ v: 1, kind: "embedding", baseURL: this.identity, model, input: text }));
   }
@@ -585,28 +585,32 @@ export class LlmClient {
   }
 
   /**
-   * One /embeddings request for `input` (already missing from the cache), sent like a chat request
-   * (`send`: routing, slots, rate-limit waits, retries, budget). A 404 or 400 means the endpoint
-   * has no embeddings for this model: EmbeddingsUnsupportedError at once, not retried.
+   * One /embeddings request for `input` (already missing from the cache), routed, retried and
+   * budgeted like a chat request (`send`); its tokens and cost count for the node that answered. A
+   * 404 or 400 means the endpoint has no embeddings for this model: EmbeddingsUnsupportedError at
+   * once, not retried.
    */
   private async embedBatch(input: string[], model: string): Promise<Float32Array[]> {
     const estimate = costOf(model, { input: approxTokens(input.join("\n")), output: 0 });
-    const { value } = await this.send(
+    const { value, node } = await this.send(
       () => estimate,
       async (sdk) => {
         // encoding_format "float": every OpenAI-compatible server (Ollama, vLLM, llama.cpp) speaks it.
         const res = await sdk.embeddings.create({ model, input, encoding_format: "float" }, { signal: this.signal ?? null });
-        return { vectors: embeddingVectors(res, input.length), tokens: res.usage?.prompt_tokens ?? approxTokens(input.join("\n")) };
+        return { vectors: embeddingVectors(res, input.length), usage: res.usage?.prompt_tokens ?? approxTokens(input.join("\n")) };
       },
-      (err) => {
+      (err, at) => {
         if (!(err instanceof OpenAI.APIError) || (err.status !== 404 && err.status !== 400)) return undefined;
         const why = this.scrub(err.message).replace(/^\d{3} /, "").replace(/\.$/, "");
-        return { kind: "fatal", error: new EmbeddingsUnsupportedError(`The endpoint has no embeddings for model "${model}" (HTTP ${err.status}: ${why}).`, err.status) };
+        const where = this.pooled ? `Endpoint ${at.endpoint.name}` : "The endpoint";
+        return { kind: "fatal", error: new EmbeddingsUnsupportedError(`${where} has no embeddings for model "${model}" (HTTP ${err.status}: ${why}).`, err.status) };
       },
     );
-    this.stats_.tokens.input += value.tokens;
-    this.stats_.costUsd += costOf(model, { input: value.tokens, output: 0 });
+    const cost = costOf(model, { input: value.usage, output: 0 });
+    this.stats_.tokens.input += value.usage;
+    this.stats_.costUsd += cost;
+    node.stats.tokens.input += value.usage;
+    node.stats.costUsd += cost;
     return value.vectors;
   }
-
 }

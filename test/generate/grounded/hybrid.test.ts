@@ -184,25 +184,3 @@ describe("hybrid retrieval: BM25 fused with embeddings", () => {
     expect((err as Error).message).not.toContain("sk-wrong-key-000000");
   });
 });
-
-describe("embeddings through a pool of endpoints", () => {
-  it("spreads passage batches over the nodes, re-routes around a dead one, and keys the cache by the pool", async () => {
-    const a = await startOpenAiServer({});
-    const b = await startOpenAiServer({});
-    try {
-      b.kill(); // a node that is down from the start: its batches go to the live node
-      const pooled = new LlmClient({ model: "local-model", endpoints: [a.url, b.url], env: {}, cache: `${env.dir}/pool-cache`, backoffBaseMs: 1, cooldownMs: 50 });
-      const texts = Array.from({ length: 40 }, (_, i) => `passage number ${i} about espresso and milk`);
-      const vectors = await pooled.embed(texts, { batchSize: 8 });
-      expect(vectors.map((v) => Array.from(v))).toEqual(texts.map((t) => Array.from(Float32Array.from(testDoubleEmbedding(t)))));
-      expect(a.embeddingRequests().filter((r) => r.status === 200)).toHaveLength(5);
-      // A re-run through the same pool is served from the cache, whichever node would get it.
-      const again = new LlmClient({ model: "local-model", endpoints: [a.url, b.url], env: {}, cache: `${env.dir}/pool-cache`, backoffBaseMs: 1 });
-      await again.embed(texts, { batchSize: 8 });
-      expect(a.embeddingRequests()).toHaveLength(5);
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
-});

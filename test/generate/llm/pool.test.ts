@@ -269,6 +269,26 @@ describe("a pool of endpoints", () => {
     expect(err?.message).toBe(`LLM request failed after 2 attempts: connection failed (Connection error: connect ECONNREFUSED ${a!.url.replace(/^http:\/\/|\/v1$/g, "")}) at ${a!.url}: start the server there, or point OPENAI_BASE_URL (or --endpoint) at a running one.`);
   });
 
+  it("embeddings go through the pool too: shared, re-routed from a dead node, one cache whichever node answered", async () => {
+    const [a, b, c] = await nodes({ latencyMs: 10 }, { latencyMs: 10 }, { latencyMs: 10, dieAfter: 2 });
+    const dir = tempDir();
+    const texts = Array.from({ length: 60 }, (_, i) => `passage ${i} about coffee number ${i * 7}`);
+    const client = poolClient([a!.url, b!.url, c!.url], { concurrency: 2, cache: path.join(dir, "cache") });
+    const vectors = await client.embed(texts, { batchSize: 3 });
+    expect(vectors).toHaveLength(60);
+    expect(c!.dead).toBe(true);
+    expect(a!.embeddingRequests().length).toBeGreaterThan(0);
+    expect(b!.embeddingRequests().length).toBeGreaterThan(0);
+    const st = client.stats();
+    expect(st.endpoints!.every((e) => e.successes > 0 && e.tokens.input > 0)).toBe(true);
+    expect(st.endpoints!.reduce((n, e) => n + e.successes, 0)).toBe(20);
+    expect(st.retries).toBe(0);
+    // Another pool, another node order: every vector from the cache, nothing sent.
+    const again = poolClient([b!.url, a!.url], { cache: path.join(dir, "cache") });
+    expect(await again.embed(texts, { batchSize: 3 })).toEqual(vectors);
+    expect(again.stats().requests).toBe(0);
+  });
+
   it("the Batch API is refused for a pool of several nodes with the fix", async () => {
     const [a, b] = await nodes({}, {});
     expect(() => poolClient([a!.url, b!.url]).openai).toThrow(/Batch API submits a job to one server/);
