@@ -56,7 +56,7 @@ export type { ConstraintInput, ConstraintSet } from "./constraints/index.js";
 export { registerPrice, priceFor, estimateLlmRun, createLlmClient, LlmConfigError, BudgetExceededError } from "./llm/index.js";
 export type { Price, CostEstimate, LlmClientOptions } from "./llm/index.js";
 
-const LLM_MODES = new Set<string>(["llm-rows", "llm-program", "text"]);
+const LLM_MODES = new Set<string>(["llm-rows", "llm-program", "text", "grounded"]);
 
 /** What `generate()` takes: the request fields, with `like` as any table and `schema` also an example name. */
 export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like" | "seed" | "conditionPlan" | "constraintSet" | "avoid"> {
@@ -94,6 +94,8 @@ export class GenerationRun implements GenerateResult {
   readonly warnings: string[];
   readonly provenance?: Provenance;
   readonly program?: string;
+  /** Lines the mode adds to the summary (grounded: schema, coverage plan, retrieval, grounding counts). */
+  readonly details: string[];
   /** The rules the rows satisfy (declared, then mined): pass them to evaluate({ constraints }) to check them. */
   readonly constraints: RowRule[];
 
@@ -105,6 +107,7 @@ export class GenerationRun implements GenerateResult {
     this.warnings = result.warnings;
     if (result.provenance) this.provenance = result.provenance;
     if (result.program !== undefined) this.program = result.program;
+    this.details = [...(result.details ?? [])];
   }
 
   get rowCount(): number {
@@ -133,6 +136,7 @@ export class GenerationRun implements GenerateResult {
     if (s.invalidRows !== undefined) extra.push(`invalid rows ${s.invalidRows}`);
     if (s.duplicatesRemoved !== undefined) extra.push(`duplicates removed ${s.duplicatesRemoved}`);
     if (extra.length) lines.push(extra.join(", "));
+    for (const d of this.details) lines.push(printableLine(d, 400));
     for (const w of this.warnings) lines.push(`warning: ${printableLine(w)}`);
     return lines;
   }
