@@ -343,7 +343,7 @@ function needWords(need: string): string[] {
 
 /** Two labels named in a need ("spam or ham", "positive vs negative"), else a neutral pair. */
 function needLabels(need: string): string[] {
-  const m = /\b([\p{L}-]+)\s+(?:or|vs\.?|versus)\s+([\p{L}-]+)\b/iu.exec(need);
+  const m = /\blabel(?:l?ed)?\s+(?:as\s+)?([\p{L}-]+)\s+(?:or|vs\.?|versus)\s+([\p{L}-]+)\b/iu.exec(need) ?? /\b([\p{L}-]+)\s+(?:or|vs\.?|versus)\s+([\p{L}-]+)\b/iu.exec(need);
   return m && m[1]!.toLowerCase() !== m[2]!.toLowerCase() ? [m[1]!.toLowerCase(), m[2]!.toLowerCase()] : ["relevant", "background"];
 }
 

@@ -37,6 +37,8 @@ export const DEFAULT_TOP_K = 4;
 export const MAX_PASSAGE_CHARS = 1_500;
 /** The most columns a proposed schema may have. */
 export const MAX_PROPOSED_COLUMNS = 12;
+/** Extra rows a top-up batch asks for, so that one unsupported answer does not stall a question. */
+export const TOP_UP_EXTRA = 2;
 /** The field of each synthesized row that lists the passage ids it cites. */
 export const CITES = "cites";
 
@@ -387,6 +389,7 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
   const share = (k: number): number => Math.floor(request.rows / usable.length) + (k < request.rows % usable.length ? 1 : 0);
   const streams = usable.map((i, k) => ({ id: `q${i + 1}`, target: share(k) })).filter((s) => s.target > 0);
   const qOf = new Map(usable.map((i) => [`q${i + 1}`, i]));
+  const targetOf = new Map(streams.map((s) => [s.id, s.target]));
   const batchSize = request.batchSize ?? 10;
   const temperature = request.temperature ?? 0.7;
   const passageText = (id: string): string | undefined => { const p = byId.get(id); return p ? shownText(p) : undefined; };
@@ -408,7 +411,12 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
     ...engineBase, streams, batchSize,
     buildRequest: (ctx, attempt) => {
       const i = qOf.get(ctx.stream)!;
-      return synthesisRequest(need, qRows[i] as { subtopic: string; question: string }, hitsOf[i]!, groundSchema, ctx, structured, temperature, attempt);
+      // A top-up batch (past the first round) asks for twice the rows it needs plus TOP_UP_EXTRA: under "drop" a
+      // batch whose rows are all unsupported would stall its question (the engine stops topping up a stream
+      // that made no progress in a round); the engine keeps only the target.
+      const topUp = ctx.index >= Math.ceil((targetOf.get(ctx.stream) ?? 0) / batchSize);
+      const asked = topUp && opts.policy === "drop" ? { ...ctx, size: 2 * ctx.size + TOP_UP_EXTRA } : ctx;
+      return synthesisRequest(need, qRows[i] as { subtopic: string; question: string }, hitsOf[i]!, groundSchema, asked, structured, temperature, attempt);
     },
     parse: (content, ctx) => parseSynthesis(content, groundSchema, hitsOf[qOf.get(ctx.stream)!]!.map((h) => h.passage.id)),
     deduper: () => {
