@@ -42,6 +42,8 @@ export function run(argv: string[]): Promise<number> {
     if (out === "-") await writeFrameTo(result.frame, process.stdout, "csv");
     else await writeFrameFile(result.frame, resolve(out));
     if (!quiet) {
+      // The grounded mode's schema, coverage plan and grounding counts (other modes have none).
+      for (const d of result.details) process.stderr.write(`${printableLine(d, 400)}\n`);
       for (const w of result.warnings) process.stderr.write(`warning: ${printableLine(w)}\n`);
       process.stderr.write(`wrote ${result.frame.rowCount} rows to ${out === "-" ? "stdout" : out} in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
     }

@@ -10,9 +10,9 @@ import { datesOption, seedOption } from "./shared.js";
 
 export const generateCommand: CommandSpec<GenerateOptions> = {
   name: "generate",
-  summary: "Generate synthetic rows (offline, copula, cart, llm-rows, llm-program, text).",
+  summary: "Generate synthetic rows (offline, copula, cart, llm-rows, llm-program, text, grounded).",
   description:
-    "Generate synthetic rows. Modes: offline (schema-driven, seeded), copula (fitted on --like), cart (sequential trees fitted on --like), llm-rows, llm-program, text. " +
+    "Generate synthetic rows. Modes: offline (schema-driven, seeded), copula (fitted on --like), cart (sequential trees fitted on --like), llm-rows, llm-program, text, grounded (a need in words → questions → retrieval over --corpus → rows citing passages; docs/grounded.md). " +
     "In a notebook the rows are bound to the DataFrame NAME and the cell body describes the data (used by the LLM modes).",
   options: [
     { name: "mode", type: "string", choices: GENERATE_MODES, key: "mode", help: "generation mode (default: copula with --like, offline with --schema, else llm-rows)" },
@@ -63,6 +63,13 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       help: 'a rule every row keeps: "pickup<=dropoff", "fare>=0", "total=fare+tip", "borough<-zone", "combo(city,zone)" (repeatable)',
     },
     { name: "mine-constraints", type: "boolean", key: "mineConstraints", default: true, help: "enforce the rules mined from --like (--no-mine-constraints turns it off)" },
+    { name: "corpus", type: "string", metavar: "PATH", key: "corpus", help: "grounded: the local corpus, a folder of .txt, .md, .html or .jsonl files" },
+    { name: "need", type: "string", metavar: "TEXT", only: "cli", key: "need", help: "grounded: the data you need, in words (in a notebook, the cell body)" },
+    { name: "need-file", type: "string", metavar: "PATH", only: "cli", help: "grounded: read the need from a text file" },
+    { name: "grounding", type: "string", choices: ["drop", "flag", "off"], key: "grounding", help: "grounded: rows not supported by their cited passages are dropped (default), flagged in _grounded, or not checked" },
+    { name: "questions", type: "integer", min: 1, max: 500, key: "questions", help: "grounded: questions in the coverage plan (default about rows / 4)" },
+    { name: "subtopics", type: "integer", min: 1, max: 50, key: "subtopics", help: "grounded: subtopics the questions cover (default up to 4)" },
+    { name: "top-k", type: "integer", min: 1, max: 50, metavar: "K", key: "topK", help: "grounded: passages retrieved per question (default 4)" },
     { name: "quiet", short: "q", type: "boolean", only: "cli", help: "no progress on stderr" },
   ],
   magic: {
@@ -75,6 +82,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       "%%generate synth --like trips.csv --dates pickup=dd/mm/yyyy HH:MM --rows 1000",
       '%%generate balanced --like real --rows 800 --rebalance coffee_name --constraint "money>=20"',
       "%%generate sales --like real --rows 2000 --mode llm-rows --model gpt-4o-mini\nCoffee vending-machine sales in Ukraine: one row per cup sold.",
+      "%%generate emails --mode grounded --corpus ./corpus --rows 60\nShort passages of e-mails labelled spam or ham, quoted from the corpus.",
     ],
   },
   cli: {
@@ -83,6 +91,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       "synthlab generate --like coffee-sales --rows 2000 --out synth.jsonl",
       "synthlab generate --mode cart --like coffee-sales --order *,money --rows 2000 --out synth.csv",
       'synthlab generate --like coffee-sales --rows 600 --condition "coffee_name=Latte:300,Cocoa:300" --out synth.csv',
+      'synthlab generate --mode grounded --corpus docs --need "Sentences about caching, labelled cost or reliability" --rows 40 --out grounded.jsonl',
     ],
     epilog: "LLM modes read OPENAI_API_KEY / OPENAI_BASE_URL (see docs/llm.md).",
   },

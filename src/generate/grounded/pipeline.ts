@@ -19,7 +19,7 @@ import { createRowDeduper, dedupMode, dedupRecords } from "../dedup.js";
 import { GenerateError, type GenerateHooks, type GenerateRequest, type GenerateResult } from "../types.js";
 import { canonicalJson, sha256 } from "../llm/cache.js";
 import type { ChatRequest, LlmClient } from "../llm/client.js";
-import { runEngine, type BatchContext, type ParsedBatch, type StreamDeduper } from "../llm/engine.js";
+import { runEngine, type BatchContext, type ParsedBatch } from "../llm/engine.js";
 import { extractJson, extractList } from "../llm/extract.js";
 import { describeColumn, listJsonSchema, rowJsonSchema, type JsonSchema } from "../llm/jsonschema.js";
 import { schemaBlock, validateItems } from "../llm/rows.js";
@@ -161,6 +161,40 @@ export function parseProposal(content: string): { schema?: Schema; errors: strin
   });
   if (columns.length === 0 && errors.length === 0) errors.push("the schema has no columns");
   return errors.length ? { errors } : { schema: { columns }, errors: [] };
+}
+
+type EngineBase = Pick<Parameters<typeof runEngine>[0], "client" | "checkpoint" | "seed" | "fallbackToPrompt" | "maxAttempts" | "signal">;
+
+/** The schema proposal as one checkpointed engine stream ("schema"): one request, a correction turn, bounded retries. */
+async function proposeWithRun(need: string, engineBase: EngineBase, structured: () => boolean): Promise<Schema> {
+  const proposed = await runEngine({
+    ...engineBase, streams: [{ id: "schema", target: 1 }], batchSize: 1, deduper: () => createRowDeduper([], { mode: "none" }),
+    buildRequest: (ctx, attempt) => schemaRequest(need, ctx.seed, structured(), attempt),
+    parse: (content) => {
+      const p = parseProposal(content);
+      return p.schema ? { rows: [{ schema: JSON.stringify(p.schema) }], errors: [], invalid: 0 } : { rows: [], errors: p.errors, invalid: 1 };
+    },
+  });
+  const row = proposed.streams.get("schema")?.rows[0];
+  if (!row) throw new GenerateError(`grounded: the model proposed no usable schema (${printableLine(proposed.warnings[0] ?? "every answer was invalid", 200)}); pass one with --schema.`);
+  return JSON.parse(String(row["schema"])) as Schema;
+}
+
+/**
+ * The schema the model proposes for a need, without generating rows: review it, edit it, and pass
+ * it back as `schema`. Same request as a grounded run's first step, so that run finds it in the
+ * response cache. Takes the LLM settings of a request (model, seed, options).
+ */
+export async function proposeSchema(request: Pick<GenerateRequest, "need" | "description" | "model" | "seed" | "options">, hooks: Partial<GenerateHooks> = {}): Promise<Schema> {
+  const full: GenerateRequest = { ...request, rows: 1, seed: request.seed ?? 0 };
+  const need = needOf(full);
+  const run = startRun("grounded", full, { onProgress: hooks.onProgress ?? (() => {}), ...(hooks.signal ? { signal: hooks.signal } : {}) }, { kind: "grounded-schema", need });
+  let structured = (run.options.structuredOutput ?? "auto") !== "prompt";
+  return proposeWithRun(need, {
+    client: run.client, checkpoint: run.checkpoint, seed: full.seed,
+    fallbackToPrompt: () => { if ((run.options.structuredOutput ?? "auto") !== "auto") return false; structured = false; return true; },
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+  }, () => structured);
 }
 
 /** One line per column, as the summary shows a schema: "text (text), label (categorical: spam, ham)". */
@@ -328,28 +362,17 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
     return true;
   };
   const byId = new Map(corpus.passages.map((p) => [p.id, p]));
-  const engineBase = {
+  const engineBase: EngineBase = {
     client: run.client, checkpoint: run.checkpoint, seed: request.seed, fallbackToPrompt,
     ...(run.options.maxAttempts !== undefined ? { maxAttempts: run.options.maxAttempts } : {}),
     ...(hooks.signal ? { signal: hooks.signal } : {}),
   };
-  const keepAll = (): StreamDeduper => createRowDeduper([], { mode: "none" });
 
   // 1. The schema: the user's, or the model's proposal (shown in the progress and the summary).
   let schema = request.schema;
   if (!schema) {
     run.progress(0, request.rows, { phase: "proposing a schema" });
-    const proposed = await runEngine({
-      ...engineBase, streams: [{ id: "schema", target: 1 }], batchSize: 1, deduper: keepAll,
-      buildRequest: (ctx, attempt) => schemaRequest(need, ctx.seed, structured, attempt),
-      parse: (content) => {
-        const p = parseProposal(content);
-        return p.schema ? { rows: [{ schema: JSON.stringify(p.schema) }], errors: [], invalid: 0 } : { rows: [], errors: p.errors, invalid: 1 };
-      },
-    });
-    const row = proposed.streams.get("schema")?.rows[0];
-    if (!row) throw new GenerateError(`grounded: the model proposed no usable schema (${printableLine(proposed.warnings[0] ?? "every answer was invalid", 200)}); pass one with --schema.`);
-    schema = JSON.parse(String(row["schema"])) as Schema;
+    schema = await proposeWithRun(need, engineBase, () => structured);
   }
   const schemaLine = schemaText(schema);
   run.progress(0, request.rows, { phase: `schema${request.schema ? "" : " (proposed)"}: ${schemaLine}` });
