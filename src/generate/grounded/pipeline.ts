@@ -45,7 +45,8 @@ export const CITES = "cites";
 /** The corpus and how to rank it; the retriever is built once the run's LLM client exists (it may embed). */
 export interface GroundedSources {
   corpus: Corpus;
-  retriever(client: LlmClient): Retriever | Promise<Retriever>;
+  /** May carry warnings (e.g. "the endpoint has no embeddings: BM25 alone"), passed on to the result. */
+  retriever(client: LlmClient): (Retriever & { warnings?: readonly string[] }) | Promise<Retriever & { warnings?: readonly string[] }>;
 }
 
 /** One question of the coverage plan, with what retrieval found for it and how many rows it made. */
@@ -396,6 +397,7 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
 
   // 3. Retrieval: the top-k passages of each question.
   const retriever = await sources.retriever(run.client);
+  warnings.push(...(retriever.warnings ?? []));
   const hitsOf: RetrievalHit[][] = [];
   for (const q of qRows) {
     if (hooks.signal?.aborted) throw new GenerateError("grounded: interrupted during retrieval; run again with the same run id to resume.");
