@@ -70,14 +70,17 @@ async function measure(name: string, need: string, labels: string[], fill: (dir:
       options: { baseURL: server.url, cache: join(work, "cache"), checkpointDir: join(work, "cp"), env: {} },
     });
     const seconds = (performance.now() - t0) / 1000;
-    const key = (r: Record<string, unknown>) => JSON.stringify([r["text"], r["figure"], r["label"]]);
-    const plantedBy = new Map(server.plantedRows().map((p) => [key(p.row), p.kind]));
+    // A row is known by its values and the passages it cites that its prompt gave (what _meta.sources keeps): a
+    // planted wrong citation keeps none, so it is never confused with a supported row that copied the same span.
+    const key = (r: Record<string, unknown>, ids: readonly unknown[]) => JSON.stringify([r["text"], r["figure"], r["label"], ids]);
+    const plantedBy = new Map(server.plantedRows().map((p) => [key(p.row, p.kind === "wrong-citation" ? [] : (p.row["cites"] as unknown[])), p.kind]));
     const planted = Object.fromEntries(PLANT_KINDS.map((k) => [k, { n: 0, caught: 0 }])) as Outcome["planted"];
     let supported = 0;
     let wronglyDropped = 0;
     const rows = frameToRecords(run.frame);
     for (const r of rows) {
-      const kind = plantedBy.get(key(r));
+      const sources = (JSON.parse(String(r["_meta"])) as { sources: { id: string }[] }).sources.map((x) => x.id);
+      const kind = plantedBy.get(key(r, sources));
       if (kind) {
         planted[kind].n += 1;
         if (r["_grounded"] === false) planted[kind].caught += 1;
@@ -106,22 +109,22 @@ const lines = [
   "",
   `A planted run of the grounded mode (docs/grounded.md) against the local OpenAI-compatible **test double** (not a language model): ${ROWS} rows per corpus, ` +
     `schema text (text) + figure (numeric) + label (spam/ham; cost/quality for the docs), \`grounding: "flag"\` so every row keeps its verdict, seed ${SEED}. The double copies its supported rows' ` +
-    `text and numbers from the passages of their prompt and cites them; it makes ${PLANT * 100}% of rows unsupported on purpose and records which, in three kinds: ` +
+    `text and numbers from the passages of their prompt and cites them; it makes ${PLANT * 100}% of rows unsupported on purpose and records which, in four kinds: ` +
     "invented text (a phrase found in no passage), an altered number (not any reading of a cited passage's numbers), and a citation of a passage the prompt did not give.",
   "",
-  "| corpus | rows | invented text caught | altered number caught | wrong citation caught | all planted caught | supported rows dropped | questions / subtopics | passages retrieved | run s |",
-  "|---|---|---|---|---|---|---|---|---|---|",
+  "| corpus | rows | invented text caught | half-invented text caught | altered number caught | wrong citation caught | all planted caught | supported rows dropped | questions / subtopics | passages retrieved | run s |",
+  "|---|---|---|---|---|---|---|---|---|---|---|",
   ...outcomes.map((o) => {
     const all = PLANT_KINDS.reduce((a, k) => ({ n: a.n + o.planted[k].n, caught: a.caught + o.planted[k].caught }), { n: 0, caught: 0 });
     const cell = (k: PlantKind) => `${o.planted[k].caught} / ${o.planted[k].n} (${pct(o.planted[k].caught, o.planted[k].n)})`;
-    return `| ${o.corpus} | ${o.rows} | ${cell("invented-text")} | ${cell("altered-number")} | ${cell("wrong-citation")} | ${all.caught} / ${all.n} (${pct(all.caught, all.n)}) | ` +
+    return `| ${o.corpus} | ${o.rows} | ${cell("invented-text")} | ${cell("half-invented-text")} | ${cell("altered-number")} | ${cell("wrong-citation")} | ${all.caught} / ${all.n} (${pct(all.caught, all.n)}) | ` +
       `${o.wronglyDropped} / ${o.supported} (${pct(o.wronglyDropped, o.supported)}) | ${o.report.plan.length} / ${o.report.subtopics.length} | ${o.report.retrieval.passages} (${o.report.retrieval.methods.join(" + ")}) | ${o.seconds.toFixed(2)} |`;
   }),
   "",
   "Goals (issue #17): at least 95% of planted unsupported rows caught, at most 5% of supported rows dropped.",
   "",
   "What this does not measure: the double's supported rows are verbatim spans, so a real model that paraphrases will see more of its " +
-    "supported rows dropped (a long value needs 60% of its word pairs in the cited passages; a short one the exact phrase); and the planted " +
+    "supported rows dropped (a long value needs 75% of its word pairs in the cited passages; a short one the exact phrase); and the planted " +
     "errors are clear-cut — a number off by one digit's rounding or a single swapped word in a long text would not be caught by design (docs/grounded.md).",
 ];
 await writeFile(join(ROOT, "docs", "benchmarks", "grounding.md"), lines.join("\n") + "\n");

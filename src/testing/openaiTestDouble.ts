@@ -10,7 +10,7 @@
  * (a text column and a label), a coverage plan whose questions are built from the need's words
  * (with one planted near-duplicate question), and rows whose values are spans and numbers copied
  * from the passages in the prompt, citing their ids. `plantUnsupported` makes a share of those rows
- * unsupported on purpose (invented text, an altered number, a citation of a passage not given);
+ * unsupported on purpose (invented text, half-invented text, an altered number, a citation of a passage not given);
  * `plantedRows()` lists them, so tests and benchmarks know which rows the grounding check must catch.
  *
  * Endpoints: POST /v1/chat/completions (non-streaming), POST /v1/files (multipart), GET
@@ -86,9 +86,13 @@ export interface OpenAiServerOptions {
   plantKinds?: readonly PlantKind[];
 }
 
-/** Kinds of planted unsupported rows: a text value found in no passage, a number changed, a citation of a passage the prompt did not give. */
-export type PlantKind = "invented-text" | "altered-number" | "wrong-citation";
-export const PLANT_KINDS: readonly PlantKind[] = ["invented-text", "altered-number", "wrong-citation"];
+/**
+ * Kinds of planted unsupported rows: a text value found in no passage, a copied phrase whose second
+ * half is invented (a model running on past its source), a number changed, a citation of a passage
+ * the prompt did not give.
+ */
+export type PlantKind = "invented-text" | "half-invented-text" | "altered-number" | "wrong-citation";
+export const PLANT_KINDS: readonly PlantKind[] = ["invented-text", "half-invented-text", "altered-number", "wrong-citation"];
 
 /** A row the double made unsupported on purpose: the kind, and the row as answered (with its `cites`). */
 export interface PlantedRow {
@@ -444,11 +448,15 @@ function groundedRowsAnswer(
       }
     }
     if (plantShare > 0 && rng() < plantShare) {
-      const can = kinds.filter((kind) => kind === "wrong-citation" || (kind === "invented-text" ? texts.length > 0 : numeric.some((k) => typeof row[k] === "number")));
+      const can = kinds.filter((kind) => kind === "wrong-citation" || (kind.endsWith("invented-text") ? texts.length > 0 : numeric.some((k) => typeof row[k] === "number")));
       if (can.length) {
         const kind = pick(rng, can);
         if (kind === "invented-text") {
           row[texts[0]!] = Array.from({ length: 6 }, () => pick(rng, WORDS)).join(" ");
+        } else if (kind === "half-invented-text") {
+          const kept = String(row[texts[0]!]).split(" ");
+          const half = Math.max(1, Math.ceil(kept.length / 2));
+          row[texts[0]!] = [...kept.slice(0, half), ...Array.from({ length: Math.max(2, kept.length - half) }, () => pick(rng, WORDS))].join(" ");
         } else if (kind === "altered-number") {
           const k = numeric.find((c) => typeof row[c] === "number")!;
           row[k] = alteredNumber(row[k] as number, p.numbers, typeOf(k) === "integer", rng);

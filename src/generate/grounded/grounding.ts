@@ -19,7 +19,7 @@ import { tokenize } from "../text/quality.js";
 /** Values with at least this many word tokens are "long text", checked by phrase overlap. */
 export const LONG_TEXT_TOKENS = 8;
 /** Share of a long value's word bigrams that must occur in the cited passages. */
-export const PHRASE_OVERLAP = 0.6;
+export const PHRASE_OVERLAP = 0.75;
 
 /** Why a row is unsupported. */
 export type GroundingProblem = "no-citation" | "citation-not-given" | "text-not-found" | "number-not-found";
