@@ -54,7 +54,8 @@ export interface PlannedQuestion {
   id: string;
   subtopic: string;
   question: string;
-  hits: { id: string; source: string; score: number }[];
+  /** The passages retrieved for it, best first, with their place in their document. */
+  hits: { id: string; source: string; start: number; end: number; score: number }[];
   rows: number;
 }
 
@@ -523,7 +524,8 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
   });
   const plan: PlannedQuestion[] = qRows.map((q, i) => ({
     id: `q${i + 1}`, subtopic: String(q["subtopic"]), question: String(q["question"]),
-    hits: hitsOf[i]!.map((h) => ({ id: h.passage.id, source: h.passage.source, score: h.score })), rows: rowsPerQuestion.get(i) ?? 0,
+    hits: hitsOf[i]!.map((h) => ({ id: h.passage.id, source: h.passage.source, start: h.passage.start, end: h.passage.end, score: h.score })),
+    rows: rowsPerQuestion.get(i) ?? 0,
   }));
   const report: GroundedReport = {
     need, schemaProposed: !request.schema, plan, subtopics, questionsRemoved,
