@@ -5,6 +5,7 @@ import { MAX_ROWS } from "../limits.js";
 import { FrameError, toFrame, type TableInput } from "../data/frame.js";
 import type { CellValue, Frame, Schema } from "../data/types.js";
 import { inferSchema } from "../data/schema.js";
+import { decimalsOf } from "../data/numbers.js";
 import { frameBundle } from "../data/display.js";
 import { escapeHtml } from "../display/format.js";
 import { toDataFrame, type DataFrame } from "../data/dataframe.js";
@@ -170,12 +171,6 @@ export class GenerationRun implements GenerateResult {
       `${String(table["text/html"] ?? "")}</div>`;
     return { "text/html": html, "text/plain": `Generated ${this.toString()}\n${String(table["text/plain"] ?? "")}` };
   }
-}
-
-/** Decimal places of a number as written (0.25 → 2), capped at 6. */
-function decimalsOf(x: number): number {
-  for (let d = 0; d < 6; d++) if (Math.abs(Math.round(x * 10 ** d) / 10 ** d - x) < 1e-9 * Math.max(1, Math.abs(x))) return d;
-  return 6;
 }
 
 /**

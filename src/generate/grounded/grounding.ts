@@ -13,6 +13,7 @@
  * - Not checked (neither support nor contradict a row): null, booleans, and categorical columns
  *   with a fixed set of values — a label is the model's judgement of a passage, not a span of it.
  */
+import { decimalsOf } from "../../data/numbers.js";
 import type { CellValue, ColumnSchema, Schema } from "../../data/types.js";
 import { tokenize } from "../text/quality.js";
 
@@ -56,12 +57,6 @@ export function numbersIn(text: string): number[] {
     if (m[4]) out.push(base / 100);
   }
   return out;
-}
-
-/** Decimal places of a number as written (0.25 → 2), capped at 6. */
-function decimalsOf(x: number): number {
-  for (let d = 0; d < 6; d++) if (Math.abs(Math.round(x * 10 ** d) / 10 ** d - x) < 1e-9 * Math.max(1, Math.abs(x))) return d;
-  return 6;
 }
 
 /** Equal up to floating-point noise. */
