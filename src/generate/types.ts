@@ -81,6 +81,8 @@ export interface GenerateRequest {
   subtopics?: number;
   /** Passages retrieved per question (default 4). */
   topK?: number;
+  /** Embedding model of the hybrid ranking (default: the endpoint's, see docs/grounded.md); BM25 alone where the endpoint has none. */
+  embeddingModel?: string;
 
   /** Mode-specific extras not worth a field of their own. */
   options?: Readonly<Record<string, unknown>>;

@@ -13,8 +13,13 @@
  * unsupported on purpose (invented text, half-invented text, an altered number, a citation of a passage not given);
  * `plantedRows()` lists them, so tests and benchmarks know which rows the grounding check must catch.
  *
- * Endpoints: POST /v1/chat/completions (non-streaming), POST /v1/files (multipart), GET
- * /v1/files/:id/content, POST /v1/batches, GET /v1/batches/:id, GET /v1/models.
+ * Endpoints: POST /v1/chat/completions (non-streaming), POST /v1/embeddings, POST /v1/files
+ * (multipart), GET /v1/files/:id/content, POST /v1/batches, GET /v1/batches/:id, GET /v1/models.
+ *
+ * Its embeddings are NOT a model's either: hashed character trigrams of the words (signed feature
+ * hashing into `embeddingDim` buckets, L2-normalised), so texts that share word pieces ("brewed",
+ * "brewing") are near, and nothing else is. Deterministic; `embeddings: "none"` (404) or
+ * `"reject"` (400) plays a server without them.
  *
  * Server-wide knobs (for comparisons of several servers): latency and its seeded jitter, an error
  * rate (HTTP 500), a share of broken rows (output quality), and the model names served (else 404).
@@ -82,8 +87,12 @@ export interface OpenAiServerOptions {
   seed?: number;
   /** Grounded prompts: share of synthesized rows made unsupported on purpose (0..1, default 0). */
   plantUnsupported?: number;
-  /** Which kinds of unsupported rows to plant (default all three). */
+  /** Which kinds of unsupported rows to plant (default all four). */
   plantKinds?: readonly PlantKind[];
+  /** POST /v1/embeddings: served (default), absent (404, as most chat-only servers), or refused (400, "model does not support embeddings"). */
+  embeddings?: "serve" | "none" | "reject";
+  /** Length of the test double's embedding vectors (default 256). */
+  embeddingDim?: number;
 }
 
 /**
@@ -108,6 +117,10 @@ export interface OpenAiTestServer {
   script(...actions: ChatAction[]): void;
   /** Chat completion requests received (including failed ones). */
   chatRequests(): RecordedRequest[];
+  /** Queue actions for the next embedding requests, in order (only "ok", "status" and "malformed" apply). */
+  scriptEmbeddings(...actions: ChatAction[]): void;
+  /** Embedding requests received (including failed ones). */
+  embeddingRequests(): RecordedRequest[];
   /** Highest number of chat requests in flight at once. */
   readonly maxInFlight: number;
   /** Rows of grounded answers made unsupported on purpose (see `plantUnsupported`), in answer order. */
@@ -242,6 +255,34 @@ function synthesizeNer(props: JsonObject, rng: () => number): Json {
   }
   const out: JsonObject = { text: text + ".", entities };
   return out;
+}
+
+/** FNV-1a, 32 bits: a fast, stable hash for feature hashing. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * The test double's "embedding" of a text (NOT a model's): each lower-cased word, padded as
+ * "#word#", adds ±1 for each of its character trigrams to a hashed bucket (the sign from another
+ * bit of the hash, so collisions cancel rather than pile up); the vector is L2-normalised.
+ */
+export function testDoubleEmbedding(text: string, dim = 256): number[] {
+  const v = new Float64Array(dim);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const padded = `#${word}#`;
+    for (let i = 0; i + 3 <= padded.length; i += 1) {
+      const h = fnv1a(padded.slice(i, i + 3));
+      v[h % dim] += h & 0x80000000 ? -1 : 1;
+    }
+  }
+  const norm = Math.hypot(...v);
+  return Array.from(v, (x) => (norm > 0 ? x / norm : 0));
 }
 
 interface ChatBody {
@@ -503,6 +544,7 @@ interface Completion {
 
 export async function startOpenAiServer(options: OpenAiServerOptions = {}): Promise<OpenAiTestServer> {
   const queue: ChatAction[] = [];
+  const embeddingQueue: ChatAction[] = [];
   const requests: RecordedRequest[] = [];
   const files = new Map<string, { content: string; filename: string; purpose: string }>();
   const batches = new Map<string, { record: JsonObject; polls: number }>();
@@ -687,6 +729,36 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       }
       return chat(body, action);
     }
+    if (req.method === "POST" && path === "/v1/embeddings" && (options.embeddings ?? "serve") !== "none") {
+      const action = embeddingQueue.shift() ?? { kind: "ok" };
+      if ("latencyMs" in action && action.latencyMs) await new Promise((r) => setTimeout(r, action.latencyMs));
+      if (action.kind === "status") {
+        const headers: Record<string, string> = {};
+        if (action.retryAfterMs !== undefined) headers["retry-after-ms"] = String(action.retryAfterMs);
+        return apiError(action.status, action.message ?? `scripted ${action.status}`, action.status === 429 ? "rate_limit_exceeded" : "server_error", headers);
+      }
+      if (action.kind === "malformed") return { status: 200, headers: { "content-type": "application/json" }, body: '{"object": "list", "data": [ {"emb' };
+      let body: { model?: unknown; input?: unknown; encoding_format?: unknown };
+      try {
+        body = JSON.parse(raw.toString("utf8")) as typeof body;
+      } catch {
+        return apiError(400, "request body is not JSON");
+      }
+      if (options.embeddings === "reject") return apiError(400, `model \`${String(body.model)}\` does not support embeddings (test double)`);
+      if (options.models && !options.models.includes(String(body.model))) {
+        return apiError(404, `The model \`${String(body.model)}\` does not exist (test double serves ${options.models.join(", ")}).`, "model_not_found");
+      }
+      const inputs = typeof body.input === "string" ? [body.input] : Array.isArray(body.input) && body.input.every((x) => typeof x === "string") ? (body.input as string[]) : undefined;
+      if (!inputs || inputs.length === 0) return apiError(400, "input must be a string or a non-empty array of strings");
+      const base64 = body.encoding_format === "base64";
+      const data = inputs.map((text, index) => {
+        const vector = testDoubleEmbedding(text, options.embeddingDim ?? 256);
+        const embedding = base64 ? Buffer.from(Float32Array.from(vector).buffer).toString("base64") : vector;
+        return { object: "embedding", index, embedding };
+      });
+      const tokens = inputs.reduce((sum, t) => sum + approxTokens(t), 0);
+      return json(200, { object: "list", data, model: TEST_DOUBLE_MODEL, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+    }
     if (req.method === "GET" && path === "/v1/models") {
       return json(200, { object: "list", data: [{ id: TEST_DOUBLE_MODEL, object: "model", created: 0, owned_by: "synthlab-tests" }] });
     }
@@ -773,6 +845,8 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     requests,
     script: (...actions) => { queue.push(...actions); },
     chatRequests: () => requests.filter((r) => r.path === "/v1/chat/completions"),
+    scriptEmbeddings: (...actions) => { embeddingQueue.push(...actions); },
+    embeddingRequests: () => requests.filter((r) => r.path === "/v1/embeddings"),
     get maxInFlight() { return maxInFlight; },
     plantedRows: () => [...planted],
     get connections() { return connections; },

@@ -70,6 +70,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
     { name: "questions", type: "integer", min: 1, max: 500, key: "questions", help: "grounded: questions in the coverage plan (default about rows / 4)" },
     { name: "subtopics", type: "integer", min: 1, max: 50, key: "subtopics", help: "grounded: subtopics the questions cover (default up to 4)" },
     { name: "top-k", type: "integer", min: 1, max: 50, metavar: "K", key: "topK", help: "grounded: passages retrieved per question (default 4)" },
+    { name: "embedding-model", type: "string", key: "embeddingModel", help: "grounded: embedding model of the hybrid ranking (default: the endpoint's; BM25 alone where it has none)" },
     { name: "quiet", short: "q", type: "boolean", only: "cli", help: "no progress on stderr" },
   ],
   magic: {

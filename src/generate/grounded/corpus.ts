@@ -289,8 +289,9 @@ function cutPoint(text: string, start: number, max: number): number {
  * Cuts one document into passages (without ids): paragraphs (split at blank lines and around
  * headings) are packed whole while the passage stays within `maxChars`; a heading starts a new
  * passage once the current one has body text; a paragraph longer than `maxChars` is cut at a
- * sentence end or a space. Offsets index `doc.text`; each passage's title is the heading its first
- * body paragraph falls under, else the document's title.
+ * sentence end or a space, and the piece that ends it is packed with what follows. Offsets index
+ * `doc.text`; each passage's title is the heading its first body paragraph falls under, else the
+ * document's title.
  */
 export function chunkDocument(doc: CorpusDocument, maxChars = DEFAULT_MAX_PASSAGE_CHARS): Omit<Passage, "id">[] {
   const { text, sections } = doc;
@@ -308,16 +309,7 @@ export function chunkDocument(doc: CorpusDocument, maxChars = DEFAULT_MAX_PASSAG
     const section = sectionIndex >= 0 ? sections[sectionIndex] : undefined;
     const isHeading = section !== undefined && start >= section.start && end <= section.end;
     const heading = section?.heading ?? doc.title;
-    // Long paragraphs become pieces of at most maxChars.
-    let s = start;
-    while (end - s > maxChars) {
-      const c = cutPoint(text, s, maxChars);
-      const [ps, pe] = trimSpan(text, s, c);
-      if (pe > ps) spans.push({ start: ps, end: pe, isHeading, heading });
-      s = c;
-    }
-    const [ps, pe] = trimSpan(text, s, end);
-    if (pe > ps) spans.push({ start: ps, end: pe, isHeading, heading });
+    spans.push({ start, end, isHeading, heading });
   };
   // Paragraphs: between blank lines, and cut at every heading's start and end.
   const sortedCuts = [...cuts].sort((a, b) => a - b);
@@ -352,15 +344,40 @@ export function chunkDocument(doc: CorpusDocument, maxChars = DEFAULT_MAX_PASSAG
     chunk = undefined;
   };
   for (const span of spans) {
-    if (chunk && ((span.isHeading && chunk.hasBody) || span.end - chunk.start > maxChars)) flush();
-    if (!chunk) {
-      chunk = { start: span.start, end: span.end, title: span.heading, hasBody: !span.isHeading };
-    } else {
-      chunk.end = span.end;
-      if (!chunk.hasBody && !span.isHeading) {
+    if (chunk && span.isHeading && chunk.hasBody) flush();
+    let s = span.start;
+    while (s < span.end) {
+      if (chunk && span.end - chunk.start <= maxChars) {
+        // The rest of the paragraph fits in the open passage.
+        chunk.end = span.end;
+        if (!chunk.hasBody && !span.isHeading) {
+          chunk.title = span.heading;
+          chunk.hasBody = true;
+        }
+        break;
+      }
+      if (!chunk && span.end - s <= maxChars) {
+        chunk = { start: s, end: span.end, title: span.heading, hasBody: !span.isHeading };
+        break;
+      }
+      // Too long for what is open: a passage with body text is closed; headings alone keep the
+      // first part of the paragraph (a passage of a few words finds nothing), unless little room is left.
+      if (chunk && (chunk.hasBody || maxChars - (s - chunk.start) < maxChars / 4)) {
+        flush();
+        continue;
+      }
+      const from = chunk ? chunk.start : s;
+      const cut = cutPoint(text, s, maxChars - (s - from));
+      const [, pieceEnd] = trimSpan(text, s, cut);
+      if (chunk) {
+        chunk.end = pieceEnd;
         chunk.title = span.heading;
         chunk.hasBody = true;
+      } else {
+        chunk = { start: s, end: pieceEnd, title: span.heading, hasBody: true };
       }
+      flush();
+      [s] = trimSpan(text, cut, span.end);
     }
   }
   flush();

@@ -1,7 +1,7 @@
 /**
  * The grounded mode's Generator (docs/grounded.md): checks the request, loads the corpus
- * (./corpus.ts), builds the retriever over it (./retrieval.ts; it may embed through the run's
- * client) and runs the pipeline (./pipeline.ts). Loaded on demand by src/generate/index.ts.
+ * (./corpus.ts), builds the retriever over it (./retrieval.ts: BM25, fused with embeddings where
+ * the endpoint has /v1/embeddings, through the run's client) and runs the pipeline (./pipeline.ts). Loaded on demand by src/generate/index.ts.
  */
 import { GenerateError, type GenerateHooks, type GenerateRequest, type GenerateResult, type Generator } from "../types.js";
 import { loadCorpus } from "./corpus.js";
@@ -28,7 +28,13 @@ export function createGroundedGenerator(): Generator {
     async generate(request: GenerateRequest, hooks: GenerateHooks): Promise<GenerateResult> {
       needOf(request); // the cheap check first: no corpus is read for a request without a need
       const corpus = await corpusOf(request);
-      return generateGrounded(request, hooks, { corpus, retriever: () => createRetriever(corpus) });
+      // Built with the run's client, so the passage embeddings share its cache, budget and retry policy.
+      return generateGrounded(request, hooks, {
+        corpus,
+        retriever: (client) => createRetriever(corpus, {
+          client, ...(request.embeddingModel !== undefined ? { embeddingModel: request.embeddingModel } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
+        }),
+      });
     },
   };
 }

@@ -353,6 +353,8 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
   const opts = groundedOptions(request);
   const run = startRun("grounded", request, hooks, {
     kind: "grounded", need, corpus: corpusFingerprint(corpus), topK: opts.topK, questions: opts.questions, subtopics: opts.subtopics, grounding: opts.policy,
+    // Only when given, so run ids of runs without it stay as they are; the ranking it changes picks the prompts' passages.
+    ...(request.embeddingModel !== undefined ? { embeddingModel: request.embeddingModel } : {}),
   });
   const warnings: string[] = [...run.client.warnings];
   const structuredSetting = run.options.structuredOutput ?? "auto";

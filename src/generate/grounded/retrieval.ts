@@ -1,5 +1,6 @@
 /**
- * Retrieval over a loaded corpus (issue #17): BM25 ranking through minisearch.
+ * Retrieval over a loaded corpus (issue #17): BM25 ranking through minisearch, and, where the
+ * endpoint has /v1/embeddings, cosine similarity of embeddings, fused by reciprocal rank fusion.
  *
  * minisearch scores BM25+ (Lv & Zhai 2011: BM25 plus a floor δ for every matched term; k1 = 1.2,
  * b = 0.7, δ = 0.5) and multiplies a passage's sum by the number of distinct query terms it
@@ -7,8 +8,14 @@
  * accents dropped, English stop words removed (they would count as matched terms in that
  * multiplier), plural endings folded by Harman's S-stemmer. Ties are broken by corpus order, so a
  * query always ranks the same way.
+ *
+ * Hybrid: RRF(d) = Σ_r 1 / (RRF_K + rank_r(d)) over the rankings r that retrieved d within their
+ * first `depth` (Cormack, Clarke & Büttcher 2009, RRF_K = 60). It uses ranks only, so BM25's
+ * unbounded scores and cosines in [-1, 1] need no calibration against each other.
  */
 import MiniSearch from "minisearch";
+import type { LlmClient } from "../llm/client.js";
+import { EmbeddingsUnsupportedError } from "../llm/errors.js";
 import { GenerateError } from "../types.js";
 import type { Corpus, Passage, RetrievalHit, Retriever } from "./types.js";
 
@@ -79,9 +86,24 @@ export class Bm25Index {
   }
 }
 
+/** RRF's rank offset: damps the weight of the very first ranks (the value of the original paper). */
+export const RRF_K = 60;
+
 export interface RetrieverOptions {
   /** Most passages one search may return (default 100). */
   maxK?: number;
+  /** Embeddings through this client's endpoint (/v1/embeddings); without one, BM25 alone. */
+  client?: LlmClient;
+  /** Embedding model (default: the client's choice, see LlmClient.embeddingModel). */
+  embeddingModel?: string;
+  /** How deep each ranking goes into the fusion (default 100, at least k). */
+  depth?: number;
+  signal?: AbortSignal;
+}
+
+/** A retriever, with the notes of how it was built (e.g. that the endpoint had no embeddings). */
+export interface CorpusRetriever extends Retriever {
+  readonly warnings: readonly string[];
 }
 
 function checkK(k: number, maxK: number): void {
@@ -90,19 +112,116 @@ function checkK(k: number, maxK: number): void {
   }
 }
 
+/** Reciprocal rank fusion of rankings (lists of corpus indices, best first): fused score per index. */
+export function reciprocalRankFusion(rankings: readonly (readonly number[])[], k0 = RRF_K): Map<number, number> {
+  const fused = new Map<number, number>();
+  for (const ranking of rankings) {
+    ranking.forEach((index, r) => fused.set(index, (fused.get(index) ?? 0) + 1 / (k0 + r + 1)));
+  }
+  return fused;
+}
+
+/** Unit-length copies of the vectors, packed in one array (row i at i·dim), for cosine as a dot product. */
+function packUnit(vectors: readonly Float32Array[]): { dim: number; data: Float32Array } {
+  const dim = vectors[0]?.length ?? 0;
+  const data = new Float32Array(vectors.length * dim);
+  vectors.forEach((v, i) => {
+    if (v.length !== dim) throw new GenerateError(`The embedding endpoint returned vectors of ${v.length} and ${dim} numbers: use one embedding model for a corpus.`);
+    let norm = 0;
+    for (let j = 0; j < dim; j += 1) norm += v[j]! * v[j]!;
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let j = 0; j < dim; j += 1) data[i * dim + j] = v[j]! * scale;
+  });
+  return { dim, data };
+}
+
+/** Passage indices by cosine similarity to `query`, best first (ties in corpus order), the first `depth`. */
+function cosineRanking(passages: { dim: number; data: Float32Array }, count: number, query: Float32Array, depth: number): number[] {
+  const { dim, data } = passages;
+  if (query.length !== dim) throw new GenerateError(`The query's embedding has ${query.length} numbers, the passages' ${dim}: use one embedding model for a corpus.`);
+  const q = packUnit([query]).data;
+  const scores = new Float64Array(count);
+  for (let i = 0; i < count; i += 1) {
+    let dot = 0;
+    for (let j = 0; j < dim; j += 1) dot += data[i * dim + j]! * q[j]!;
+    scores[i] = dot;
+  }
+  const order = Array.from({ length: count }, (_, i) => i);
+  order.sort((a, b) => scores[b]! - scores[a]! || a - b);
+  return order.slice(0, depth);
+}
+
+/** The text a passage is embedded as: its title (when it has one) above its text. */
+function embeddingText(p: Passage): string {
+  return p.title ? `${p.title}\n\n${p.text}` : p.text;
+}
+
 /**
- * A retriever over `corpus`. With BM25 alone, a hit's score is its BM25 score and `bm25Rank` its
- * rank. Async because the hybrid ranking embeds the passages once when it is built.
+ * A retriever over `corpus`. Without a client, or when the endpoint has no embeddings (HTTP 404 or
+ * 400 on /embeddings: one note in `warnings`, not an error), it ranks by BM25 alone: a hit's score
+ * is its BM25 score. With embeddings, the passages are embedded once here (and cached on disk by
+ * the client), each query once per search, and a hit's score is its RRF score.
  */
-export async function createRetriever(corpus: Corpus, options: RetrieverOptions = {}): Promise<Retriever> {
+export async function createRetriever(corpus: Corpus, options: RetrieverOptions = {}): Promise<CorpusRetriever> {
   const maxK = options.maxK ?? 100;
+  const depthOpt = options.depth ?? 100;
+  if (!Number.isInteger(depthOpt) || depthOpt < 1) throw new GenerateError(`Retrieval depth must be a whole number ≥ 1, got ${String(depthOpt)}.`);
   const index = new Bm25Index(corpus.passages);
+  const warnings: string[] = [];
+  const { client } = options;
+  let packed: { dim: number; data: Float32Array } | undefined;
+  let model: string | undefined;
+  if (client) {
+    model = client.embeddingModel(options.embeddingModel);
+    try {
+      packed = packUnit(await client.embed(corpus.passages.map(embeddingText), { model }));
+    } catch (err) {
+      if (!(err instanceof EmbeddingsUnsupportedError)) throw err;
+      const why = err.message.charAt(0).toLowerCase() + err.message.slice(1).replace(/\.$/, "");
+      warnings.push(`Retrieval uses BM25 alone: ${why}; name an embedding model the endpoint serves for the hybrid ranking.`);
+    }
+  }
+  const interrupted = (signal: AbortSignal | undefined): void => {
+    if (signal?.aborted || options.signal?.aborted) throw new GenerateError("Retrieval was interrupted.");
+  };
+  if (!packed || !client || model === undefined) {
+    return {
+      methods: ["bm25"],
+      warnings,
+      async search(query: string, k: number, signal?: AbortSignal): Promise<RetrievalHit[]> {
+        checkK(k, maxK);
+        interrupted(signal);
+        return index.search(query, k).map((h, i) => ({ passage: corpus.passages[h.index]!, score: h.score, bm25Rank: i + 1 }));
+      },
+    };
+  }
+  const vectors = packed;
+  const embedModel = model;
   return {
-    methods: ["bm25"],
+    methods: ["bm25", "embeddings"],
+    warnings,
     async search(query: string, k: number, signal?: AbortSignal): Promise<RetrievalHit[]> {
       checkK(k, maxK);
-      if (signal?.aborted) throw new GenerateError("Retrieval was interrupted.");
-      return index.search(query, k).map((h, i) => ({ passage: corpus.passages[h.index]!, score: h.score, bm25Rank: i + 1 }));
+      interrupted(signal);
+      const depth = Math.max(depthOpt, k);
+      const lexical = index.search(query, depth).map((h) => h.index);
+      const [queryVector] = await client.embed([query], { model: embedModel });
+      interrupted(signal);
+      const semantic = cosineRanking(vectors, corpus.passages.length, queryVector!, depth);
+      const fused = reciprocalRankFusion([lexical, semantic]);
+      const bm25Rank = new Map(lexical.map((i, r) => [i, r + 1]));
+      const embeddingRank = new Map(semantic.map((i, r) => [i, r + 1]));
+      return [...fused]
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, k)
+        .map(([i, score]) => {
+          const hit: RetrievalHit = { passage: corpus.passages[i]!, score };
+          const b = bm25Rank.get(i);
+          const e = embeddingRank.get(i);
+          if (b !== undefined) hit.bm25Rank = b;
+          if (e !== undefined) hit.embeddingRank = e;
+          return hit;
+        });
     },
   };
 }

@@ -65,6 +65,11 @@ export class CompletionCache {
   }
 
   async put(key: string, entry: CachedCompletion): Promise<void> {
+    await this.putRaw(key, JSON.stringify(entry));
+  }
+
+  /** Writes one entry's JSON text atomically (temp file + rename). */
+  async putRaw(key: string, json: string): Promise<void> {
     const file = this.file(key);
     const dir = path.dirname(file);
     if (!this.madeDirs.has(dir)) {
@@ -72,7 +77,45 @@ export class CompletionCache {
       this.madeDirs.add(dir);
     }
     const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-    await fsp.writeFile(tmp, JSON.stringify(entry));
+    await fsp.writeFile(tmp, json);
     await fsp.rename(tmp, file);
+  }
+}
+
+/** One cached embedding vector (Float32, little-endian, base64), keyed like a completion: never by the key. */
+export interface CachedEmbedding {
+  v: 1;
+  kind: "embedding";
+  model: string;
+  dim: number;
+  vector: string;
+}
+
+/**
+ * Content-addressed on-disk cache of embedding vectors, one file per text (a corpus that grows by
+ * one document re-embeds only that document). Shares the completion cache's folder and layout: its
+ * keys hash a different request, so the two never meet.
+ */
+export class EmbeddingCache {
+  private readonly files: CompletionCache;
+  constructor(readonly dir: string) {
+    this.files = new CompletionCache(dir);
+  }
+
+  get(key: string): Float32Array | undefined {
+    try {
+      const entry = JSON.parse(fs.readFileSync(path.join(this.dir, key.slice(0, 2), `${key}.json`), "utf8")) as CachedEmbedding;
+      if (entry.v !== 1 || entry.kind !== "embedding" || typeof entry.vector !== "string") return undefined;
+      const bytes = Buffer.from(entry.vector, "base64");
+      if (bytes.length !== entry.dim * 4) return undefined;
+      return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    } catch {
+      return undefined; // missing or half-written entry: a miss
+    }
+  }
+
+  async put(key: string, model: string, vector: Float32Array): Promise<void> {
+    const entry: CachedEmbedding = { v: 1, kind: "embedding", model, dim: vector.length, vector: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString("base64") };
+    await this.files.putRaw(key, JSON.stringify(entry));
   }
 }

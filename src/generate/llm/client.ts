@@ -8,9 +8,10 @@
  * part of any cache key or file.
  */
 import OpenAI from "openai";
-import { CompletionCache, canonicalJson, sha256, synthlabCacheDir, type CachedCompletion } from "./cache.js";
+import { CompletionCache, EmbeddingCache, canonicalJson, sha256, synthlabCacheDir, type CachedCompletion } from "./cache.js";
 import {
   BudgetExceededError,
+  EmbeddingsUnsupportedError,
   LlmConfigError,
   LlmError,
   LlmRequestError,
@@ -19,7 +20,7 @@ import {
 import { scrubSecrets } from "../../secrets.js";
 import { approxTokens, costOf, priceFor, type Price, type TokenUsage } from "./prices.js";
 import { nodeHttpFetch } from "./transport.js";
-import { resolveProvider, type Env, type Provider } from "./provider.js";
+import { OPENAI_BASE_URL, resolveProvider, type Env, type Provider } from "./provider.js";
 import { printableLine } from "../../display/untrusted.js";
 
 export type { Env } from "./provider.js";
@@ -47,6 +48,13 @@ export interface ChatResponse {
   cached: boolean;
   /** Content address of the request (cache key). */
   key: string;
+}
+
+export interface EmbedOptions {
+  /** Embedding model (default: text-embedding-3-small on OpenAI, else the client's model, as a local server serves one). */
+  model?: string;
+  /** Texts per request (default 64). */
+  batchSize?: number;
 }
 
 export interface LlmClientOptions {
@@ -142,6 +150,30 @@ export function retryAfterMs(headers: { get(name: string): string | null } | und
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** The embedding model named when none is given and the endpoint is OpenAI's. */
+export const DEFAULT_OPENAI_EMBEDDING_MODEL = "text-embedding-3-small";
+
+/**
+ * The vectors of an /embeddings answer, in input order (by `index`), checked: one per input, all
+ * of one length, finite numbers. A malformed answer is a SyntaxError, which the client retries.
+ */
+export function embeddingVectors(res: { data?: unknown }, count: number): Float32Array[] {
+  const data = Array.isArray(res.data) ? (res.data as { index?: unknown; embedding?: unknown }[]) : undefined;
+  if (!data || data.length !== count) throw new SyntaxError(`embeddings response has ${data ? data.length : "no"} vectors for ${count} inputs`);
+  const out = new Array<Float32Array>(count);
+  data.forEach((item, j) => {
+    const at = typeof item.index === "number" ? item.index : j;
+    const e = item.embedding;
+    if (!Array.isArray(e) || e.length === 0 || !e.every((x) => typeof x === "number" && Number.isFinite(x))) {
+      throw new SyntaxError("embeddings response holds a vector that is not a list of numbers");
+    }
+    if (at < 0 || at >= count || out[at]) throw new SyntaxError(`embeddings response has a bad or repeated index ${String(at)}`);
+    out[at] = Float32Array.from(e as number[]);
+  });
+  if (out.some((v) => v.length !== out[0]!.length)) throw new SyntaxError("embeddings response holds vectors of different lengths");
+  return out;
+}
+
 type Failure =
   | { kind: "rate-limit"; waitMs: number | undefined; message: string }
   | { kind: "retry"; message: string }
@@ -155,6 +187,7 @@ export class LlmClient {
   readonly warnings: string[] = [];
   private readonly sdk: OpenAI;
   private readonly cache: CompletionCache | undefined;
+  private readonly embeddingCache: EmbeddingCache | undefined;
   private readonly semaphore: Semaphore;
   private readonly opts: Required<Pick<LlmClientOptions, "maxRetries" | "maxRateLimitRetries" | "timeoutMs" | "backoffBaseMs" | "backoffMaxMs">>;
   private readonly budgetUsd: number | undefined;
@@ -201,6 +234,7 @@ export class LlmClient {
     }
     const cacheOpt = options.cache ?? true;
     this.cache = cacheOpt === false ? undefined : new CompletionCache(typeof cacheOpt === "string" ? cacheOpt : synthlabCacheDir("llm", env));
+    this.embeddingCache = this.cache ? new EmbeddingCache(this.cache.dir) : undefined;
     this.sdk = new OpenAI({
       apiKey: this.provider.apiKey,
       baseURL: this.provider.baseURL,
@@ -406,6 +440,123 @@ export class LlmClient {
       // Cache before the caller checkpoints, so a crash in between never repeats a paid request.
       await this.cache?.put(key, { v: 1, model: this.model, content, finishReason, usage, createdAt: new Date().toISOString() });
       return { content, finishReason, usage, costUsd, cached: false, key };
+    }
+  }
+
+  /** The embedding model `embed` uses when none is named. */
+  embeddingModel(model?: string): string {
+    return model ?? (this.provider.baseURL === OPENAI_BASE_URL ? DEFAULT_OPENAI_EMBEDDING_MODEL : this.model);
+  }
+
+  /** Content address of one text's embedding: base URL, model and text. Never the key. */
+  embeddingKey(text: string, model: string): string {
+    return sha256(canonicalJson({ v: 1, kind: "embedding", baseURL: this.provider.baseURL, model, input: text }));
+  }
+
+  /**
+   * Embedding vectors of `texts` (one per text, in order) through the endpoint's /embeddings, in
+   * batches, under the same concurrency, rate-limit, retry and budget policy as `chat`; each vector
+   * is cached on disk by content, so a re-run sends nothing. A server without embeddings (HTTP 404
+   * or 400) raises EmbeddingsUnsupportedError, for callers that can do without.
+   */
+  async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    const model = this.embeddingModel(options.model);
+    const batchSize = options.batchSize ?? 64;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 2048) {
+      throw new LlmConfigError(`embedding batch size must be a whole number from 1 to 2048, got ${String(batchSize)}.`);
+    }
+    const out: (Float32Array | undefined)[] = new Array<Float32Array | undefined>(texts.length);
+    // Each distinct text missing from the cache is sent once, whatever its repeats.
+    const missing = new Map<string, { key: string; at: number[] }>();
+    texts.forEach((text, i) => {
+      const key = this.embeddingKey(text, model);
+      const hit = this.embeddingCache?.get(key);
+      if (hit) {
+        out[i] = hit;
+        return;
+      }
+      const m = missing.get(text);
+      if (m) m.at.push(i);
+      else missing.set(text, { key, at: [i] });
+    });
+    const todo = [...missing.entries()];
+    const batches: (typeof todo)[] = [];
+    for (let i = 0; i < todo.length; i += batchSize) batches.push(todo.slice(i, i + batchSize));
+    await Promise.all(
+      batches.map(async (batch) => {
+        const vectors = await this.embedBatch(batch.map(([text]) => text), model);
+        await Promise.all(
+          batch.map(async ([, { key, at }], j) => {
+            const v = vectors[j]!;
+            for (const i of at) out[i] = v;
+            await this.embeddingCache?.put(key, model, v);
+          }),
+        );
+      }),
+    );
+    return out as Float32Array[];
+  }
+
+  /** One /embeddings request for `input` (already missing from the cache), retried like a chat request. */
+  private async embedBatch(input: string[], model: string): Promise<Float32Array[]> {
+    let errors = 0;
+    let waits = 0;
+    const estimate = costOf(model, { input: approxTokens(input.join("\n")), output: 0 });
+    for (;;) {
+      if (this.signal?.aborted) throw new LlmError("Generation was interrupted.");
+      const gate = this.pauseUntil - Date.now();
+      if (gate > 0) await sleep(gate, this.signal);
+      if (this.budgetUsd !== undefined && this.stats_.costUsd + this.reservedUsd + estimate > this.budgetUsd) {
+        throw new BudgetExceededError(
+          `Budget of $${this.budgetUsd.toFixed(4)} reached ($${this.stats_.costUsd.toFixed(4)} spent): stopped before the next request; raise --budget to continue.`,
+        );
+      }
+      this.reservedUsd += estimate;
+      await this.semaphore.acquire();
+      let vectors: Float32Array[] | undefined;
+      let usage = 0;
+      let failure: Failure | undefined;
+      try {
+        const late = this.pauseUntil - Date.now();
+        if (late > 0) await sleep(late, this.signal);
+        this.stats_.requests += 1;
+        const sent = performance.now();
+        // encoding_format "float": every OpenAI-compatible server (Ollama, vLLM, llama.cpp) speaks it.
+        const res = await this.sdk.embeddings.create({ model, input, encoding_format: "float" }, { signal: this.signal ?? null });
+        vectors = embeddingVectors(res, input.length);
+        usage = res.usage?.prompt_tokens ?? approxTokens(input.join("\n"));
+        this.latencies.push(performance.now() - sent);
+      } catch (err) {
+        if (err instanceof OpenAI.APIError && (err.status === 404 || err.status === 400) && !this.signal?.aborted) {
+          const why = this.scrub(err.message).replace(/^\d{3} /, "").replace(/\.$/, "");
+          failure = { kind: "fatal", error: new EmbeddingsUnsupportedError(`The endpoint has no embeddings for model "${model}" (HTTP ${err.status}: ${why}).`, err.status) };
+        } else {
+          failure = this.classify(err);
+        }
+      } finally {
+        this.semaphore.release();
+        this.reservedUsd -= estimate;
+      }
+      if (vectors) {
+        const cost = costOf(model, { input: usage, output: 0 });
+        this.stats_.tokens.input += usage;
+        this.stats_.costUsd += cost;
+        return vectors;
+      }
+      const f = failure ?? { kind: "retry" as const, message: "empty response" };
+      if (f.kind === "fatal") throw f.error;
+      if (f.kind === "rate-limit") {
+        this.stats_.rateLimited += 1;
+        if (waits++ >= this.opts.maxRateLimitRetries) {
+          throw new LlmRequestError(`LLM server kept rate-limiting (${f.message}) after ${waits} waits: lower --concurrency or try later.`, 429);
+        }
+        this.stats_.retries += 1;
+        this.pauseUntil = Math.max(this.pauseUntil, Date.now() + Math.min(f.waitMs ?? this.backoff(waits - 1), 120_000));
+      } else {
+        if (errors++ >= this.opts.maxRetries) throw new LlmRequestError(`Embedding request failed after ${errors} attempts: ${f.message}.`);
+        this.stats_.retries += 1;
+        await sleep(this.backoff(errors - 1), this.signal);
+      }
     }
   }
 }

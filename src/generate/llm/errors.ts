@@ -46,3 +46,8 @@ export class SandboxError extends LlmError {
 
 // Secret redaction lives in the stage-neutral src/secrets.ts; re-exported for the LLM engine's callers.
 export { scrubSecrets } from "../../secrets.js";
+
+/** The server has no embeddings (HTTP 404 or 400 on /embeddings): callers fall back to what needs none. */
+export class EmbeddingsUnsupportedError extends LlmRequestError {
+  override name = "EmbeddingsUnsupportedError";
+}

@@ -128,6 +128,15 @@ describe("loadCorpus on the project's docs (Markdown) and an HTML page", () => {
       expect(p.text.length).toBeLessThanOrEqual(500);
       expect(p.text.endsWith("passage.")).toBe(true);
     }
+    // A heading never stands alone before a long paragraph: it takes the paragraph's first part.
+    const md = `## Grounding\n\n${text}`;
+    const withHeading = chunkDocument({ source: "h.md", ...extractMarkdown(md) }, 500);
+    expect(withHeading[0]!.text).toMatch(/^## Grounding\n\nThe grounding check verifies/);
+    expect(withHeading[0]!.text.length).toBeGreaterThan(400);
+    expect(withHeading.every((p) => p.title === "Grounding" && p.text.length <= 500 && md.slice(p.start, p.end) === p.text)).toBe(true);
+    // The piece that ends a long paragraph is packed with the next paragraph when both fit.
+    const tail = chunkDocument({ source: "t.txt", text: `${"Aaa bbb. ".repeat(60).trim()}\n\nShort next paragraph.`, sections: [] }, 500);
+    expect(tail.at(-1)!.text).toMatch(/Aaa bbb\.\n\nShort next paragraph\.$/);
     const noStops = "word ".repeat(300).trim();
     for (const p of chunkDocument({ source: "w.txt", text: noStops, sections: [] }, 203)) {
       expect(p.text).toMatch(/^word( word)*$/);

@@ -52,7 +52,8 @@ describe("grounded mode through generate()", () => {
     expect(run.schema.columns.map((c) => [c.name, c.kind])).toEqual([["text", "text"], ["label", "categorical"]]);
     expect(run.toString()).toMatch(/schema \(proposed by the model: review it, then pass it as schema to keep it\): text \(text\), label \(categorical: spam, ham\)/);
     expect(run.toString()).toMatch(/coverage plan: \d+ questions in \d+ subtopics/);
-    expect(run.toString()).toMatch(/retrieval: bm25, top 4 per question/);
+    // The test double serves /v1/embeddings: BM25 fused with embeddings.
+    expect(run.toString()).toMatch(/retrieval: bm25 \+ embeddings, top 4 per question/);
     const g = run.stats.extra!["grounded"] as GroundedReport;
     expect(g.grounding.unsupported).toBe(0);
     for (const row of frameToRecords(run.frame)) {
@@ -63,6 +64,24 @@ describe("grounded mode through generate()", () => {
       expect(["spam", "ham"]).toContain(row["label"]);
     }
     expect(Object.keys(g.rowsPerSource).every((s) => spam.texts.has(s))).toBe(true);
+  });
+
+  it("ranks by BM25 alone, with one visible note, where the endpoint has no embeddings; --embedding-model reaches the endpoint", async () => {
+    const bare = await startOpenAiServer({ embeddings: "none" });
+    try {
+      const options = { baseURL: bare.url, cache: path.join(work, "cache-bare"), checkpointDir: path.join(work, "cp-bare"), env: {} };
+      const run = await generate({ mode: "grounded", need: NEED, corpus: spam.dir, rows: 4, seed: 2, options });
+      expect(run.toString()).toMatch(/retrieval: bm25, top 4 per question/);
+      expect(run.warnings.some((w) => /BM25 alone/.test(w))).toBe(true);
+      expect(run.frame.rowCount).toBe(4);
+    } finally {
+      await bare.close();
+    }
+    server.resetCounters();
+    await generate({ mode: "grounded", need: NEED, corpus: spam.dir, rows: 4, seed: 2, embeddingModel: "my-embedder" });
+    const models = server.embeddingRequests().map((r) => (JSON.parse(r.body) as { model: string }).model);
+    expect(models.length).toBeGreaterThan(0);
+    expect(new Set(models)).toEqual(new Set(["my-embedder"]));
   });
 
   it("proposeSchema returns the schema a run would use, and the run takes it back", async () => {
@@ -107,7 +126,7 @@ describe("%%generate --mode grounded", () => {
     const summary = t.io.events.filter((e) => e.kind === "display").at(-1)!;
     const html = summary.kind === "display" ? String(summary.bundle["text/html"]) : "";
     expect(html).toContain("coverage plan: 3 questions");
-    expect(html).toContain("retrieval: bm25, top 2 per question");
+    expect(html).toContain("retrieval: bm25 + embeddings, top 2 per question");
     expect(html).toMatch(/grounding check \(flag\)/);
   });
 
