@@ -97,7 +97,7 @@ import { proposeSchema, generate } from "synthlab";
 
 const need = "Phrases from e-mails about money, offers, software, meetings and mailing lists, labelled spam or ham.";
 const schema = await proposeSchema({ need, model, seed, options: llm });
-schema.columns.map((c) => `${c.name} (${c.kind}${c.values ? ": " + c.values.join(", ") : ""})${c.description ? " — " + c.description : ""}`).join("\\n")
+for (const c of schema.columns) console.log(`${c.name} (${c.kind}${c.values ? ": " + c.values.join(", ") : ""})${c.description ? " — " + c.description : ""}`);
 """),
     md("""
 ## The grounded run
