@@ -6,7 +6,7 @@ import { generateGrounded, type GroundedReport } from "../../../src/generate/gro
 import type { GenerateRequest } from "../../../src/generate/types.js";
 import { isInputError } from "../../../src/errors.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
-import { recordingHooks, TEST_KEY, useLocalServer } from "../llm/helpers.js";
+import { readAll, recordingHooks, TEST_KEY, useLocalServer } from "../llm/helpers.js";
 import { docsCorpus, overlapRetriever } from "./fixtures.js";
 
 const env = useLocalServer({ apiKey: TEST_KEY });
@@ -134,6 +134,20 @@ describe("grounded pipeline (local test double, docs corpus)", () => {
     expect(env.server.chatRequests().length).toBeLessThanOrEqual(total - (before - 1));
     const strip = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, _meta: { ...meta(r), runId: undefined } }));
     expect(strip(frameToRecords(resumed.frame))).toEqual(strip(frameToRecords(fresh.frame)));
+  });
+
+  it("falls back to schemas in the prompt where the server refuses structured output, and never sends or stores the key", async () => {
+    env.server = await startOpenAiServer({ apiKey: TEST_KEY, structuredOutputs: "reject" });
+    const res = await generateGrounded(request(env.server, env.dir, { rows: 6, schema: undefined }), recordingHooks(), sources);
+    expect(res.frame.rowCount).toBe(6);
+    expect(res.warnings.some((w) => /schemas now go in the prompts/.test(w))).toBe(true);
+    expect(report(res).grounding.unsupported).toBe(0);
+    const last = JSON.parse(env.server.chatRequests().at(-1)!.body) as { response_format?: unknown; messages: { content: string }[] };
+    expect(last.response_format).toBeUndefined();
+    expect(last.messages.at(-1)!.content).toMatch(/JSON Schema:/);
+    for (const r of env.server.requests) expect(r.body).not.toContain(TEST_KEY);
+    expect(readAll(env.dir)).not.toContain(TEST_KEY);
+    expect(JSON.stringify(frameToRecords(res.frame))).not.toContain(TEST_KEY);
   });
 
   it("refuses bad input with one line", async () => {
