@@ -44,6 +44,33 @@ export class CsvError extends InputError {
   override name = "CsvError";
 }
 
+/**
+ * Header names made distinct: a repeat becomes `name_2`, `name_3`, ... (skipping names the header
+ * already has), with one note. Exported spreadsheets often repeat a header (two "Notes" columns);
+ * refusing the file would leave a CLI user no way in, and renaming loses nothing (pandas does the same
+ * with `name.1`; we keep the name an identifier so cells can still refer to it).
+ */
+function distinctHeader(names: readonly string[], source: string, log: ((line: string) => void) | undefined): string[] {
+  const taken = new Set(names);
+  const seen = new Set<string>();
+  const renamed: string[] = [];
+  const out = names.map((n) => {
+    if (!seen.has(n)) {
+      seen.add(n);
+      return n;
+    }
+    let k = 2;
+    while (taken.has(`${n}_${k}`)) k++;
+    const fresh = `${n}_${k}`;
+    taken.add(fresh);
+    seen.add(fresh);
+    renamed.push(`"${n}" → "${fresh}"`);
+    return fresh;
+  });
+  if (renamed.length) log?.(`${source}: repeated column names were renamed: ${renamed.join(", ")}.`);
+  return out;
+}
+
 const STRICT_NUMBER = /^[+-]?(?:0|[1-9]\d*)?(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const NUMBER_WITH_DIGITS = /\d/;
 /** Money as written in many exports: "$140", "-$1.5", "€ 20". The symbol is dropped. */
@@ -217,10 +244,14 @@ export function parseCsv(text: string, opts: CsvOptions = {}): Frame {
     const width = rows.find((row) => !isBlankRow(row))?.length ?? 0;
     names = opts.names ? [...opts.names] : Array.from({ length: width }, (_, j) => `column_${j + 1}`);
   }
-  const seen = new Set<string>();
-  for (const n of names) {
-    if (seen.has(n)) throw new CsvError(`${source}: the column name "${n}" appears twice. Rename one, or pass distinct names with the names option.`);
-    seen.add(n);
+  if (opts.names) {
+    const seen = new Set<string>();
+    for (const n of names) {
+      if (seen.has(n)) throw new CsvError(`${source}: the column name "${n}" appears twice in the names given. Pass distinct names.`);
+      seen.add(n);
+    }
+  } else {
+    names = distinctHeader(names, source, opts.log);
   }
 
   const width = names.length;

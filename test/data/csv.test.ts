@@ -115,8 +115,16 @@ describe("parseCsv", () => {
     expect(parseCsv("a\nNA\n3\n", { nullValues: ["", "NA"] }).columns.a).toEqual([null, 3]);
   });
 
-  it("rejects duplicate column names", () => {
-    expect(() => parseCsv("a,a\n1,2\n")).toThrow(/"a" appears twice/);
+  it("renames a repeated header name, says so, and keeps every value", () => {
+    const notes: string[] = [];
+    const f = parseCsv("a,a,a_2,b,a\n1,2,3,4,5\n", { log: (l) => notes.push(l) });
+    expect(f.columnNames).toEqual(["a", "a_3", "a_2", "b", "a_4"]);
+    expect(f.columns).toEqual({ a: [1], a_3: [2], a_2: [3], b: [4], a_4: [5] });
+    expect(notes).toEqual(['CSV: repeated column names were renamed: "a" → "a_3", "a" → "a_4".']);
+  });
+
+  it("rejects duplicate names the caller passes", () => {
+    expect(() => parseCsv("x,y\n1,2\n", { names: ["a", "a"] })).toThrow(/"a" appears twice in the names given/);
   });
 
   it("strips a UTF-8 byte order mark from the first header", () => {

@@ -45,6 +45,17 @@ describe("synthlab report", () => {
     expect(page).toMatch(/^<!DOCTYPE html>/);
     expect(page).toMatch(/<svg|<img/);
   });
+  it("--columns compares only the shared columns the user names", async () => {
+    const json = join(dir, "cols.json");
+    const r = await cli(["--real", join(dir, "real.csv"), "--synth", join(dir, "bad.csv"), "--columns", "x", "--json", json]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(await readFile(json, "utf8"));
+    expect(j.fidelity.columns.map((c: { name: string }) => c.name)).toEqual(["x"]);
+    const none = await cli(["--real", join(dir, "real.csv"), "--synth", join(dir, "bad.csv"), "--columns", "x,nope"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no column\(s\) "nope"/);
+  });
   it("usage errors exit 2 with one clear line", async () => {
     const r = await cli(["--real", join(dir, "real.csv")]);
     expect(r.code).toBe(2);
@@ -57,6 +68,8 @@ describe("synthlab report", () => {
     const r = await cli(["--real", join(dir, "real.csv"), "--synth", join(dir, "bad.csv")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/lacks "y", "k", "cat", "date" and has extra "other"/);
+    // The fix names the option the CLI has, with the shared columns filled in.
+    expect(r.stderr).toMatch(/compare the 1 shared one\(s\) with --columns x /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     // A missing input is a usage error, found before any work.
     const missing = await cli(["--real", join(dir, "nope.csv"), "--synth", join(dir, "synth.csv")]);

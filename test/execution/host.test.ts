@@ -434,3 +434,19 @@ describe("completion, inspection, is_complete", () => {
     expect(await host.isComplete("%%time")).toEqual({ status: "complete" });
   });
 });
+
+describe("built-ins patched by cells", () => {
+  it("compiles with the original built-ins when a patched one breaks the compiler, so the patch can be undone", async () => {
+    await run("const keptStringify = JSON.stringify;");
+    try {
+      await run('JSON.stringify = (() => { throw new Error("patched"); }) as typeof JSON.stringify;');
+      // The cell compiles (with the originals) and runs with the patch: its own call throws.
+      expect(errorOf((await run("JSON.stringify([1])")).outcome).evalue).toBe("patched");
+      expect(plain((await run("1 + 41")).outcome)).toBe("42");
+      expect((await run("JSON.stringify = keptStringify;")).outcome.status).toBe("ok");
+      expect(plain((await run("JSON.stringify([1])")).outcome)).toBe("'[1]'");
+    } finally {
+      JSON.stringify = (host as TypeScriptExecutionHost)["scope"].get("keptStringify") as typeof JSON.stringify;
+    }
+  });
+});

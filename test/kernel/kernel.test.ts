@@ -206,6 +206,22 @@ describe("one kernel, many requests", () => {
     await k.ping();
   });
 
+  it("keeps working after a cell (or its timer) breaks built-ins the kernel runs on, and says what it restored", async () => {
+    const broke = await k.execute('Reflect.set(Array.prototype, "map", null); 1');
+    expect(broke.reply.content.status).toBe("ok");
+    expect(streamText(broke.outputs, "stderr")).toMatch(/this cell deleted or overwrote Array\.prototype\.map with a non-function; .* restored/);
+    expect(resultText((await k.execute("[1, 2].map((x) => x * 21)[1]")).outputs)).toBe("42");
+    // Broken between cells: the protocol itself needs Array.prototype.filter to read the next request.
+    await k.execute('setTimeout(() => Reflect.set(Array.prototype, "filter", 3), 5); "scheduled"');
+    await new Promise((r) => setTimeout(r, 100));
+    const next = await k.execute("[1, 2, 3].filter((x) => x > 1).length");
+    expect(resultText(next.outputs)).toBe("2");
+    expect(streamText(next.outputs, "stderr")).toMatch(/code that ran after an earlier cell .* Array\.prototype\.filter/);
+    // A `then` on Object.prototype would break every await in the kernel.
+    await k.execute('Object.defineProperty(Object.prototype, "then", { get() { throw new Error("trap"); }, configurable: true }); 2');
+    expect(resultText((await k.execute("await Promise.resolve(40 + 2)")).outputs)).toBe("42");
+  });
+
   it("answers is_complete, complete, inspect, comm_info, comm_open and ignores unknown types", async () => {
     expect((await k.request("shell", "is_complete_request", { code: "1 + 1" })).content.status).toBe("complete");
     const inc = await k.request("shell", "is_complete_request", { code: "function f() {" });

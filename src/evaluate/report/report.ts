@@ -73,7 +73,11 @@ function checkColumns(name: string, frame: Frame, expected: readonly string[]): 
     const parts = [];
     if (missing.length) parts.push(`lacks ${missing.map((c) => `"${c}"`).join(", ")}`);
     if (extra.length) parts.push(`has extra ${extra.map((c) => `"${c}"`).join(", ")}`);
-    throw new EvaluateError(`The ${name} table ${parts.join(" and ")} compared with the real table: pass tables with the same columns, or choose shared ones with columns: [...].`);
+    const shared = expected.filter((c) => have.has(c));
+    const fix = shared.length
+      ? `pass tables with the same columns, or compare the ${shared.length} shared one(s) with --columns ${shared.join(",")} (in code: columns: [...])`
+      : `the tables share no column: check that the ${name} table is the right one`;
+    throw new EvaluateError(`The ${name} table ${parts.join(" and ")} compared with the real table: ${fix}.`);
   }
 }
 

@@ -15,6 +15,11 @@ export const reportCommand: CommandSpec<EvaluateOptions> = {
     { name: "real", type: "string", required: true, table: true, help: "the real (training) table" },
     { name: "synth", type: "string", required: true, table: true, help: "the synthetic table (same columns)" },
     { name: "holdout", type: "string", table: true, help: "real rows the generator never saw (noise floor, utility, DCR, membership inference)" },
+    {
+      name: "columns", type: "string", metavar: "COL,COL", key: "columns",
+      convert: (v) => String(v).split(",").map((s) => s.trim()).filter(Boolean),
+      help: "compare only these columns, comma-separated (default: all of the real table's)",
+    },
     { name: "target", type: "string", metavar: "COL", key: "target", help: "numeric column to predict (TRTR/TSTR, feature importance)" },
     { name: "time", type: "string", metavar: "COL", key: "timeColumn", help: "datetime column for autocorrelation of the daily target" },
     { name: "as", type: "string", default: "report", only: "magic", help: "variable to store the Report in" },

@@ -38,6 +38,7 @@ import { codePointToUtf16, utf16ToCodePoint } from "./positions.js";
 import { SourceMap } from "./sourcemap.js";
 import { installHint, requireShipped } from "./modules.js";
 import { IDENTIFIER } from "../../identifier.js";
+import { intrinsicsGuard, restoredWarning, takeRepairedBetween } from "../intrinsics.js";
 
 /** True when `err` is about `id` itself, not about something `id` requires in turn. */
 function isMissing(err: unknown, id: string): boolean {
@@ -90,6 +91,7 @@ export class TypeScriptExecutionHost implements ExecutionHost {
   private readonly scope: NotebookScope;
   private magicsPromise: Promise<MagicsModule | undefined> | undefined;
   private active: ActiveRun | undefined;
+  private readonly intrinsics = intrinsicsGuard();
   private nested = 0;
   private closed = false;
 
@@ -182,6 +184,12 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     if (top) this.active = this.newActiveRun();
     const active = this.active!;
     router.enter(out);
+    // Built-ins broken since the last cell (by a timer or a promise of an earlier cell) were put back
+    // by the protocol when this request arrived (its own code needs them); say so in this cell.
+    if (top) {
+      const between = takeRepairedBetween();
+      if (between.length) out.stderr(restoredWarning(between, true));
+    }
     try {
       let value: unknown;
       const magics = await this.magics();
@@ -212,9 +220,16 @@ export class TypeScriptExecutionHost implements ExecutionHost {
       await out.flush();
       return outcome;
     } finally {
+      if (top) this.repairIntrinsics(out);
       router.exit(out);
       if (top) this.active = undefined;
     }
+  }
+
+  /** See intrinsics.ts: a cell must not leave the kernel without the built-ins it runs on. */
+  private repairIntrinsics(out: CellOutput): void {
+    const restored = this.intrinsics.repair();
+    if (restored.length) out.stderr(restoredWarning(restored));
   }
 
   private newActiveRun(): ActiveRun {
@@ -263,8 +278,23 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     label: string,
     active: ActiveRun,
   ): Promise<{ status: "ok"; value: unknown } | Extract<ExecuteOutcome, { status: "error" }>> {
-    this.flushPendingDecls();
-    const converted = this.converter.convert(code);
+    let converted: ConvertResult;
+    try {
+      this.flushPendingDecls();
+      converted = this.converter.convert(code);
+    } catch (err) {
+      // A built-in an earlier cell patched may be what broke the compiler: compile with the
+      // originals (the cell still runs with the patches), so a cell that undoes the patch compiles.
+      if (this.intrinsics.changed().length === 0) return this.compilerFailure(err);
+      try {
+        converted = this.intrinsics.withOriginals(() => {
+          this.flushPendingDecls();
+          return this.converter.convert(code);
+        });
+      } catch {
+        return this.compilerFailure(err);
+      }
+    }
     if (converted.sideOutputs) {
       for (const side of converted.sideOutputs) {
         this.sideModules.delete(side.path);
@@ -284,6 +314,19 @@ export class TypeScriptExecutionHost implements ExecutionHost {
       if (err instanceof InterruptedError || isInterrupt(err)) return interruptOutcome();
       return runtimeErrorOutcome(err, this.cells);
     }
+  }
+
+  /**
+   * The compiler itself threw (not a diagnostic of the cell). Left to itself this reads like a bug in
+   * the cell; the usual cause is a built-in an earlier cell patched, so name those.
+   */
+  private compilerFailure(err: unknown): Extract<ExecuteOutcome, { status: "error" }> {
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const changed = this.intrinsics.changed();
+    const evalue = changed.length
+      ? `The TypeScript compiler failed (${message}), even with the original built-ins; earlier cells patched ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ` and ${changed.length - 5} more` : ""}. Restart the kernel.`
+      : `The TypeScript compiler failed (${message}). Restart the kernel; if this happens again, please report the cell.`;
+    return { status: "error", ename: "CompilerError", evalue, traceback: [`CompilerError: ${evalue}`] };
   }
 
   /** Run converter output; returns the last expression's value. */

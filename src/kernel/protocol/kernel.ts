@@ -14,6 +14,7 @@ import { HistoryStore, type HistoryEntry, type HistoryQuery } from "./history.js
 import { kernelInfoContent } from "./info.js";
 import { makeMessage, replyType, type MainCommand, type SocketChannel, type WorkerEvent, type WorkerOptions } from "./messages.js";
 import { parsePagerRequest } from "./pager.js";
+import { intrinsicsGuard, repairBetweenCells } from "../intrinsics.js";
 import { isRecord, type JupyterMessage } from "./wire.js";
 
 export interface KernelOptions {
@@ -62,6 +63,7 @@ export class Kernel {
   private readonly readyPromise: Promise<void>;
 
   constructor(private readonly options: KernelOptions) {
+    intrinsicsGuard(); // records the built-ins before any cell can change them
     this.history = new HistoryStore(options.historyFile);
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
     this.readyPromise = new Promise<void>((resolve, reject) => (this.ready = { resolve, reject }));
@@ -194,6 +196,8 @@ export class Kernel {
   }
 
   private onWorkerEvent(event: WorkerEvent): void {
+    // A cell's timer may have broken built-ins this code needs (see kernel/intrinsics.ts).
+    repairBetweenCells();
     switch (event.kind) {
       case "ready":
         this.ready.resolve();
