@@ -15,7 +15,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
     "Generate synthetic rows. Modes: offline (schema-driven, seeded), copula (fitted on --like), cart (sequential trees fitted on --like), llm-rows, llm-program, text, grounded (a need in words → questions → retrieval over --corpus → rows citing passages; docs/grounded.md). " +
     "In a notebook the rows are bound to the DataFrame NAME and the cell body describes the data (used by the LLM modes).",
   options: [
-    { name: "mode", type: "string", choices: GENERATE_MODES, key: "mode", help: "generation mode (default: copula with --like, offline with --schema, else llm-rows)" },
+    { name: "mode", type: "string", choices: GENERATE_MODES, key: "mode", help: "generation mode (default: grounded with --corpus, copula with --like, offline with --schema, else llm-rows)" },
     { name: "rows", short: "n", type: "integer", min: 0, max: MAX_ROWS, default: 100, key: "rows", help: "rows to generate" },
     { name: "like", type: "string", table: true, help: "real table to imitate" },
     { name: "schema", type: "string", help: "schema: a JSON file or an example name (coffee-shop); in a notebook also a variable" },
@@ -70,7 +70,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
     { name: "questions", type: "integer", min: 1, max: 500, key: "questions", help: "grounded: questions in the coverage plan (default about rows / 4)" },
     { name: "subtopics", type: "integer", min: 1, max: 50, key: "subtopics", help: "grounded: subtopics the questions cover (default up to 4)" },
     { name: "top-k", type: "integer", min: 1, max: 50, metavar: "K", key: "topK", help: "grounded: passages retrieved per question (default 4)" },
-    { name: "embedding-model", type: "string", key: "embeddingModel", help: "grounded: embedding model of the hybrid ranking (default: the endpoint's; BM25 alone where it has none)" },
+    { name: "embedding-model", type: "string", metavar: "MODEL", key: "embeddingModel", help: "grounded: embedding model of the hybrid ranking (default: the endpoint's; BM25 alone where it has none)" },
     { name: "quiet", short: "q", type: "boolean", only: "cli", help: "no progress on stderr" },
   ],
   magic: {
