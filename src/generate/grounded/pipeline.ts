@@ -395,6 +395,7 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
   });
   const qRows = planned.streams.get("questions")?.rows ?? [];
   if (qRows.length === 0) throw new GenerateError(`grounded: the model wrote no usable question for the need (${printableLine(planned.warnings[0] ?? "every answer was invalid", 200)}); rephrase the need or try another model.`);
+  if (qRows.length < opts.questions) warnings.push(`The coverage plan has ${qRows.length} of the ${opts.questions} questions asked for (after removing near-duplicates): the model kept repeating or writing invalid questions.`);
   const subtopics = [...new Set(qRows.map((r) => String(r["subtopic"])))];
   run.progress(0, request.rows, { phase: `coverage plan: ${qRows.length} questions in ${subtopics.length} subtopics` });
 
