@@ -150,6 +150,18 @@ describe("grounded pipeline (local test double, docs corpus)", () => {
     expect(JSON.stringify(frameToRecords(res.frame))).not.toContain(TEST_KEY);
   });
 
+  it("tops up a plan whose questions repeat, and says so when the model keeps repeating", async () => {
+    const one = JSON.stringify({ questions: [{ subtopic: "cache", question: "What does the response cache store for each request?" }] });
+    const again = JSON.stringify({ questions: [{ subtopic: "cache", question: "what does the response cache store, for each request?" }] });
+    env.server.script({ kind: "content", content: one }, { kind: "content", content: again });
+    const res = await generateGrounded(request(env.server, env.dir, { rows: 8 }), recordingHooks(), sources);
+    const r = report(res);
+    expect(r.plan.map((q) => q.question)).toEqual(["What does the response cache store for each request?"]);
+    expect(r.questionsRemoved).toBe(1);
+    expect(res.warnings).toContain("The coverage plan has 1 of the 2 questions asked for (after removing near-duplicates): the model kept repeating or writing invalid questions.");
+    expect(res.frame.rowCount).toBe(8);
+  });
+
   it("refuses bad input with one line", async () => {
     const run = (extra: Partial<GenerateRequest>, src = sources) => generateGrounded(request(env.server, env.dir, extra), recordingHooks(), src);
     const empty = { corpus: { root: "/tmp/empty", passages: [], documents: 0, skipped: [{ source: "a.pdf", reason: "unsupported type" }] }, retriever: sources.retriever };
