@@ -7,11 +7,14 @@ import type { GenerateRequest } from "../../../src/generate/types.js";
 import { isInputError } from "../../../src/errors.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-server.js";
 import { readAll, recordingHooks, TEST_KEY, useLocalServer } from "../llm/helpers.js";
-import { docsCorpus, overlapRetriever } from "./fixtures.js";
+import { loadCorpus } from "../../../src/generate/grounded/corpus.js";
+import { createRetriever } from "../../../src/generate/grounded/retrieval.js";
+import { DOCS_DIR } from "./corpus-fixtures.js";
 
 const env = useLocalServer({ apiKey: TEST_KEY });
-const corpus = docsCorpus();
-const sources = { corpus, retriever: () => overlapRetriever(corpus) };
+// The project's docs, loaded and ranked (BM25 alone: no client is given to the retriever) by the shipped code.
+const corpus = await loadCorpus(DOCS_DIR);
+const sources = { corpus, retriever: () => createRetriever(corpus) };
 const NEED = "Sentences about checkpoint, cache and budget behaviour of LLM generation, labelled as reliability or cost.";
 const SCHEMA: Schema = {
   columns: [
@@ -58,7 +61,7 @@ describe("grounded pipeline (local test double, docs corpus)", () => {
       expect(r.plan.map((q) => q.question)).toContain(m.question);
     }
     expect(Object.values(r.rowsPerSubtopic).reduce((a, b) => a + b, 0)).toBe(24);
-    expect(Object.keys(r.rowsPerSource).every((s) => ["generation.md", "llm.md", "metrics.md"].includes(s))).toBe(true);
+    expect(Object.keys(r.rowsPerSource).every((s) => corpus.passages.some((p) => p.source === s))).toBe(true);
     // Shown to the user: the summary lines and the progress phases.
     expect(res.details!.join("\n")).toMatch(/coverage plan: 6 questions in \d+ subtopics \(1 near-duplicate questions removed\)/);
     expect(res.details!.join("\n")).toMatch(/grounding check \(drop\): \d+ rows checked, \d+ supported, 0 unsupported/);
@@ -86,8 +89,10 @@ describe("grounded pipeline (local test double, docs corpus)", () => {
     expect(g.problems["citation-not-given"]).toBe(planted.filter((p) => p.kind === "wrong-citation").length);
     // A row citing only a passage it was not given has no support for its values either: counts overlap.
     const wrong = planted.filter((p) => p.kind === "wrong-citation").length;
-    expect(g.problems["number-not-found"]).toBe(planted.filter((p) => p.kind === "altered-number").length + wrong);
-    expect(g.problems["text-not-found"]).toBe(planted.filter((p) => p.kind.endsWith("invented-text")).length + wrong);
+    // (and a planted row whose passage wrote no number misses its number too): at least, not exactly.
+    expect(g.problems["number-not-found"]).toBeGreaterThanOrEqual(planted.filter((p) => p.kind === "altered-number").length + wrong);
+    expect(g.problems["text-not-found"]).toBeGreaterThanOrEqual(planted.filter((p) => p.kind.endsWith("invented-text")).length + wrong);
+    expect(g.unsupported).toBe(planted.length);
   });
 
   it("drops unsupported rows by default and tops the run up with supported ones", async () => {
