@@ -11,7 +11,7 @@ export interface Command {
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   kernel: { summary: "Run the Jupyter kernel, or `kernel install [--user|--prefix P]` its kernelspec.", load: () => import("./commands/kernel.js") },
   run: { summary: "Execute a notebook headless: run NOTEBOOK [-p name=value ...] [--out executed.ipynb] [--html page.html].", load: () => import("./commands/run.js") },
-  generate: { summary: "Generate synthetic rows (offline, copula, cart, llm-rows, llm-program, text).", load: () => import("./commands/generate.js") },
+  generate: { summary: "Generate synthetic rows (offline, copula, cart, llm-rows, llm-program, text, grounded).", load: () => import("./commands/generate.js") },
   train: { summary: "Train a TF.js regressor and report its metrics.", load: () => import("./commands/train.js") },
   report: { summary: "Fidelity, utility and privacy report of synthetic vs real data.", load: () => import("./commands/report.js") },
   compare: { summary: "Compare generators and LLMs on one task: cost, speed, validity, quality, utility.", load: () => import("./commands/compare.js") },

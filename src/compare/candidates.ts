@@ -12,9 +12,9 @@ import { LLM_MODES } from "../generate/llm/index.js";
 import type { Price } from "../generate/llm/prices.js";
 import { CompareError } from "./errors.js";
 
-/** The generation modes that need no LLM, read from the generate library's list. */
+/** The generation modes that need no LLM, read from the generate library's list (grounded needs an LLM and a corpus). */
 export function statisticalModes(): string[] {
-  return GENERATE_MODES.filter((m) => !(LLM_MODES as readonly string[]).includes(m));
+  return GENERATE_MODES.filter((m) => !(LLM_MODES as readonly string[]).includes(m) && m !== "grounded");
 }
 
 /** A statistical generator: one of `statisticalModes()`. */

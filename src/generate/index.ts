@@ -5,6 +5,7 @@ import { MAX_ROWS } from "../limits.js";
 import { FrameError, toFrame, type TableInput } from "../data/frame.js";
 import type { CellValue, Frame, Schema } from "../data/types.js";
 import { inferSchema } from "../data/schema.js";
+import { decimalsOf } from "../data/numbers.js";
 import { frameBundle } from "../data/display.js";
 import { escapeHtml } from "../display/format.js";
 import { toDataFrame, type DataFrame } from "../data/dataframe.js";
@@ -57,7 +58,22 @@ export type { ConstraintInput, ConstraintSet } from "./constraints/index.js";
 export { registerPrice, priceFor, estimateLlmRun, createLlmClient, LlmConfigError, BudgetExceededError } from "./llm/index.js";
 export type { Price, CostEstimate, LlmClientOptions } from "./llm/index.js";
 
-const LLM_MODES = new Set<string>(["llm-rows", "llm-program", "text"]);
+// The grounding check is pure and cheap; the grounded pipeline loads with the LLM engine, on demand.
+export { checkRow as checkGrounding, numbersIn, numberSupported, textSupported, isCheckable, LONG_TEXT_TOKENS, PHRASE_OVERLAP } from "./grounded/grounding.js";
+export type { GroundingVerdict, GroundingProblem } from "./grounded/grounding.js";
+export type { GroundedReport, PlannedQuestion, GroundingPolicy } from "./grounded/pipeline.js";
+
+/**
+ * The schema the grounded mode would propose for a need, without generating rows (docs/grounded.md):
+ * review or edit it, then pass it as `schema`. Takes the need and the LLM settings (model, seed, options).
+ */
+export async function proposeSchema(options: Pick<GenerateRequest, "need" | "description" | "model" | "seed" | "options"> & { signal?: AbortSignal }): Promise<Schema> {
+  const { proposeSchema: propose } = await import("./grounded/pipeline.js");
+  const { signal, ...request } = options;
+  return propose(request, signal ? { signal } : {});
+}
+
+const LLM_MODES = new Set<string>(["llm-rows", "llm-program", "text", "grounded"]);
 
 /** What `generate()` takes: the request fields, with `like` as any table and `schema` also an example name. */
 export interface GenerateOptions extends Omit<GenerateRequest, "schema" | "like" | "seed" | "conditionPlan" | "constraintSet" | "avoid"> {
@@ -95,6 +111,8 @@ export class GenerationRun implements GenerateResult {
   readonly warnings: string[];
   readonly provenance?: Provenance;
   readonly program?: string;
+  /** Lines the mode adds to the summary (grounded: schema, coverage plan, retrieval, grounding counts). */
+  readonly details: string[];
   /** The rules the rows satisfy (declared, then mined): pass them to evaluate({ constraints }) to check them. */
   readonly constraints: RowRule[];
 
@@ -106,6 +124,7 @@ export class GenerationRun implements GenerateResult {
     this.warnings = result.warnings;
     if (result.provenance) this.provenance = result.provenance;
     if (result.program !== undefined) this.program = result.program;
+    this.details = [...(result.details ?? [])];
   }
 
   get rowCount(): number {
@@ -135,6 +154,7 @@ export class GenerationRun implements GenerateResult {
     if (s.duplicatesRemoved !== undefined) extra.push(`duplicates removed ${s.duplicatesRemoved}`);
     if (extra.length) lines.push(extra.join(", "));
     for (const e of s.endpoints ?? []) lines.push(endpointLine(e));
+    for (const d of this.details) lines.push(printableLine(d, 400));
     for (const w of this.warnings) lines.push(`warning: ${printableLine(w)}`);
     return lines;
   }
@@ -153,12 +173,6 @@ export class GenerationRun implements GenerateResult {
       `${String(table["text/html"] ?? "")}</div>`;
     return { "text/html": html, "text/plain": `Generated ${this.toString()}\n${String(table["text/plain"] ?? "")}` };
   }
-}
-
-/** Decimal places of a number as written (0.25 → 2), capped at 6. */
-function decimalsOf(x: number): number {
-  for (let d = 0; d < 6; d++) if (Math.abs(Math.round(x * 10 ** d) / 10 ** d - x) < 1e-9 * Math.max(1, Math.abs(x))) return d;
-  return 6;
 }
 
 /**
@@ -196,18 +210,19 @@ export function endpointLine(e: EndpointStats): string {
   return `node ${printableLine(e.name, 60)} (${printableLine(e.url, 120)}): ${parts.join(", ")}`;
 }
 
-/** Picks the mode when none is given: a real table → copula; a schema → offline; only a description → llm-rows. */
-export function pickMode(options: Pick<GenerateOptions, "mode" | "schema" | "like" | "description">): GenerateMode {
+/** Picks the mode when none is given: a corpus → grounded; a real table → copula; a schema → offline; only a description → llm-rows. */
+export function pickMode(options: Pick<GenerateOptions, "mode" | "schema" | "like" | "description" | "corpus">): GenerateMode {
   if (options.mode !== undefined) {
     if (!GENERATE_MODES.includes(options.mode)) {
       throw new GenerateError(`Unknown mode "${String(options.mode)}"; use one of ${GENERATE_MODES.join(", ")}.`);
     }
     return options.mode;
   }
+  if (options.corpus !== undefined) return "grounded";
   if (options.like !== undefined) return "copula";
   if (options.schema !== undefined) return "offline";
   if (options.description) return "llm-rows";
-  throw new GenerateError("Nothing to generate from: give a schema (offline), a real table via like (copula), or a description with an LLM mode.");
+  throw new GenerateError("Nothing to generate from: give a schema (offline), a real table via like (copula), a description with an LLM mode, or a corpus and a need (grounded).");
 }
 
 /**
@@ -237,6 +252,11 @@ export async function createGenerator(mode: GenerateMode): Promise<Generator> {
   if (mode === "copula") return createCopulaGenerator();
   if (mode === "cart") return createCartGenerator();
   if (!LLM_MODES.has(mode)) throw new GenerateError(`Unknown mode "${String(mode)}"; use one of ${GENERATE_MODES.join(", ")}.`);
+  if (mode === "grounded") {
+    // Loaded on demand, as the LLM engine it runs on.
+    const { createGroundedGenerator } = await import("./grounded/index.js");
+    return createGroundedGenerator();
+  }
   // Loaded on demand: the LLM engine (SDK, sandbox) is heavy and offline users never need it.
   const { createLlmGenerator } = await import("./llm/index.js");
   return createLlmGenerator(mode);
@@ -274,8 +294,8 @@ export async function generate(options: GenerateOptions): Promise<GenerationRun>
     }
   }
   const avoid = options.avoid !== undefined ? avoidFrame(options.avoid) : undefined;
-  if (avoid && !LLM_MODES.has(mode)) {
-    throw new GenerateError(`avoid (rejected rows as counter-examples) needs an LLM mode (llm-rows, llm-program or text); ${mode} does not read a prompt.`);
+  if (avoid && (!LLM_MODES.has(mode) || mode === "grounded")) {
+    throw new GenerateError(`avoid (rejected rows as counter-examples) needs an LLM mode (llm-rows, llm-program or text); ${mode === "grounded" ? "grounded takes its values from the corpus" : `${mode} does not read a prompt`}.`);
   }
   const {
     onProgress, signal, mode: _mode, schema: _schema, like: _like, seed: _seed, dates: _dates, avoid: _avoid,
@@ -288,8 +308,9 @@ export async function generate(options: GenerateOptions): Promise<GenerationRun>
   if (mineConstraints !== undefined && typeof mineConstraints !== "boolean") throw new GenerateError(`mineConstraints must be true or false, got ${JSON.stringify(mineConstraints)}.`);
   let result: GenerateResult;
   let rules: RowRule[] = [];
-  if (mode === "text" || (!declared && !(like && mineConstraints !== false))) {
+  if (mode === "text" || mode === "grounded" || (!declared && !(like && mineConstraints !== false))) {
     if (mode === "text" && declared) throw new GenerateError("The text mode takes no conditions or constraints: balance its labels with --labels a,b --balanced.");
+    if (mode === "grounded" && declared) throw new GenerateError("The grounded mode takes no conditions or constraints: its rows hold what the corpus says; ask for what you need in the need.");
     result = await generator.generate(request, hooks);
   } else {
     const ruled = await generateWithRules(generator, mode, request, hooks, { conditions, rebalance, constraints, mine: mineConstraints });

@@ -6,10 +6,11 @@
 import type { CellValue, Frame, Schema } from "../data/types.js";
 import type { EvalKind, RowRule } from "../evaluate/index.js";
 import { InputError } from "../errors.js";
+import type { Corpus } from "./grounded/types.js";
 
-export type GenerateMode = "offline" | "copula" | "cart" | "llm-rows" | "llm-program" | "text";
+export type GenerateMode = "offline" | "copula" | "cart" | "llm-rows" | "llm-program" | "text" | "grounded";
 
-export const GENERATE_MODES: readonly GenerateMode[] = ["offline", "copula", "cart", "llm-rows", "llm-program", "text"];
+export const GENERATE_MODES: readonly GenerateMode[] = ["offline", "copula", "cart", "llm-rows", "llm-program", "text", "grounded"];
 
 /** Text-mode task kinds (DESIGN.md section 6). */
 export type TextTask = "classification" | "ner" | "dialogue" | "summary";
@@ -73,6 +74,22 @@ export interface GenerateRequest {
   labels?: readonly string[];
   /** Balance labels (per-label quotas). */
   balanced?: boolean;
+
+  // ---- grounded mode (docs/grounded.md) ----
+  /** What data is needed, in words (else `description`, the %%generate cell body). */
+  need?: string;
+  /** The local corpus: a folder of .txt, .md, .html or .jsonl files, or a loaded Corpus. */
+  corpus?: string | Corpus;
+  /** Rows the grounding check finds unsupported are dropped (default), flagged in `_grounded`, or not checked. */
+  grounding?: "drop" | "flag" | "off";
+  /** Questions in the coverage plan (default about rows / 4, 2 to 30). */
+  questions?: number;
+  /** Subtopics the questions are spread over (default min(4, questions)). */
+  subtopics?: number;
+  /** Passages retrieved per question (default 4). */
+  topK?: number;
+  /** Embedding model of the hybrid ranking (default: the endpoint's, see docs/grounded.md); BM25 alone where the endpoint has none. */
+  embeddingModel?: string;
 
   /** Mode-specific extras not worth a field of their own. */
   options?: Readonly<Record<string, unknown>>;
@@ -181,6 +198,8 @@ export interface GenerateResult {
   provenance?: Provenance;
   /** llm-program: the generator program the model wrote (shown to the user). */
   program?: string;
+  /** Lines the run's summary shows after the figures (grounded: the schema, the coverage plan, the grounding counts). */
+  details?: string[];
 }
 
 export interface Generator {

@@ -6,6 +6,13 @@
  * prompt carries) and fills it with values of the right types. Its output must never be presented
  * as a model's. Responses carry model / system_fingerprint "synthlab-test-double" to make that plain.
  *
+ * Grounded prompts (src/generate/grounded/pipeline.ts) get plausible answers: a schema proposal
+ * (a text column and a label), a coverage plan whose questions are built from the need's words
+ * (with one planted near-duplicate question), and rows whose values are spans and numbers copied
+ * from the passages in the prompt, citing their ids. `plantUnsupported` makes a share of those rows
+ * unsupported on purpose (invented text, half-invented text, an altered number, a citation of a passage not given);
+ * `plantedRows()` lists them, so tests and benchmarks know which rows the grounding check must catch.
+ *
  * Endpoints: POST /v1/chat/completions (non-streaming), POST /v1/embeddings, POST /v1/files
  * (multipart), GET /v1/files/:id/content, POST /v1/batches, GET /v1/batches/:id, GET /v1/models.
  *
@@ -86,10 +93,28 @@ export interface OpenAiServerOptions {
    * stops listening (later connections are refused) and cuts every open connection, requests in flight included.
    */
   dieAfter?: number;
+  /** Grounded prompts: share of synthesized rows made unsupported on purpose (0..1, default 0). */
+  plantUnsupported?: number;
+  /** Which kinds of unsupported rows to plant (default all four). */
+  plantKinds?: readonly PlantKind[];
   /** POST /v1/embeddings: served (default), absent (404, as most chat-only servers), or refused (400, "model does not support embeddings"). */
   embeddings?: "serve" | "none" | "reject";
   /** Length of the test double's embedding vectors (default 256). */
   embeddingDim?: number;
+}
+
+/**
+ * Kinds of planted unsupported rows: a text value found in no passage, a copied phrase whose second
+ * half is invented (a model running on past its source), a number changed, a citation of a passage
+ * the prompt did not give.
+ */
+export type PlantKind = "invented-text" | "half-invented-text" | "altered-number" | "wrong-citation";
+export const PLANT_KINDS: readonly PlantKind[] = ["invented-text", "half-invented-text", "altered-number", "wrong-citation"];
+
+/** A row the double made unsupported on purpose: the kind, and the row as answered (with its `cites`). */
+export interface PlantedRow {
+  kind: PlantKind;
+  row: Record<string, unknown>;
 }
 
 export interface OpenAiTestServer {
@@ -106,6 +131,8 @@ export interface OpenAiTestServer {
   embeddingRequests(): RecordedRequest[];
   /** Highest number of chat requests in flight at once. */
   readonly maxInFlight: number;
+  /** Rows of grounded answers made unsupported on purpose (see `plantUnsupported`), in answer order. */
+  plantedRows(): PlantedRow[];
   /** TCP connections accepted so far (keep-alive reuse shows as few connections). */
   readonly connections: number;
   /** Whether the server has died (`dieAfter`, or `kill()`). */
@@ -360,6 +387,147 @@ function programFor(rowSchema: JsonObject): string {
   ].join("\n");
 }
 
+// ---- grounded prompts (src/generate/grounded/pipeline.ts) ----
+
+const STOP = new Set(["about", "that", "this", "with", "from", "have", "they", "their", "there", "which", "what", "when", "where", "into",
+  "each", "some", "data", "dataset", "need", "needs", "rows", "text", "texts", "labelled", "labeled", "label", "labels", "would", "should", "could", "using"]);
+
+/** Content words of a need, in order of first appearance. */
+function needWords(need: string): string[] {
+  const words = (need.toLowerCase().match(/\p{L}{4,}/gu) ?? []).filter((w) => !STOP.has(w));
+  return [...new Set(words)];
+}
+
+/** Two labels named in a need ("spam or ham", "positive vs negative"), else a neutral pair. */
+function needLabels(need: string): string[] {
+  const m = /\blabel(?:l?ed)?\s+(?:as\s+)?([\p{L}-]+)\s+(?:or|vs\.?|versus)\s+([\p{L}-]+)\b/iu.exec(need) ?? /\b([\p{L}-]+)\s+(?:or|vs\.?|versus)\s+([\p{L}-]+)\b/iu.exec(need);
+  return m && m[1]!.toLowerCase() !== m[2]!.toLowerCase() ? [m[1]!.toLowerCase(), m[2]!.toLowerCase()] : ["relevant", "background"];
+}
+
+function proposalAnswer(need: string): Json {
+  return {
+    columns: [
+      { name: "text", kind: "text", description: "a sentence or phrase quoted from a passage", values: [] },
+      { name: "label", kind: "categorical", description: "the label of the text", values: needLabels(need) },
+    ],
+  };
+}
+
+const QUESTION_TEMPLATES = [
+  (a: string, b: string) => `What does the corpus say about ${a} and ${b}?`,
+  (a: string, b: string) => `How is ${a} related to ${b} in the documents?`,
+  (a: string, b: string) => `Which passages describe ${a} together with ${b}?`,
+  (a: string, b: string) => `What examples of ${a} mention ${b}?`,
+];
+
+/** A coverage plan from the need's words; batch 1 also repeats its first question (a near-duplicate to remove). */
+function questionsAnswer(need: string, count: number, subtopics: number, firstBatch: boolean, rng: () => number): Json {
+  const words = needWords(need);
+  if (words.length === 0) words.push("topic", "details");
+  if (words.length === 1) words.push("details");
+  const subs = words.slice(0, Math.max(1, Math.min(subtopics, words.length)));
+  const out: Json[] = [];
+  const seen = new Set<string>();
+  const offset = Math.floor(rng() * 1000);
+  for (let j = 0; out.length < count && j < count * 20; j++) {
+    const sub = subs[j % subs.length]!;
+    const other = words[(offset + j * 7 + 1) % words.length]!;
+    if (other === sub) continue;
+    const q = QUESTION_TEMPLATES[(offset + j) % QUESTION_TEMPLATES.length]!(sub, other);
+    if (seen.has(q)) continue;
+    seen.add(q);
+    out.push({ subtopic: sub, question: q });
+  }
+  if (firstBatch && out.length >= 3) {
+    const first = out[0] as JsonObject;
+    out.push({ subtopic: first["subtopic"]!, question: String(first["question"]).toUpperCase().replace(/\?$/, " ??") });
+  }
+  return { questions: out };
+}
+
+interface PromptPassage { id: string; text: string; numbers: number[] }
+
+/** Plain numbers a passage writes (1,200 → 1200), as a reader copying them would. */
+function plainNumbers(text: string): number[] {
+  return [...text.matchAll(/(?<![\p{L}\p{N}.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\p{L}\p{N}])/gu)].map((m) => Number(m[1]!.replace(/,/g, "") + (m[2] ?? "")));
+}
+
+function passagesFromPrompt(text: string): PromptPassage[] {
+  return [...text.matchAll(/<passage id="([^"]*)" source="[^"]*">\n([\s\S]*?)\n<\/passage>/g)].map((m) => ({ id: m[1]!, text: m[2]!, numbers: plainNumbers(m[2]!) }));
+}
+
+/** A number no reading of the passage's numbers gives (not within 1 of any, nor of any ×/÷ 100, ×1000, …). */
+function alteredNumber(v: number, nums: readonly number[], integer: boolean, rng: () => number): number {
+  const near = nums.flatMap((n) => [n, n * 100, n / 100, n * 1e3, n * 1e6, n * 1e9]);
+  let delta = 7 + Math.floor(rng() * 50);
+  for (;;) {
+    const x = integer ? Math.round(v + delta) : Math.round((v + delta + 0.37) * 100) / 100;
+    if (near.every((n) => Math.abs(Math.abs(x) - n) >= 1)) return x;
+    delta += 13;
+  }
+}
+
+/** Rows copied from the prompt's passages, citing them; a share planted unsupported (recorded in `planted`). */
+function groundedRowsAnswer(
+  passages: readonly PromptPassage[], rowSchema: JsonObject, count: number, rng: () => number,
+  plantShare: number, kinds: readonly PlantKind[], planted: PlantedRow[],
+): Json {
+  const props = asObject(rowSchema["properties"]) ?? {};
+  const typeOf = (k: string): string => typesOf(asObject(props[k]) ?? {}).filter((t) => t !== "null")[0] ?? "string";
+  const numeric = Object.keys(props).filter((k) => k !== "cites" && (typeOf(k) === "number" || typeOf(k) === "integer") && !asObject(props[k])?.["enum"]);
+  const texts = Object.keys(props).filter((k) => k !== "cites" && typeOf(k) === "string" && !asObject(props[k])?.["enum"]);
+  const withNumbers = passages.filter((p) => p.numbers.length > 0);
+  const pool = numeric.length && withNumbers.length ? withNumbers : passages;
+  const given = new Set(passages.map((p) => p.id));
+  const rows: Json[] = [];
+  for (let j = 0; j < count; j++) {
+    const p = pool[Math.floor(rng() * pool.length)]!;
+    const words = p.text.split(/\s+/).filter(Boolean);
+    const row: JsonObject = {};
+    for (const [k, raw] of Object.entries(props)) {
+      const sub = asObject(raw) ?? {};
+      if (k === "cites") { row[k] = [p.id]; continue; }
+      const e = sub["enum"];
+      if (Array.isArray(e) && e.length) { row[k] = pick(rng, e.filter((x) => x !== null)); continue; }
+      const t = typeOf(k);
+      if (t === "number" || t === "integer") {
+        const nums = t === "integer" ? p.numbers.filter(Number.isInteger) : p.numbers;
+        row[k] = nums.length ? pick(rng, nums) : p.numbers.length ? Math.round(pick(rng, p.numbers)) : synthesize(sub, rng, 1);
+      } else if (t === "boolean") row[k] = rng() < 0.5;
+      else {
+        const len = Math.min(words.length, 4 + Math.floor(rng() * 9));
+        const start = Math.floor(rng() * Math.max(1, words.length - len + 1));
+        row[k] = words.slice(start, start + len).join(" ") || p.text.slice(0, 40);
+      }
+    }
+    if (plantShare > 0 && rng() < plantShare) {
+      const can = kinds.filter((kind) => kind === "wrong-citation" || (kind.endsWith("invented-text") ? texts.length > 0 : numeric.some((k) => typeof row[k] === "number")));
+      if (can.length) {
+        const kind = pick(rng, can);
+        if (kind === "invented-text") {
+          row[texts[0]!] = Array.from({ length: 6 }, () => pick(rng, WORDS)).join(" ");
+        } else if (kind === "half-invented-text") {
+          const kept = String(row[texts[0]!]).split(" ");
+          const half = Math.max(1, Math.ceil(kept.length / 2));
+          row[texts[0]!] = [...kept.slice(0, half), ...Array.from({ length: Math.max(2, kept.length - half) }, () => pick(rng, WORDS))].join(" ");
+        } else if (kind === "altered-number") {
+          const k = numeric.find((c) => typeof row[c] === "number")!;
+          row[k] = alteredNumber(row[k] as number, p.numbers, typeOf(k) === "integer", rng);
+        } else {
+          const m = /^(.*?)(\d+)$/.exec(p.id);
+          let n = 1000 + j;
+          let id = m ? `${m[1]}${Number(m[2]) + n}` : `${p.id}-x${n}`;
+          while (given.has(id)) id = m ? `${m[1]}${Number(m[2]) + ++n}` : `${p.id}-x${++n}`;
+          row["cites"] = [id];
+        }
+        planted.push({ kind, row: JSON.parse(JSON.stringify(row)) as Record<string, unknown> });
+      }
+    }
+    rows.push(row);
+  }
+  return { rows };
+}
+
 function breakTypes(value: Json, rng: () => number): Json {
   if (Array.isArray(value)) return value.map((v) => breakTypes(v, rng));
   const obj = asObject(value);
@@ -393,6 +561,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
   const files = new Map<string, { content: string; filename: string; purpose: string }>();
   const batches = new Map<string, { record: JsonObject; polls: number }>();
   const pending = new Set<http.ServerResponse>();
+  const planted: PlantedRow[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   let counter = 0;
@@ -424,6 +593,23 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     }
     const fromFormat = structured === "honour" ? asObject(body.response_format?.json_schema?.schema) : undefined;
     const schema = fromFormat ?? schemaFromPrompt(text);
+    const fence = (v: Json): { content: string; finish: string } => {
+      const raw = JSON.stringify(v);
+      return { content: !fromFormat && (options.fencedAnswers ?? true) ? `Sure! Here is the data:\n\`\`\`json\n${raw}\n\`\`\`\nLet me know if you need more.` : raw, finish: "stop" };
+    };
+    const user = lastUserText(body);
+    const need = /^Need: (.*)$/m.exec(user)?.[1] ?? "";
+    if (/^Propose the columns of a dataset for this need\./.test(user)) return fence(proposalAnswer(need));
+    if (/^Write a coverage plan for this need/.test(user)) {
+      const q = /exactly (\d+) questions/.exec(user);
+      const subs = /split it into (\d+) subtopics/.exec(user);
+      return fence(questionsAnswer(need, q ? Number(q[1]) : 5, subs ? Number(subs[1]) : 3, !/This is batch \d+/.test(user), rng));
+    }
+    const passages = passagesFromPrompt(user);
+    const rowSchema = asObject(asObject(asObject(schema?.["properties"])?.["rows"])?.["items"]);
+    if (passages.length && rowSchema) {
+      return fence(groundedRowsAnswer(passages, rowSchema, count, rng, options.plantUnsupported ?? 0, options.plantKinds ?? PLANT_KINDS, planted));
+    }
     if (!schema) return { content: "I am a test double and found no JSON schema in this request.", finish: "stop" };
     let value = synthesize(schema, rng, count);
     const key = rowsKey(schema);
@@ -692,6 +878,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     scriptEmbeddings: (...actions) => { embeddingQueue.push(...actions); },
     embeddingRequests: () => requests.filter((r) => r.path === "/v1/embeddings"),
     get maxInFlight() { return maxInFlight; },
+    plantedRows: () => [...planted],
     get connections() { return connections; },
     get dead() { return dead; },
     resetCounters: () => { requests.length = 0; maxInFlight = 0; },

@@ -7,8 +7,9 @@ describe("candidates", () => {
     const modes = statisticalModes();
     expect(modes).toContain("offline");
     expect(modes).toContain("copula");
+    expect(modes).not.toContain("grounded"); // needs an LLM and a corpus
     // Every non-LLM mode of the library is a candidate, so a new one (cart) joins by its name.
-    expect(modes).toEqual(GENERATE_MODES.filter((m) => !["llm-rows", "llm-program", "text"].includes(m)));
+    expect(modes).toEqual(GENERATE_MODES.filter((m) => !["llm-rows", "llm-program", "text", "grounded"].includes(m)));
     for (const m of modes) expect(parseCandidate(m)).toEqual({ kind: "statistical", mode: m, name: m });
   });
 

@@ -66,7 +66,7 @@ describe("synthlab generate", () => {
       [["--schema", "coffee-shop", "--out", "x.parquet"], /must end in .csv or .jsonl/],
       [["--schema", "nope.json", "--out", "-"], /--schema nope.json: no example \(coffee-shop\) or JSON file of that name\./],
       [["--like", "nope.csv", "--out", "-"], /--like nope.csv: no such file\./],
-      [["--mode", "magic", "--schema", "coffee-shop", "--out", "-"], /--mode must be one of offline, copula, cart, llm-rows, llm-program, text; got "magic"/],
+      [["--mode", "magic", "--schema", "coffee-shop", "--out", "-"], /--mode must be one of offline, copula, cart, llm-rows, llm-program, text, grounded; got "magic"/],
       [["--mode", "copula", "--schema", "coffee-shop", "--out", "-"], /copula mode fits real data/],
       [["--frobnicate"], /unknown option --frobnicate/],
     ];

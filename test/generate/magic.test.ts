@@ -66,7 +66,7 @@ describe("%%generate", () => {
     const cases: [string, RegExp][] = [
       ["%%generate sales --rows ten --schema coffee-shop", /--rows expects an integer/],
       ["%%generate sales --rws 5 --schema coffee-shop", /unknown option --rws.*did you mean --rows/],
-      ["%%generate sales --mode magic --schema coffee-shop", /--mode must be one of offline, copula, cart, llm-rows, llm-program, text; got "magic"/],
+      ["%%generate sales --mode magic --schema coffee-shop", /--mode must be one of offline, copula, cart, llm-rows, llm-program, text, grounded; got "magic"/],
       ["%%generate --schema coffee-shop", /missing NAME/],
       ["%%generate 9lives --schema coffee-shop", /NAME "9lives" is not a valid variable name/],
       ["%%generate sales --like nowhere", /--like nowhere: no notebook variable, file or dataset of that name/],

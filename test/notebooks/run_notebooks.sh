@@ -39,6 +39,7 @@ params_for() {
     03-*) echo "-p queries=100" ;;
     04-*) echo "-p rows=200 -p reviewRows=6" ;;
     05-*) echo "-p epochs=30" ;;
+    06-*) echo "-p rows=20 -p messages=100" ;;
     *) echo "" ;;
   esac
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
-const NOTEBOOKS = ["01-sales-prediction.ipynb", "02-text-data.ipynb", "03-compare-generators.ipynb", "04-interactive-review.ipynb", "05-bias-mitigation.ipynb"];
+const NOTEBOOKS = ["01-sales-prediction.ipynb", "02-text-data.ipynb", "03-compare-generators.ipynb", "04-interactive-review.ipynb", "05-bias-mitigation.ipynb", "06-grounded.ipynb"];
 
 interface Cell { cell_type: string; source: string | string[]; metadata: Record<string, unknown> }
 function cells(name: string): Cell[] {

@@ -43,6 +43,8 @@ export function run(argv: string[]): Promise<number> {
     else await writeFrameFile(result.frame, resolve(out));
     if (!quiet) {
       for (const e of result.stats.endpoints ?? []) process.stderr.write(`${gen.endpointLine(e)}\n`);
+      // The grounded mode's schema, coverage plan and grounding counts (other modes have none).
+      for (const d of result.details) process.stderr.write(`${printableLine(d, 400)}\n`);
       for (const w of result.warnings) process.stderr.write(`warning: ${printableLine(w)}\n`);
       process.stderr.write(`wrote ${result.frame.rowCount} rows to ${out === "-" ? "stdout" : out} in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
     }

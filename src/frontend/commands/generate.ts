@@ -10,12 +10,12 @@ import { datesOption, seedOption } from "./shared.js";
 
 export const generateCommand: CommandSpec<GenerateOptions> = {
   name: "generate",
-  summary: "Generate synthetic rows (offline, copula, cart, llm-rows, llm-program, text).",
+  summary: "Generate synthetic rows (offline, copula, cart, llm-rows, llm-program, text, grounded).",
   description:
-    "Generate synthetic rows. Modes: offline (schema-driven, seeded), copula (fitted on --like), cart (sequential trees fitted on --like), llm-rows, llm-program, text. " +
+    "Generate synthetic rows. Modes: offline (schema-driven, seeded), copula (fitted on --like), cart (sequential trees fitted on --like), llm-rows, llm-program, text, grounded (a need in words → questions → retrieval over --corpus → rows citing passages; docs/grounded.md). " +
     "In a notebook the rows are bound to the DataFrame NAME and the cell body describes the data (used by the LLM modes).",
   options: [
-    { name: "mode", type: "string", choices: GENERATE_MODES, key: "mode", help: "generation mode (default: copula with --like, offline with --schema, else llm-rows)" },
+    { name: "mode", type: "string", choices: GENERATE_MODES, key: "mode", help: "generation mode (default: grounded with --corpus, copula with --like, offline with --schema, else llm-rows)" },
     { name: "rows", short: "n", type: "integer", min: 0, max: MAX_ROWS, default: 100, key: "rows", help: "rows to generate" },
     { name: "like", type: "string", table: true, help: "real table to imitate" },
     { name: "schema", type: "string", help: "schema: a JSON file or an example name (coffee-shop); in a notebook also a variable" },
@@ -67,6 +67,14 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       help: 'a rule every row keeps: "pickup<=dropoff", "fare>=0", "total=fare+tip", "borough<-zone", "combo(city,zone)" (repeatable)',
     },
     { name: "mine-constraints", type: "boolean", key: "mineConstraints", default: true, help: "enforce the rules mined from --like (--no-mine-constraints turns it off)" },
+    { name: "corpus", type: "string", metavar: "PATH", key: "corpus", help: "grounded: the local corpus, a folder of .txt, .md, .html or .jsonl files" },
+    { name: "need", type: "string", metavar: "TEXT", only: "cli", key: "need", help: "grounded: the data you need, in words (in a notebook, the cell body)" },
+    { name: "need-file", type: "string", metavar: "PATH", only: "cli", help: "grounded: read the need from a text file" },
+    { name: "grounding", type: "string", choices: ["drop", "flag", "off"], key: "grounding", help: "grounded: rows not supported by their cited passages are dropped (default), flagged in _grounded, or not checked" },
+    { name: "questions", type: "integer", min: 1, max: 500, key: "questions", help: "grounded: questions in the coverage plan (default about rows / 4)" },
+    { name: "subtopics", type: "integer", min: 1, max: 50, key: "subtopics", help: "grounded: subtopics the questions cover (default up to 4)" },
+    { name: "top-k", type: "integer", min: 1, max: 50, metavar: "K", key: "topK", help: "grounded: passages retrieved per question (default 4)" },
+    { name: "embedding-model", type: "string", metavar: "MODEL", key: "embeddingModel", help: "grounded: embedding model of the hybrid ranking (default: the endpoint's; BM25 alone where it has none)" },
     { name: "quiet", short: "q", type: "boolean", only: "cli", help: "no progress on stderr" },
   ],
   magic: {
@@ -79,6 +87,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       "%%generate synth --like trips.csv --dates pickup=dd/mm/yyyy HH:MM --rows 1000",
       '%%generate balanced --like real --rows 800 --rebalance coffee_name --constraint "money>=20"',
       "%%generate sales --like real --rows 2000 --mode llm-rows --model gpt-4o-mini\nCoffee vending-machine sales in Ukraine: one row per cup sold.",
+      "%%generate emails --mode grounded --corpus ./corpus --rows 60\nShort passages of e-mails labelled spam or ham, quoted from the corpus.",
     ],
   },
   cli: {
@@ -88,6 +97,7 @@ export const generateCommand: CommandSpec<GenerateOptions> = {
       "synthlab generate --mode cart --like coffee-sales --order *,money --rows 2000 --out synth.csv",
       'synthlab generate --like coffee-sales --rows 600 --condition "coffee_name=Latte:300,Cocoa:300" --out synth.csv',
       'synthlab generate --mode llm-rows --schema coffee-shop --rows 5000 --endpoint "http://gpu1:8000/v1 key=GPU1_KEY" --endpoint http://gpu2:8000/v1 --out synth.csv',
+      'synthlab generate --mode grounded --corpus docs --need "Sentences about caching, labelled cost or reliability" --rows 40 --out grounded.jsonl',
     ],
     epilog: "LLM modes read OPENAI_API_KEY / OPENAI_BASE_URL, or a pool of servers from --endpoint / SYNTHLAB_ENDPOINTS (see docs/llm.md).",
   },
