@@ -447,9 +447,12 @@ function questionsAnswer(need: string, count: number, subtopics: number, firstBa
 
 interface PromptPassage { id: string; text: string; numbers: number[] }
 
-/** Plain numbers a passage writes (1,200 → 1200), as a reader copying them would. */
+/**
+ * Plain numbers a passage writes (1,200 → 1200), as a reader copying them would: whole numbers only,
+ * so no part of a time, date or version ("02:54:37.683Z", "v1.2.3") is taken for a number.
+ */
 function plainNumbers(text: string): number[] {
-  return [...text.matchAll(/(?<![\p{L}\p{N}.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\p{L}\p{N}])/gu)].map((m) => Number(m[1]!.replace(/,/g, "") + (m[2] ?? "")));
+  return [...text.matchAll(/(?<![\p{L}\p{N}.,:])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\p{L}\p{N}]|[.,:]\d)/gu)].map((m) => Number(m[1]!.replace(/,/g, "") + (m[2] ?? "")));
 }
 
 function passagesFromPrompt(text: string): PromptPassage[] {

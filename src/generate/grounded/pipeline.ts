@@ -19,7 +19,7 @@ import { createRowDeduper, dedupMode, dedupRecords } from "../dedup.js";
 import { GenerateError, type GenerateHooks, type GenerateRequest, type GenerateResult } from "../types.js";
 import { canonicalJson, sha256 } from "../llm/cache.js";
 import type { ChatRequest, LlmClient } from "../llm/client.js";
-import { runEngine, type BatchContext, type ParsedBatch } from "../llm/engine.js";
+import { runEngine, type BatchContext, type EngineResult, type ParsedBatch, type StreamSpec } from "../llm/engine.js";
 import { extractJson, extractList } from "../llm/extract.js";
 import { describeColumn, listJsonSchema, rowJsonSchema, type JsonSchema } from "../llm/jsonschema.js";
 import { schemaBlock, validateItems } from "../llm/rows.js";
@@ -39,6 +39,8 @@ export const MAX_PASSAGE_CHARS = 1_500;
 export const MAX_PROPOSED_COLUMNS = 12;
 /** Extra rows a top-up batch asks for, so that one unsupported answer does not stall a question. */
 export const TOP_UP_EXTRA = 2;
+/** Passes that replace rows removed as duplicates across questions (each pass one more engine run). */
+export const CROSS_DEDUP_PASSES = 2;
 /** The field of each synthesized row that lists the passage ids it cites. */
 export const CITES = "cites";
 
@@ -436,10 +438,13 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
     return v;
   };
   const groundSchema = schema;
-  const result = await runEngine({
-    ...engineBase, streams, batchSize,
+  /** The question a stream asks: "q3", or "q3+1" for a later pass's top-up of q3. */
+  const questionOf = (stream: string): number => qOf.get(stream.split("+")[0]!)!;
+  /** One synthesis pass over `passStreams`; rows duplicating `kept` (earlier passes' rows) are dropped and topped up. */
+  const synthesize = (passStreams: StreamSpec[], kept: readonly Row[]): Promise<EngineResult> => runEngine({
+    ...engineBase, streams: passStreams, batchSize,
     buildRequest: (ctx, attempt) => {
-      const i = qOf.get(ctx.stream)!;
+      const i = questionOf(ctx.stream);
       // A top-up batch (past the first round) asks for twice the rows it needs plus TOP_UP_EXTRA: under "drop" a
       // batch whose rows are all unsupported would stall its question (the engine stops topping up a stream
       // that made no progress in a round); the engine keeps only the target.
@@ -447,10 +452,10 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
       const asked = topUp && opts.policy === "drop" ? { ...ctx, size: 2 * ctx.size + TOP_UP_EXTRA } : ctx;
       return synthesisRequest(need, qRows[i] as { subtopic: string; question: string }, hitsOf[i]!, groundSchema, asked, structured, temperature, attempt);
     },
-    parse: (content, ctx) => parseSynthesis(content, groundSchema, hitsOf[qOf.get(ctx.stream)!]!.map((h) => h.passage.id)),
+    parse: (content, ctx) => parseSynthesis(content, groundSchema, hitsOf[questionOf(ctx.stream)]!.map((h) => h.passage.id)),
     deduper: () => {
       // Unsupported rows never reach the duplicate filter under "drop": the engine tops the stream up instead.
-      const d = createRowDeduper(names, { mode });
+      const d = createRowDeduper(names, { mode, ...(kept.length ? { real: kept } : {}) });
       const passed: number[] = [];
       let seen = 0;
       return {
@@ -473,6 +478,7 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
     },
     onBatch: (_b, p) => run.progress(p.rows, p.target, { invalidRows: p.invalidRows }),
   });
+  const result = await synthesize(streams, []);
   warnings.push(...result.warnings);
 
   // 5. Compilation: one table, duplicates across questions removed, provenance and statistics.
@@ -489,20 +495,49 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
   }
   let rows: Row[] = [];
   let from: { stream: string; promptHash: string; seed: number }[] = [];
-  for (const s of streams) {
-    const r = result.streams.get(s.id)!;
-    rows = rows.concat(r.rows);
-    from = from.concat(r.batches.map((b) => ({ stream: s.id, promptHash: b.promptHash, seed: b.seed })));
-  }
+  const collect = (passStreams: readonly StreamSpec[], res: EngineResult): void => {
+    for (const s of passStreams) {
+      const r = res.streams.get(s.id)!;
+      rows = rows.concat(r.rows);
+      from = from.concat(r.batches.map((b) => ({ stream: s.id, promptHash: b.promptHash, seed: b.seed })));
+    }
+  };
+  collect(streams, result);
   const across = dedupRecords(rows, names, { mode });
   rows = across.keep.map((i) => rows[i]!);
   from = across.keep.map((i) => from[i]!);
+  // Rows removed as duplicates across questions are made again, by their own questions, in further passes
+  // (each a deterministic function of the earlier ones, so a resumed run re-derives them); the engine's
+  // per-question dedup could not see them, as questions run concurrently.
+  const totals = { invalidRows: result.invalidRows, failedBatches: result.failedBatches, duplicatesRemoved: result.duplicatesRemoved + across.removed, stoppedByBudget: result.stoppedByBudget };
+  for (let pass = 1; pass <= CROSS_DEDUP_PASSES && rows.length < request.rows && !totals.stoppedByBudget; pass++) {
+    const short: StreamSpec[] = [];
+    for (const s of streams) {
+      const have = from.filter((f) => questionOf(f.stream) === qOf.get(s.id)).length;
+      if (have < s.target) short.push({ id: `${s.id}+${pass}`, target: s.target - have });
+    }
+    if (short.length === 0) break;
+    for (const s of short) targetOf.set(s.id, s.target);
+    run.progress(rows.length, request.rows, { phase: `replacing ${request.rows - rows.length} rows that repeated other questions' rows` });
+    const more = await synthesize(short, rows);
+    warnings.push(...more.warnings);
+    const before = rows.length;
+    collect(short, more);
+    const again = dedupRecords(rows, names, { mode });
+    rows = again.keep.map((i) => rows[i]!);
+    from = again.keep.map((i) => from[i]!);
+    totals.invalidRows += more.invalidRows;
+    totals.failedBatches += more.failedBatches;
+    totals.duplicatesRemoved += more.duplicatesRemoved + again.removed;
+    totals.stoppedByBudget ||= more.stoppedByBudget;
+    if (rows.length === before) break; // the questions have nothing new to say
+  }
   const rowsPerSource: Record<string, number> = {};
   const rowsPerSubtopic: Record<string, number> = {};
   const rowsPerPassage: Record<string, number> = {};
   const rowsPerQuestion = new Map<number, number>();
   const out: Row[] = rows.map((r, k) => {
-    const i = qOf.get(from[k]!.stream)!;
+    const i = questionOf(from[k]!.stream);
     const q = qRows[i]!;
     const v = verdictOf(r);
     const given = new Set(parseIds(r[GIVEN]));
@@ -535,17 +570,17 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
     retrieval: { methods: [...retriever.methods], topK: opts.topK, passages: retrieved.size, sources: new Set(usable.flatMap((i) => hitsOf[i]!.map((h) => h.passage.source))).size },
     grounding, rowsPerSource, rowsPerSubtopic, rowsPerPassage,
   };
-  if (out.length < request.rows && !result.stoppedByBudget) {
-    warnings.push(`${out.length} of ${request.rows} rows: ${grounding.dropped} unsupported rows were dropped and ${across.removed} duplicates across questions removed; see stats.extra.grounded.`);
+  if (out.length < request.rows && !totals.stoppedByBudget) {
+    warnings.push(`${out.length} of ${request.rows} rows: ${grounding.dropped} unsupported rows were dropped and ${totals.duplicatesRemoved} duplicates removed, and the questions made no new rows to replace them; see stats.extra.grounded.`);
   }
-  run.progress(out.length, request.rows, { invalidRows: result.invalidRows, phase: "done" });
+  run.progress(out.length, request.rows, { invalidRows: totals.invalidRows, phase: "done" });
   return {
     frame: rowsToFrame(out, schema, [...(opts.policy === "flag" ? ["_grounded"] : []), "_meta"]),
     schema,
     stats: run.stats(out.length, {
-      invalidRows: result.invalidRows,
-      duplicatesRemoved: result.duplicatesRemoved + across.removed,
-      extra: { grounded: report, failedBatches: result.failedBatches, stoppedByBudget: result.stoppedByBudget },
+      invalidRows: totals.invalidRows,
+      duplicatesRemoved: totals.duplicatesRemoved,
+      extra: { grounded: report, failedBatches: totals.failedBatches, stoppedByBudget: totals.stoppedByBudget },
     }),
     warnings,
     details: reportLines(report, schema),

@@ -9,7 +9,7 @@ import { startOpenAiServer, type OpenAiTestServer } from "../../support/openai-s
 import { readAll, recordingHooks, TEST_KEY, useLocalServer } from "../llm/helpers.js";
 import { loadCorpus } from "../../../src/generate/grounded/corpus.js";
 import { createRetriever } from "../../../src/generate/grounded/retrieval.js";
-import { DOCS_DIR } from "./corpus-fixtures.js";
+import { DOCS_DIR, memoryCorpus } from "./corpus-fixtures.js";
 
 const env = useLocalServer({ apiKey: TEST_KEY });
 // The project's docs, loaded and ranked (BM25 alone: no client is given to the retriever) by the shipped code.
@@ -107,6 +107,24 @@ describe("grounded pipeline (local test double, docs corpus)", () => {
     const given = new Set(corpus.passages.map((p) => p.id));
     for (const row of frameToRecords(res.frame)) for (const s of meta(row).sources) expect(given.has(s.id)).toBe(true);
     expect(res.details!.join("\n")).toMatch(new RegExp(`${planted.length} unsupported \\(dropped\\): ${planted.length} citation-not-given`));
+  });
+
+  it("replaces rows that repeat another question's rows, so the table still has the rows asked for", async () => {
+    // One short passage that every question retrieves: the questions' rows (spans of it) repeat each other often.
+    const tiny = memoryCorpus(["checkpoint cache budget sentences alpha beta gamma delta epsilon zeta eta theta iota kappa"]);
+    const res = await generateGrounded(
+      request(env.server, env.dir, { rows: 20, questions: 2, subtopics: 2, dedup: "exact" }),
+      recordingHooks(), { corpus: tiny, retriever: () => createRetriever(tiny) },
+    );
+    const rows = frameToRecords(res.frame);
+    expect(rows).toHaveLength(20);
+    expect(new Set(rows.map((r) => JSON.stringify([r["text"], r["label"]]))).size).toBe(20);
+    // Duplicates across the questions were removed and made again by the question that lost them.
+    expect(res.stats.duplicatesRemoved).toBeGreaterThan(0);
+    expect(res.warnings.join(" ")).not.toMatch(/of 20 rows/);
+    const perQuestion = new Map<string, number>();
+    for (const r of rows) { const q = meta(r).question; perQuestion.set(q, (perQuestion.get(q) ?? 0) + 1); }
+    expect([...perQuestion.values()]).toEqual([10, 10]);
   });
 
   it("proposes a schema when none is given, and shows it before the rows", async () => {
