@@ -283,6 +283,20 @@ describe("one kernel, many requests", () => {
 });
 
 describe("kernel lifecycle", () => {
+  it("runs a first cell that imports the library while the warm-up is still loading the magics", async () => {
+    // Sent at once: the cell compiles after the engine's warm-up and, before the fix, ran require("synthlab")
+    // while the magics' import of the same ES modules was in flight, which fails inside Node.
+    const k = await KernelClient.start();
+    try {
+      await k.ready();
+      const r = await k.execute('import { review, generate } from "synthlab";\ntypeof review + " " + typeof generate', {}, 150_000);
+      expect(r.reply.content.status).toBe("ok");
+      expect(resultText(r.outputs)).toBe("'function function'");
+    } finally {
+      await k.close();
+    }
+  }, 180_000);
+
   it("answers shutdown_request, then exits with code 0", async () => {
     const k = await KernelClient.start();
     try {

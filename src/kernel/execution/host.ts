@@ -310,6 +310,10 @@ export class TypeScriptExecutionHost implements ExecutionHost {
     // Declarations stick even if the cell throws: names assigned before the error stay usable.
     converted.commit();
     if (!converted.output) return { status: "ok", value: undefined };
+    // A cell that loads modules waits for the magics' import (started by the warm-up) to settle: Node's
+    // require() of an ES module that the loader is still loading asynchronously fails inside Node
+    // ("Cannot read properties of undefined (reading 'getStatus')"), and the magics load the library.
+    if (this.magicsPromise && /\brequire\(/.test(converted.output)) await Promise.race([this.magicsPromise, active.interrupted]).catch(() => undefined);
     // An interrupt that came while the cell compiled would be lost once its code runs (SIGINT stops only running code).
     if (active.controller.signal.aborted) return interruptOutcome();
     try {
