@@ -12,10 +12,7 @@ import path from "node:path";
 import { LlmClient } from "../src/generate/llm/client.js";
 import { createLlmGenerator } from "../src/generate/llm/index.js";
 import type { GenerateRequest } from "../src/generate/types.js";
-import type { Schema } from "../src/data/types.js";
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { startOpenAiServer } from "../test/support/openai-server.js";
+import { COFFEE_SCHEMA, spawnTestDouble } from "./support/testDoubleProcess.js";
 
 const LATENCY_MS = 100;
 /** Waves of `concurrency` requests per llm-rows run: 3 s of ideal time, so the ~0.1 s of fixed start-up and
@@ -23,31 +20,11 @@ const LATENCY_MS = 100;
 const WAVES = 30;
 
 // The server runs in its own process, as a real one would: its JSON work must not share the
-// engine's event loop. `--serve` is that child: it prints its URL and lives until stdin closes.
-if (process.argv.includes("--serve")) {
-  const s = await startOpenAiServer({ latencyMs: LATENCY_MS });
-  process.stdout.write(`${s.url}\n`);
-  process.stdin.resume();
-  process.stdin.on("end", () => { void s.close().then(() => process.exit(0)); });
-} else {
-  await main();
-}
-
-async function main(): Promise<void> {
-const SCHEMA: Schema = {
-  columns: [
-    { name: "coffee_name", kind: "categorical", values: ["Latte", "Americano", "Cappuccino", "Cortado", "Espresso", "Cocoa"] },
-    { name: "money", kind: "numeric", min: 18, max: 40 },
-    { name: "hour_of_day", kind: "integer", min: 6, max: 22 },
-    { name: "cash_type", kind: "categorical", values: ["card", "cash"] },
-    { name: "Date", kind: "datetime", min: "2024-03-01", max: "2025-03-23" },
-  ],
-};
+// engine's event loop (bench/support/testDoubleProcess.ts).
+const SCHEMA = COFFEE_SCHEMA;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "synthlab-llm-bench-"));
-const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--serve"], { stdio: ["pipe", "pipe", "inherit"] });
-const url = await new Promise<string>((resolve) => child.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())));
-const server = { url, close: async () => { child.stdin.end(); await new Promise((r) => child.once("exit", r)); } };
+const server = await spawnTestDouble(LATENCY_MS);
 const noop = { onProgress: () => undefined };
 
 function request(rows: number, extra: Partial<GenerateRequest>, options: Record<string, unknown>): GenerateRequest {
@@ -197,4 +174,3 @@ const md = [
 fs.mkdirSync("docs/benchmarks", { recursive: true });
 fs.writeFileSync("docs/benchmarks/llm.md", md.join("\n"));
 process.stdout.write(md.join("\n"));
-}

@@ -9,12 +9,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { createLlmGenerator } from "../src/generate/llm/index.js";
 import type { EndpointStats, GenerateRequest, GenerateResult } from "../src/generate/types.js";
-import type { Schema } from "../src/data/types.js";
-import { startOpenAiServer } from "../test/support/openai-server.js";
+import { COFFEE_SCHEMA, spawnTestDouble } from "./support/testDoubleProcess.js";
 import { median } from "./support/timing.js";
 
 const LATENCY_MS = 100;
@@ -25,35 +22,14 @@ const BATCH = 20;
 const WAVES = 30;
 const REPEATS = 5;
 
-// A node: the test double in its own process, printing its URL, living until stdin closes.
-if (process.argv.includes("--serve")) {
-  const s = await startOpenAiServer({ latencyMs: LATENCY_MS });
-  process.stdout.write(`${s.url}\n`);
-  process.stdin.resume();
-  process.stdin.on("end", () => { void s.close().then(() => process.exit(0)); });
-} else {
-  await main();
-}
+await main();
 
 async function main(): Promise<void> {
-  const SCHEMA: Schema = {
-    columns: [
-      { name: "coffee_name", kind: "categorical", values: ["Latte", "Americano", "Cappuccino", "Cortado", "Espresso", "Cocoa"] },
-      { name: "money", kind: "numeric", min: 18, max: 40 },
-      { name: "hour_of_day", kind: "integer", min: 6, max: 22 },
-      { name: "cash_type", kind: "categorical", values: ["card", "cash"] },
-      { name: "Date", kind: "datetime", min: "2024-03-01", max: "2025-03-23" },
-    ],
-  };
+  const SCHEMA = COFFEE_SCHEMA;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "synthlab-pool-bench-"));
-  const children: ChildProcess[] = [];
-  const urls = await Promise.all(
-    Array.from({ length: NODES }, async () => {
-      const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--serve"], { stdio: ["pipe", "pipe", "inherit"] });
-      children.push(child);
-      return new Promise<string>((resolve) => child.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())));
-    }),
-  );
+  // Each node is the test double in its own process, as a user's servers are.
+  const nodes = await Promise.all(Array.from({ length: NODES }, () => spawnTestDouble(LATENCY_MS)));
+  const urls = nodes.map((n) => n.url);
   const loadBefore = os.loadavg()[0]!;
 
   let runNo = 0;
@@ -119,8 +95,7 @@ async function main(): Promise<void> {
     "",
   ]);
   }
-  for (const c of children) c.stdin?.end();
-  await Promise.all(children.map((c) => new Promise((r) => c.once("exit", r))));
+  await Promise.all(nodes.map((n) => n.close()));
   fs.rmSync(tmp, { recursive: true, force: true });
 
   const md = [
