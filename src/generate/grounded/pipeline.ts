@@ -359,6 +359,7 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
     ...(request.embeddingModel !== undefined ? { embeddingModel: request.embeddingModel } : {}),
   });
   const warnings: string[] = [...run.client.warnings];
+  if (corpus.skipped.length) warnings.push(skippedWarning(corpus));
   const structuredSetting = run.options.structuredOutput ?? "auto";
   let structured = structuredSetting !== "prompt";
   const fallbackToPrompt = (): boolean => {
@@ -586,6 +587,13 @@ export async function generateGrounded(request: GenerateRequest, hooks: Generate
     details: reportLines(report, schema),
     provenance: run.provenance(sha256(canonicalJson({ need, schema })).slice(0, 16)),
   };
+}
+
+/** Files of the corpus that were not read, so a user is not left wondering why a document is never cited. */
+export function skippedWarning(corpus: Corpus): string {
+  const shown = corpus.skipped.slice(0, 3).map((f) => `${f.source} (${f.reason})`).join("; ");
+  const more = corpus.skipped.length > 3 ? `; and ${corpus.skipped.length - 3} more (loadCorpus(path).skipped lists them all)` : "";
+  return `${corpus.skipped.length} file(s) of the corpus were not read: ${shown}${more}.`;
 }
 
 /** The summary lines of a grounded run: the schema, the coverage plan, retrieval and the grounding counts. */

@@ -127,6 +127,14 @@ describe("grounded pipeline (local test double, docs corpus)", () => {
     expect([...perQuestion.values()]).toEqual([10, 10]);
   });
 
+  it("warns about corpus files that were not read", async () => {
+    const withSkipped = { ...memoryCorpus(["checkpoint cache budget sentences alpha beta gamma delta epsilon"]), skipped: [
+      { source: "logo.png", reason: "not a supported file type (.png)" }, { source: "empty.txt", reason: "empty" },
+    ] };
+    const res = await generateGrounded(request(env.server, env.dir, { rows: 2, questions: 1 }), recordingHooks(), { corpus: withSkipped, retriever: () => createRetriever(withSkipped) });
+    expect(res.warnings).toContain("2 file(s) of the corpus were not read: logo.png (not a supported file type (.png)); empty.txt (empty).");
+  });
+
   it("proposes a schema when none is given, and shows it before the rows", async () => {
     const hooks = recordingHooks();
     const res = await generateGrounded(request(env.server, env.dir, { rows: 8, schema: undefined, need: "Short texts from the docs about the cache or the checkpoint, labelled cache or checkpoint." }), hooks, sources);
