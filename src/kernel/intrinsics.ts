@@ -34,6 +34,16 @@ const THENABLE_TRAPS: [object, string][] = [
   [Array.prototype, "Array.prototype"],
 ];
 
+/**
+ * Globals recorded as bindings only (their members are not checked): the kernel's own code calls them
+ * (timers in the protocol, `process.stdout` in the output router). Members are left out: the kernel
+ * itself replaces some (`process.exit`, the console methods), and a cell may too.
+ */
+const BINDINGS = [
+  "process", "console", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate",
+  "clearImmediate", "queueMicrotask", "structuredClone",
+] as const;
+
 function keyName(key: PropertyKey): string {
   return typeof key === "symbol" ? `[${key.description ?? "symbol"}]` : String(key);
 }
@@ -44,24 +54,33 @@ function isCallable(d: PropertyDescriptor): boolean {
 
 export class IntrinsicsGuard {
   private readonly recorded: Recorded[] = [];
+  /**
+   * Globals compared by value, not by descriptor: Node defines some (`process`, `Buffer`) as a getter
+   * and a setter over a hidden variable, so `process = undefined` leaves the descriptor as it was.
+   */
+  private readonly bindings: { key: string; value: unknown; descriptor: PropertyDescriptor }[] = [];
+  private global: typeof globalThis;
 
   /** Records the current built-ins; call once, before any cell runs. */
   constructor(global: typeof globalThis = globalThis) {
+    this.global = global;
     const g = global as unknown as Record<string, unknown>;
     const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
     const holders: [object, string][] = [[typedArrayProto, "TypedArray.prototype"]];
     for (const name of ROOTS) {
       const value = g[name];
       const d = Object.getOwnPropertyDescriptor(global, name);
-      if (d && (typeof value === "function" || (typeof value === "object" && value !== null))) {
-        this.recorded.push({ holder: global, key: name, path: `globalThis.${name}`, descriptor: d });
-      }
+      if (d && (typeof value === "function" || (typeof value === "object" && value !== null))) this.bindings.push({ key: name, value, descriptor: d });
       if (typeof value === "object" && value !== null) holders.push([value, name]);
       if (typeof value === "function") {
         holders.push([value, name]);
         const proto = (value as { prototype?: unknown }).prototype;
         if (typeof proto === "object" && proto !== null) holders.push([proto, `${name}.prototype`]);
       }
+    }
+    for (const name of BINDINGS) {
+      const d = Object.getOwnPropertyDescriptor(global, name);
+      if (d) this.bindings.push({ key: name, value: g[name], descriptor: d });
     }
     for (const [holder, path] of holders) {
       for (const key of Reflect.ownKeys(holder)) {
@@ -74,7 +93,7 @@ export class IntrinsicsGuard {
 
   /**
    * Puts back built-ins that were deleted or replaced by a non-function; returns their names.
-   * Costs one property read per recorded member (about 550: some 20 µs).
+   * Costs one property read per recorded member (about 550: well under 0.1 ms).
    */
   repair(): string[] {
     const restored: string[] = [];
@@ -96,6 +115,20 @@ export class IntrinsicsGuard {
       } catch {
         // Frozen by the cell (Object.freeze(Array.prototype)): nothing we can do; `changed` names it.
       }
+    }
+    const g = this.global as unknown as Record<string, unknown>;
+    for (const b of this.bindings) {
+      const now = this.readGlobal(b.key);
+      if (now === b.value) continue;
+      if (typeof b.value === "function" && typeof now === "function") continue; // the user's replacement
+      try {
+        Object.defineProperty(this.global, b.key, b.descriptor);
+        // Through the setter too, where there is one: it holds the value the getter returns.
+        if (this.readGlobal(b.key) !== b.value) g[b.key] = b.value;
+      } catch {
+        // made read-only by the cell: `changed` names it
+      }
+      if (this.readGlobal(b.key) === b.value) restored.push(`globalThis.${b.key}`);
     }
     // A `then` on a shared prototype turns every object into a "thenable": each `await` and promise
     // resolution in the kernel calls it. Nothing legitimate needs one, so it is removed.
@@ -133,9 +166,18 @@ export class IntrinsicsGuard {
     }
   }
 
+  private readGlobal(key: string): unknown {
+    try {
+      return (this.global as unknown as Record<string, unknown>)[key];
+    } catch {
+      return undefined; // a throwing getter put there by a cell
+    }
+  }
+
   /** Built-ins that differ from the originals (replaced by another function included). */
   changed(): string[] {
     const out: string[] = [];
+    for (const b of this.bindings) if (this.readGlobal(b.key) !== b.value) out.push(`globalThis.${b.key}`);
     for (const r of this.recorded) {
       const now = Object.getOwnPropertyDescriptor(r.holder, r.key);
       if (!now || now.value !== r.descriptor.value || now.get !== r.descriptor.get) out.push(r.path);

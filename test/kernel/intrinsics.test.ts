@@ -43,6 +43,26 @@ describe("IntrinsicsGuard", () => {
     expect(restored).toEqual(expect.arrayContaining(["globalThis.Math", "Map.prototype.size", "Object.prototype.then (added)"]));
   });
 
+  it("puts back the timer functions and the process object the protocol and the output router use", () => {
+    const guard = new IntrinsicsGuard();
+    const timer = setTimeout;
+    const proc = process;
+    Reflect.set(globalThis, "setTimeout", undefined);
+    Reflect.set(globalThis, "process", undefined);
+    const restored = guard.repair();
+    expect(globalThis.setTimeout).toBe(timer);
+    expect(globalThis.process).toBe(proc);
+    expect(restored).toEqual(expect.arrayContaining(["globalThis.setTimeout", "globalThis.process"]));
+    // Members of process and console are the user's (and the kernel's own guards replace some): not checked.
+    const exit = process.exit;
+    process.exit = (() => undefined) as never;
+    try {
+      expect(guard.changed()).toEqual([]);
+    } finally {
+      process.exit = exit;
+    }
+  });
+
   it("words the warning for replaced and for added members", () => {
     expect(restoredWarning(["Array.prototype.map"])).toBe(
       "warning: this cell deleted or overwrote Array.prototype.map with a non-function; the kernel needs it, so it was restored. Assign a function to patch a built-in.\n",

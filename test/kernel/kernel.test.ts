@@ -217,6 +217,11 @@ describe("one kernel, many requests", () => {
     const next = await k.execute("[1, 2, 3].filter((x) => x > 1).length");
     expect(resultText(next.outputs)).toBe("2");
     expect(streamText(next.outputs, "stderr")).toMatch(/code that ran after an earlier cell .* Array\.prototype\.filter/);
+    // The protocol's own timers and the output router's process.stdout.
+    await k.execute('Reflect.set(globalThis, "setTimeout", undefined); Reflect.set(globalThis, "process", undefined); 3');
+    const after = await k.execute('await new Promise((r) => setTimeout(r, 5)); process.stdout.write("out\\n"); 6 * 7');
+    expect(resultText(after.outputs)).toBe("42");
+    expect(streamText(after.outputs, "stdout")).toBe("out\n");
     // A `then` on Object.prototype would break every await in the kernel.
     await k.execute('Object.defineProperty(Object.prototype, "then", { get() { throw new Error("trap"); }, configurable: true }); 2');
     expect(resultText((await k.execute("await Promise.resolve(40 + 2)")).outputs)).toBe("42");
