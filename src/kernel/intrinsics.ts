@@ -59,7 +59,7 @@ export class IntrinsicsGuard {
    * and a setter over a hidden variable, so `process = undefined` leaves the descriptor as it was.
    */
   private readonly bindings: { key: string; value: unknown; descriptor: PropertyDescriptor }[] = [];
-  private global: typeof globalThis;
+  private readonly global: typeof globalThis;
 
   /** Records the current built-ins; call once, before any cell runs. */
   constructor(global: typeof globalThis = globalThis) {
